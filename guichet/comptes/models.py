@@ -1,0 +1,148 @@
+"""Les comptes (connexion par e-mail) et leurs habilitations (un rôle sur un périmètre)."""
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+
+
+class UtilisateurManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class Utilisateur(AbstractUser):
+    username = None
+    email = models.EmailField("adresse e-mail", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UtilisateurManager()
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class Role(models.TextChoices):
+    CONSEILLER = "conseiller", "Conseiller France Services"
+    GESTIONNAIRE = "gestionnaire", "Responsable de structure"
+    REFERENT = "referent", "Référent d'opérateur"
+    PREFECTURE = "prefecture", "Préfecture"
+    NATIONAL = "national", "Équipe nationale (ANCT)"
+    AUDITEUR = "auditeur", "Auditeur"
+
+
+# Les rôles qui exigent un second facteur (TOTP) à la connexion.
+ROLES_DOUBLE_FACTEUR = {Role.REFERENT, Role.PREFECTURE, Role.NATIONAL}
+
+
+class HabilitationQuerySet(models.QuerySet):
+    def actives(self):
+        return self.filter(utilisateur__is_active=True)
+
+
+class Habilitation(models.Model):
+    """Un rôle d'un utilisateur sur un périmètre.
+
+    conseiller, gestionnaire : une structure ; référent : un opérateur × un département ;
+    préfecture : un département ; national : tout le territoire ; auditeur : un département
+    ou tout le territoire (lecture seule).
+    """
+
+    utilisateur = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="habilitations")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    structure = models.ForeignKey(
+        "reseau.Structure", on_delete=models.CASCADE, null=True, blank=True, related_name="habilitations"
+    )
+    operateur = models.ForeignKey("reseau.Operateur", on_delete=models.CASCADE, null=True, blank=True)
+    departement = models.ForeignKey("territoires.Departement", on_delete=models.CASCADE, null=True, blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    objects = HabilitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "habilitation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["utilisateur", "role", "structure", "operateur", "departement"],
+                name="habilitation_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                name="habilitation_perimetre",
+                condition=(
+                    models.Q(
+                        role__in=["conseiller", "gestionnaire"],
+                        structure__isnull=False,
+                        operateur__isnull=True,
+                        departement__isnull=True,
+                    )
+                    | models.Q(
+                        role="referent", structure__isnull=True, operateur__isnull=False, departement__isnull=False
+                    )
+                    | models.Q(
+                        role="prefecture", structure__isnull=True, operateur__isnull=True, departement__isnull=False
+                    )
+                    | models.Q(role="national", structure__isnull=True, operateur__isnull=True, departement__isnull=True)
+                    | models.Q(role="auditeur", structure__isnull=True, operateur__isnull=True)
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        perimetre = self.structure or (
+            f"{self.operateur} — {self.departement}" if self.operateur else self.departement or "national"
+        )
+        return f"{self.get_role_display()} : {perimetre}"
+
+
+class Invitation(models.Model):
+    """Un lien d'inscription envoyé par un responsable de structure à un conseiller."""
+
+    DUREE = timedelta(days=7)
+
+    email = models.EmailField()
+    structure = models.ForeignKey("reseau.Structure", on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(
+        max_length=12,
+        choices=[(Role.CONSEILLER, Role.CONSEILLER.label), (Role.GESTIONNAIRE, Role.GESTIONNAIRE.label)],
+        default=Role.CONSEILLER,
+    )
+    jeton = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe, editable=False)
+    invite_par = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="invitations_envoyees")
+    cree_le = models.DateTimeField(default=timezone.now)
+    acceptee_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return f"Invitation de {self.email} à {self.structure}"
+
+    @property
+    def expiree(self):
+        return timezone.now() > self.cree_le + self.DUREE
+
+    @property
+    def utilisable(self):
+        return self.acceptee_le is None and not self.expiree

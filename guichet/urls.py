@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from guichet.api.api import api
+from guichet.reseau import views as reseau_views
+
+urlpatterns = [
+    path("", reseau_views.accueil, name="accueil"),
+    path("", include("guichet.reseau.urls")),
+    path("comptes/", include("guichet.comptes.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,57 @@
+import factory
+
+from guichet.reseau.models import Creneau, Operateur, Passage, Structure
+from tests.territoires.factories import CommuneFactory
+
+
+class OperateurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Operateur
+        django_get_or_create = ["code"]
+
+    code = "caf"
+    nom = "Les Allocations familiales"
+    national = True
+
+
+class StructureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Structure
+
+    matricule = factory.Sequence(lambda n: f"FS-TEST-{n:05d}")
+    nom = factory.Sequence(lambda n: f"France services de test {n}")
+    commune = factory.SubFactory(CommuneFactory)
+    adresse = "1 place de la Mairie"
+    code_postal = "01000"
+    latitude = factory.LazyAttribute(lambda o: o.commune.latitude)
+    longitude = factory.LazyAttribute(lambda o: o.commune.longitude)
+    statut = Structure.Statut.LABELLISEE
+    type_porteur = Structure.TypePorteur.COLLECTIVITE
+    nom_porteur = "Commune"
+
+    class Params:
+        bus = factory.Trait(forme=Structure.Forme.ITINERANTE)
+        multisite = factory.Trait(forme=Structure.Forme.MULTISITE)
+        fermee = factory.Trait(statut=Structure.Statut.FERMEE)
+
+
+class CreneauFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Creneau
+
+    structure = factory.SubFactory(StructureFactory)
+    jour = 0
+    debut = "09:00"
+    fin = "12:00"
+
+
+class PassageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Passage
+
+    structure = factory.SubFactory(StructureFactory, bus=True)
+    commune = factory.SubFactory(CommuneFactory)
+    lieu = "Place de l'église"
+    jour = 2
+    debut = "09:00"
+    fin = "12:00"
