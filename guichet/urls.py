@@ -8,6 +8,7 @@ urlpatterns = [
     path("", reseau_views.accueil, name="accueil"),
     path("", include("guichet.reseau.urls")),
     path("comptes/", include("guichet.comptes.urls")),
+    path("espace/structures/", include("guichet.reseau.gestion_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,11 +1,18 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from guichet.comptes.models import ROLES_DOUBLE_FACTEUR
+from guichet import permissions
 
 
 class DoubleFacteurObligatoireMiddleware:
-    """Les rôles nationaux, préfecture et opérateur doivent valider un code TOTP après le mot de passe."""
+    """Les rôles nationaux, préfecture et opérateur doivent valider un code TOTP après le mot de passe.
+
+    Tant que ce n'est pas fait, toute page les renvoie vers la saisie du code (ou l'enrôlement),
+    sauf cette page elle-même, la déconnexion et les fichiers statiques.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -15,8 +22,15 @@ class DoubleFacteurObligatoireMiddleware:
         if (
             user.is_authenticated
             and not user.is_verified()
-            and not request.path.startswith(("/comptes/double-facteur/", "/comptes/deconnexion/", "/static/"))
-            and user.habilitations.filter(role__in=ROLES_DOUBLE_FACTEUR).exists()
+            and not self.exemptee(request.path)
+            and permissions.exige_double_facteur(user)
         ):
-            return redirect(reverse("comptes:double_facteur") + f"?next={request.path}")
+            url = reverse("comptes:double_facteur")
+            return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+    @staticmethod
+    def exemptee(path):
+        return path.startswith(
+            (reverse("comptes:double_facteur"), reverse("comptes:deconnexion"), settings.STATIC_URL)
+        )

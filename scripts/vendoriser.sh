@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Copie les ressources front-end des paquets npm dans guichet/static/vendor (pas de CDN à l'exécution).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules/leaflet ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+cible=guichet/static/vendor
+rm -rf "$cible" && mkdir -p "$cible/leaflet"
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$cible/leaflet/"
+cp -r node_modules/leaflet/dist/images "$cible/leaflet/"
