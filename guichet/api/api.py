@@ -1,4 +1,15 @@
-from ninja import NinjaAPI
+"""L'API JSON publique, documentée en OpenAPI (/api/v1/docs, /api/v1/openapi.json)."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from ninja import NinjaAPI, Query
+from ninja.errors import HttpError
+
+from guichet.api import schemas
+from guichet.reseau import services
+from guichet.reseau.models import Structure
+from guichet.territoires.models import Departement
 
 api = NinjaAPI(
     title="API guichet",
@@ -6,3 +17,48 @@ api = NinjaAPI(
     description="Les structures France Services : recherche par proximité et fiche d'une structure.",
     urls_namespace="api",
 )
+
+
+def _coordonnees(near: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(x) for x in near.split(","))
+    except ValueError:
+        raise HttpError(422, "Paramètre near invalide : attendu « LAT,LON », par exemple near=45.26,1.77.") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise HttpError(422, "Paramètre near hors limites : latitude entre -90 et 90, longitude entre -180 et 180.")
+    return lat, lon
+
+
+@api.get("/structures", response=list[schemas.StructureProche], tags=["structures"])
+def structures(request, filtres: Query[schemas.FiltreProximite]):
+    """Les structures labellisées les plus proches d'un point, la plus proche d'abord."""
+    lat, lon = _coordonnees(filtres.near)
+    queryset = Structure.objects.ouvertes_au_public().prefetch_related("creneaux", "exceptions")
+    maintenant = timezone.now()
+    return [
+        schemas.StructureProche.depuis(r.structure, maintenant, distance_km=r.distance_km)
+        for r in services.structures_proches(lat, lon, filtres.limit, queryset)
+    ]
+
+
+@api.get("/structures/{matricule}", response=schemas.StructureDetail, tags=["structures"])
+def structure(request, matricule: str):
+    """Une structure par son matricule national."""
+    s = get_object_or_404(
+        Structure.objects.select_related("commune").prefetch_related("creneaux", "exceptions", "operateurs", "passages__commune"),
+        matricule=matricule,
+    )
+    return schemas.StructureDetail.depuis(s, timezone.now())
+
+
+@api.get("/departements.geojson", tags=["territoires"], url_name="departements_geojson", include_in_schema=False)
+@cache_control(public=True, max_age=86400)
+def departements_geojson(request):
+    """Les contours simplifiés des départements (pour les cartes)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"code": code, "nom": nom}, "geometry": contour}
+            for code, nom, contour in Departement.objects.exclude(contour=None).values_list("code", "nom", "contour")
+        ],
+    }

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from guichet.comptes import views
@@ -6,7 +5,8 @@ from guichet.comptes import views
 app_name = "comptes"
 urlpatterns = [
     path("connexion/", views.Connexion.as_view(), name="connexion"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
+    path("deconnexion/", views.Deconnexion.as_view(), name="deconnexion"),
     path("double-facteur/", views.double_facteur, name="double_facteur"),
     path("espace/", views.espace, name="espace"),
+    path("invitation/<str:jeton>/", views.invitation, name="invitation"),
 ]

@@ -134,6 +134,8 @@ def invitation(request, jeton):
 
 
 def _invitation_invalide(request, invitation, status=410):
+    if invitation is not None:
+        invitation.refresh_from_db()
     return render(
         request,
         "comptes/invitation_invalide.html",

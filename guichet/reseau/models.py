@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -32,11 +33,6 @@ class Operateur(models.Model):
 class StructureQuerySet(models.QuerySet):
     def ouvertes_au_public(self):
         return self.filter(statut=Structure.Statut.LABELLISEE)
-
-    def dans_la_boite(self, lat_min, lat_max, lon_min, lon_max):
-        return self.filter(
-            latitude__gte=lat_min, latitude__lte=lat_max, longitude__gte=lon_min, longitude__lte=lon_max
-        )
 
 
 class Structure(models.Model):
@@ -117,6 +113,9 @@ class Structure(models.Model):
 
     def __str__(self):
         return self.nom
+
+    def get_absolute_url(self):
+        return reverse("reseau:structure", args=[self.matricule])
 
     @transaction.atomic
     def changer_statut(self, statut, date=None, commentaire="", auteur=None):

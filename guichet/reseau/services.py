@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.utils import timezone
 
 from guichet.reseau.models import Passage, Structure
@@ -13,7 +14,7 @@ from guichet.territoires.services import distance_km
 PARIS = ZoneInfo("Europe/Paris")
 # Demi-côtés successifs (en km) de la boîte de recherche autour du point : on l'élargit jusqu'à
 # trouver assez de structures, puis on trie par distance exacte.
-PAS_DE_RECHERCHE_KM = (15, 40, 100, 300, 1000, 20000)
+PAS_DE_RECHERCHE_KM = (25, 60, 150, 400, 1500, 20000)
 
 
 @dataclass
@@ -28,20 +29,34 @@ def _boite(lat, lon, demi_cote_km):
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
+def _candidats(lat, lon, demi_cote_km):
+    """(pk, latitude, longitude) des structures labellisées dans la boîte : une requête SQL directe,
+    sans passer par la compilation de l'ORM, car c'est le chemin chaud de la recherche."""
+    table = connection.ops.quote_name(Structure._meta.db_table)
+    lat_min, lat_max, lon_min, lon_max = _boite(lat, lon, demi_cote_km)
+    with connection.cursor() as curseur:
+        curseur.execute(
+            f"SELECT id, latitude, longitude FROM {table} WHERE statut = %s "  # noqa: S608
+            "AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s",
+            [Structure.Statut.LABELLISEE, lat_min, lat_max, lon_min, lon_max],
+        )
+        return curseur.fetchall()
+
+
 def structures_proches(lat: float, lon: float, limite: int = 10, queryset=None) -> list[Resultat]:
-    """Les `limite` structures ouvertes au public les plus proches du point, la plus proche d'abord.
+    """Les `limite` structures labellisées les plus proches du point, la plus proche d'abord.
 
     Une structure à distance d ≤ demi-côté de la boîte y est forcément : on n'arrête d'élargir
     que lorsque la limite-ième distance est couverte par le cercle inscrit dans la boîte.
+    `queryset` ne sert qu'à charger les structures retenues (select/prefetch_related).
     """
-    queryset = queryset if queryset is not None else Structure.objects.ouvertes_au_public()
     candidats = []
     for demi_cote in PAS_DE_RECHERCHE_KM:
-        lignes = queryset.dans_la_boite(*_boite(lat, lon, demi_cote)).values_list("pk", "latitude", "longitude")
-        candidats = sorted((distance_km(lat, lon, la, lo), pk) for pk, la, lo in lignes)
+        candidats = sorted((distance_km(lat, lon, la, lo), pk) for pk, la, lo in _candidats(lat, lon, demi_cote))
         if len(candidats) >= limite and candidats[limite - 1][0] <= demi_cote:
             break
     candidats = candidats[:limite]
+    queryset = queryset if queryset is not None else Structure.objects.all()
     par_pk = queryset.select_related("commune").in_bulk([pk for _, pk in candidats])
     return [Resultat(par_pk[pk], d) for d, pk in candidats]
 
@@ -85,3 +100,60 @@ def passages_proches(lat: float, lon: float, rayon_km: float = 20, depuis=None, 
             p.distance_km = d
             passages.append(p)
     return prochaines_dates(passages, depuis, jours)
+
+
+@dataclass
+class Recherche:
+    """Ce que la page « Trouver une France services » montre pour une demande."""
+
+    libelle: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    communes: list = None  # autres communes correspondant au texte saisi
+    resultats: list = None
+    passages: list = None
+    erreur: str = ""
+
+    @property
+    def point(self):
+        return None if self.latitude is None else (self.latitude, self.longitude)
+
+
+def rechercher(texte="", code_commune="", latitude=None, longitude=None, limite=10, maintenant=None) -> Recherche:
+    """Résout la demande (commune, code postal ou position) puis cherche les structures et passages proches."""
+    from guichet.territoires.models import Commune
+
+    recherche = Recherche(communes=[], resultats=[], passages=[])
+    if latitude is not None and longitude is not None:
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            recherche.erreur = "La position reçue n'est pas valide."
+            return recherche
+        recherche.libelle, recherche.latitude, recherche.longitude = "votre position", latitude, longitude
+    else:
+        communes = Commune.objects.filter(latitude__isnull=False).select_related("departement")
+        if code_commune:
+            trouvees = list(communes.filter(code=code_commune)[:1])
+        elif texte.strip():
+            trouvees = list(communes.recherche(texte)[:8])
+        else:
+            return recherche
+        if not trouvees:
+            recherche.erreur = (
+                f"Aucune commune ne correspond à « {texte or code_commune} ». "
+                "Vérifiez l'orthographe ou saisissez un code postal à 5 chiffres."
+            )
+            return recherche
+        commune, recherche.communes = trouvees[0], trouvees[1:]
+        recherche.libelle = f"{commune.nom} ({commune.departement.code})"
+        recherche.latitude, recherche.longitude = commune.latitude, commune.longitude
+
+    maintenant = maintenant or timezone.now()
+    queryset = Structure.objects.ouvertes_au_public().prefetch_related("creneaux", "exceptions")
+    recherche.resultats = structures_proches(recherche.latitude, recherche.longitude, limite, queryset)
+    for r in recherche.resultats:
+        semaine = r.structure.semaine()
+        r.ouvert = semaine.est_ouvert(maintenant)
+        r.prochaine_ouverture = semaine.prochaine_ouverture(maintenant) if r.ouvert is False else None
+        r.fermeture = semaine.fermeture(maintenant) if r.ouvert else None
+    recherche.passages = passages_proches(recherche.latitude, recherche.longitude, depuis=maintenant)[:10]
+    return recherche

@@ -1,0 +1,46 @@
+# Les points d'entrée du projet : `make run` (la plateforme, avec données de démonstration) et `make test`.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo .venv-outils/bin/uv)
+GUICHET := .venv/bin/guichet
+PORT ?= 8000
+
+# La plateforme locale tourne en mode développement (courriels en console, fichiers statiques servis).
+donnees serve run: export DEBUG ?= true
+
+.PHONY: install static run serve donnees test test-e2e quality ci bench
+
+$(UV):
+	python3 -m venv .venv-outils && .venv-outils/bin/pip install --quiet uv==0.13.9
+
+.venv/.installe: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	touch $@
+
+install: .venv/.installe static
+
+static: node_modules/.package-lock.json
+	bash scripts/vendoriser.sh
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+donnees: install
+	$(GUICHET) migrate --verbosity 0
+	$(GUICHET) import_territoires
+	$(GUICHET) demo
+
+run: donnees serve
+
+serve: install
+	$(GUICHET) runserver 127.0.0.1:$(PORT)
+
+test: install
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+quality: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(GUICHET) makemigrations --check --dry-run
+
+bench: install
+	.venv/bin/python bench/proximite.py

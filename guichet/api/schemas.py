@@ -1,0 +1,105 @@
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from guichet.reseau.models import Structure
+
+
+class FiltreProximite(Schema):
+    near: str = Field(..., description="Point de recherche « LAT,LON » en WGS 84, par exemple 45.26,1.77")
+    limit: int = Field(10, ge=1, le=100, description="Nombre de structures (1 à 100)")
+
+
+class Passage(Schema):
+    commune: str
+    code_insee: str
+    lieu: str
+    jour: str
+    debut: str
+    fin: str
+
+
+class StructureProche(Schema):
+    matricule: str
+    nom: str
+    forme: str
+    adresse: str
+    code_postal: str
+    commune: str
+    code_insee: str
+    latitude: float
+    longitude: float
+    distance_km: float | None = None
+    ouvert_maintenant: bool | None = Field(None, description="null quand les horaires ne sont pas connus")
+    prochaine_ouverture: datetime | None = None
+    opening_hours: str = Field("", description="Horaires au format OpenStreetMap opening_hours")
+    url: str
+
+    @classmethod
+    def champs(cls, s: Structure, maintenant, **extra) -> dict:
+        semaine = s.semaine()
+        ouvert = semaine.est_ouvert(maintenant)
+        return {
+            "matricule": s.matricule,
+            "nom": s.nom,
+            "forme": s.forme,
+            "adresse": s.adresse,
+            "code_postal": s.code_postal,
+            "commune": s.commune.nom,
+            "code_insee": s.commune.code,
+            "latitude": s.latitude,
+            "longitude": s.longitude,
+            "ouvert_maintenant": ouvert,
+            "prochaine_ouverture": semaine.prochaine_ouverture(maintenant) if ouvert is False else None,
+            "opening_hours": semaine.opening_hours(),
+            "url": s.get_absolute_url(),
+            **extra,
+        }
+
+    @classmethod
+    def depuis(cls, s: Structure, maintenant, **extra):
+        return cls(**cls.champs(s, maintenant, **extra))
+
+
+class StructureDetail(StructureProche):
+    statut: str
+    format: str
+    type_porteur: str
+    nom_porteur: str
+    email: str
+    telephone: str
+    date_labellisation: str | None
+    operateurs: list[str]
+    passages: list[Passage]
+    equipements: dict[str, bool]
+
+    @classmethod
+    def depuis(cls, s: Structure, maintenant, **extra):
+        return cls(
+            **cls.champs(s, maintenant),
+            statut=s.statut,
+            format=s.format,
+            type_porteur=s.type_porteur,
+            nom_porteur=s.nom_porteur,
+            email=s.email,
+            telephone=s.telephone,
+            date_labellisation=s.date_labellisation.isoformat() if s.date_labellisation else None,
+            operateurs=[o.nom for o in s.operateurs.all()],
+            passages=[
+                Passage(
+                    commune=p.commune.nom,
+                    code_insee=p.commune.code,
+                    lieu=p.lieu,
+                    jour=p.get_jour_display(),
+                    debut=p.debut.strftime("%H:%M"),
+                    fin=p.fin.strftime("%H:%M"),
+                )
+                for p in s.passages.all()
+            ],
+            equipements={
+                "poste_libre_acces": s.poste_libre_acces,
+                "poste_webcam": s.poste_webcam,
+                "espace_confidentiel": s.espace_confidentiel,
+                "accessible_pmr": s.accessible_pmr,
+            },
+        )

@@ -1,0 +1,64 @@
+"""Tests de bout en bout : Chromium de Debian piloté par Playwright (executablePath), axe-core pour l'accessibilité."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright (API synchrone) fait tourner une boucle asyncio dans le fil du test ; l'ORM Django
+# appelé depuis ce même fil (fabriques) doit être autorisé explicitement.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def navigateur():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium introuvable ({CHROMIUM}) : installez le paquet Debian chromium.")
+    with sync_playwright() as p:
+        navigateur = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGUMENTS)
+        yield navigateur
+        navigateur.close()
+
+
+@pytest.fixture
+def page(navigateur, live_server):
+    contexte = navigateur.new_context(locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url)
+    page = contexte.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    contexte.close()
+
+
+def verifier_accessibilite(page):
+    """Lance axe-core (paquet npm, servi depuis node_modules) et échoue sur toute violation grave ou critique."""
+    page.add_script_tag(path=str(AXE))
+    resultat = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    graves = [v for v in resultat["violations"] if v["impact"] in ("serious", "critical")]
+    assert not graves, "\n".join(
+        f"{v['impact']} {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in graves
+    )
+    return resultat
