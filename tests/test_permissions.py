@@ -96,7 +96,10 @@ def test_departements_visibles(monde, personne, attendus):
 def test_prefecture_de_plusieurs_departements(monde):
     HabilitationFactory(utilisateur=monde.prefecture_a, role=Role.PREFECTURE, departement=monde.dep_b)
     assert noms(monde, permissions.structures_modifiables(monde.prefecture_a)) == TOUTES
-    assert set(permissions.departements_visibles(monde.prefecture_a).values_list("code", flat=True)) == {"01", "02"}
+    assert set(permissions.departements_visibles(monde.prefecture_a).values_list("code", flat=True)) == {
+        "01",
+        "02",
+    }
 
 
 def test_referent_hors_de_son_departement_ne_voit_pas_les_structures_de_son_operateur(monde):

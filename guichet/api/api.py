@@ -2,7 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views.decorators.cache import cache_control
+from django.http import JsonResponse
+from django.utils.cache import patch_cache_control
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError
 
@@ -52,13 +53,16 @@ def structure(request, matricule: str):
 
 
 @api.get("/departements.geojson", tags=["territoires"], url_name="departements_geojson", include_in_schema=False)
-@cache_control(public=True, max_age=86400)
 def departements_geojson(request):
-    """Les contours simplifiés des départements (pour les cartes)."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "properties": {"code": code, "nom": nom}, "geometry": contour}
-            for code, nom, contour in Departement.objects.exclude(contour=None).values_list("code", "nom", "contour")
-        ],
-    }
+    """Les contours simplifiés des départements (fond des cartes, sans serveur de tuiles)."""
+    reponse = JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": {"code": code, "nom": nom}, "geometry": contour}
+                for code, nom, contour in Departement.objects.exclude(contour=None).values_list("code", "nom", "contour")
+            ],
+        }
+    )
+    patch_cache_control(reponse, public=True, max_age=86400)
+    return reponse

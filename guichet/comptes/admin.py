@@ -51,6 +51,10 @@ class UtilisateurAdmin(UserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]}),
     ]
 
+    def get_inline_instances(self, request, obj=None):
+        # Les habilitations se donnent une fois le compte créé.
+        return super().get_inline_instances(request, obj) if obj else []
+
 
 @admin.register(Habilitation)
 class HabilitationAdmin(admin.ModelAdmin):

@@ -9,8 +9,8 @@ from guichet.comptes.models import Invitation, Role, Utilisateur
 class FormulaireDsfr(DsfrBaseForm):
     """Formulaire rendu au gabarit DSFR.
 
-    Les champs facultatifs sont signalés (la convention DSFR actuelle) sans passer par le
-    réglage transitoire de django-dsfr, qui lèverait un avertissement à chaque rendu.
+    Garde le marquage actuel de django-dsfr (astérisque sur les champs obligatoires) sans
+    l'avertissement de dépréciation qu'il émet à chaque rendu (fatal avec filterwarnings=error).
     """
 
     def get_context(self):
@@ -45,7 +45,9 @@ class CodeForm(FormulaireDsfr):
         label="Code à 6 chiffres",
         help_text="Le code affiché par votre application d'authentification.",
         max_length=9,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
     def clean_code(self):
@@ -80,8 +82,12 @@ class InvitationForm(FormulaireDsfr):
 class InscriptionForm(FormulaireDsfr):
     """Création d'un compte depuis une invitation : l'adresse e-mail est celle de l'invitation."""
 
-    first_name = forms.CharField(label="Prénom", max_length=150, widget=forms.TextInput({"autocomplete": "given-name"}))
-    last_name = forms.CharField(label="Nom", max_length=150, widget=forms.TextInput({"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        label="Prénom", max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Nom", max_length=150, widget=forms.TextInput({"autocomplete": "family-name"})
+    )
     password1 = forms.CharField(
         label="Mot de passe",
         strip=False,

@@ -82,7 +82,9 @@ class Habilitation(models.Model):
         "reseau.Structure", on_delete=models.CASCADE, null=True, blank=True, related_name="habilitations"
     )
     operateur = models.ForeignKey("reseau.Operateur", on_delete=models.CASCADE, null=True, blank=True)
-    departement = models.ForeignKey("territoires.Departement", on_delete=models.CASCADE, null=True, blank=True)
+    departement = models.ForeignKey(
+        "territoires.Departement", on_delete=models.CASCADE, null=True, blank=True
+    )
     cree_le = models.DateTimeField(auto_now_add=True)
 
     objects = HabilitationQuerySet.as_manager()
@@ -105,12 +107,23 @@ class Habilitation(models.Model):
                         departement__isnull=True,
                     )
                     | models.Q(
-                        role="referent", structure__isnull=True, operateur__isnull=False, departement__isnull=False
+                        role="referent",
+                        structure__isnull=True,
+                        operateur__isnull=False,
+                        departement__isnull=False,
                     )
                     | models.Q(
-                        role="prefecture", structure__isnull=True, operateur__isnull=True, departement__isnull=False
+                        role="prefecture",
+                        structure__isnull=True,
+                        operateur__isnull=True,
+                        departement__isnull=False,
                     )
-                    | models.Q(role="national", structure__isnull=True, operateur__isnull=True, departement__isnull=True)
+                    | models.Q(
+                        role="national",
+                        structure__isnull=True,
+                        operateur__isnull=True,
+                        departement__isnull=True,
+                    )
                     | models.Q(role="auditeur", structure__isnull=True, operateur__isnull=True)
                 ),
             ),

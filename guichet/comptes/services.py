@@ -76,9 +76,7 @@ def qr_code_svg(appareil: TOTPDevice) -> str:
     """Le QR code de configuration, en SVG à insérer dans la page (aucune ressource externe)."""
     image = qrcode.make(appareil.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     svg = image.to_string(encoding="unicode")
-    svg = svg.replace(
-        "<svg ", '<svg role="img" aria-label="QR code de configuration de l\'application" ', 1
-    )
+    svg = svg.replace("<svg ", '<svg role="img" aria-label="QR code de configuration de l\'application" ', 1)
     return mark_safe(svg)  # produit par qrcode à partir de l'URL de configuration, sans saisie
 
 

@@ -102,7 +102,9 @@ def invitation(request, jeton):
     if existant is not None:
         if not request.user.is_authenticated:
             connexion = f"{reverse('comptes:connexion')}?{urlencode({'next': request.path})}"
-            return render(request, "comptes/invitation.html", contexte | {"etat": "connexion", "connexion": connexion})
+            return render(
+                request, "comptes/invitation.html", contexte | {"etat": "connexion", "connexion": connexion}
+            )
         if request.user.pk != existant.pk:
             return render(request, "comptes/invitation.html", contexte | {"etat": "autre_compte"})
         if request.method == "POST":
@@ -128,7 +130,9 @@ def invitation(request, jeton):
         except services.InvitationInutilisable:
             return _invitation_invalide(request, invitation)
         login(request, utilisateur, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Votre compte est créé. Bienvenue dans l'équipe de {invitation.structure}.")
+        messages.success(
+            request, f"Votre compte est créé. Bienvenue dans l'équipe de {invitation.structure}."
+        )
         return redirect("comptes:espace")
     return render(request, "comptes/invitation.html", contexte | {"etat": "inscription", "form": form})
 

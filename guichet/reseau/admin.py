@@ -76,10 +76,15 @@ class StructureAdmin(admin.ModelAdmin):
             "Statut",
             {
                 "fields": ["statut", "date_labellisation"],
-                "description": "Le statut se change depuis l'espace de gestion, qui l'inscrit dans l'historique.",
+                "description": (
+                    "Le statut se change depuis l'espace de gestion, qui l'inscrit dans l'historique."
+                ),
             },
         ),
-        ("Équipements", {"fields": ["poste_libre_acces", "poste_webcam", "espace_confidentiel", "accessible_pmr"]}),
+        (
+            "Équipements",
+            {"fields": ["poste_libre_acces", "poste_webcam", "espace_confidentiel", "accessible_pmr"]},
+        ),
         ("Opérateurs", {"fields": ["operateurs"]}),
         ("Horaires publiés", {"classes": ["collapse"], "fields": ["horaires_source"]}),
         ("Suivi", {"fields": ["cree_le", "modifie_le"]}),

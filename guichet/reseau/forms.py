@@ -12,10 +12,25 @@ CHAMP_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHAMP_HEURE = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+class CasesACocher(forms.CheckboxSelectMultiple):
+    """Cases à cocher au gabarit DSFR, quel que soit l'ordre des gabarits de widgets installés."""
+
+    option_template_name = "reseau/gestion/widgets/case_option.html"
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        option["attrs"].pop("dsfr", None)  # marqueur interne de django-dsfr, pas un attribut HTML
+        return option
+
+
 class FiltreStructuresForm(FormulaireDsfr):
     q = forms.CharField(label="Nom ou matricule", required=False)
-    departement = forms.ModelChoiceField(label="Département", queryset=None, required=False, empty_label="Tous")
-    statut = forms.ChoiceField(label="Statut", choices=[("", "Tous"), *Structure.Statut.choices], required=False)
+    departement = forms.ModelChoiceField(
+        label="Département", queryset=None, required=False, empty_label="Tous"
+    )
+    statut = forms.ChoiceField(
+        label="Statut", choices=[("", "Tous"), *Structure.Statut.choices], required=False
+    )
 
     def __init__(self, *args, departements, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,13 +67,15 @@ class StructureForm(FormulaireDsfr, forms.ModelForm):
             "operateurs",
         ]
         labels = {"email": "Adresse e-mail de contact", "operateurs": "Opérateurs accompagnés"}
-        widgets = {"operateurs": forms.CheckboxSelectMultiple}
+        widgets = {"operateurs": CasesACocher}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Les opérateurs nationaux et les partenaires locaux du département de la structure.
         self.fields["operateurs"].queryset = Operateur.objects.filter(
-            Q(national=True) | Q(departement__isnull=True) | Q(departement_id=self.instance.commune.departement_id)
+            Q(national=True)
+            | Q(departement__isnull=True)
+            | Q(departement_id=self.instance.commune.departement_id)
         )
 
     def clean_code_postal(self):
@@ -123,7 +140,9 @@ class ExceptionHoraireForm(FormulaireDsfr, forms.ModelForm):
         else:
             debut, fin = cleaned.get("debut"), cleaned.get("fin")
             if not (debut and fin):
-                self.add_error("debut", "Indiquez les heures d'ouverture, ou cochez « fermé toute la journée ».")
+                self.add_error(
+                    "debut", "Indiquez les heures d'ouverture, ou cochez « fermé toute la journée »."
+                )
             elif debut >= fin:
                 self.add_error("fin", "L'heure de fermeture doit suivre l'heure d'ouverture.")
         return cleaned

@@ -23,6 +23,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from guichet.reseau.horaires import lire_semaine
 from guichet.reseau.models import Creneau, HistoriqueStatut, Jour, Structure
 from guichet.territoires.models import CodePostal, Commune
 from guichet.territoires.services import normaliser_nom
@@ -467,7 +468,7 @@ class Referentiel:
                         f"code INSEE {insee} ({commune.nom}) incohérent avec « {nom} » {cp or ''} : "
                         f"commune {autre.nom} ({autre.code}) retenue".replace("  ", " "),
                     )
-                    return autre
+                    pass
             return commune
         trouvee = self._par_cp_et_nom(cp, nom_normalise, departement)
         debut = f"code INSEE {insee} inconnu" if insee else "code INSEE absent"
@@ -484,32 +485,26 @@ class Referentiel:
         return None
 
 
-def lire_creneaux(ligne: Ligne, cellules: dict[str, str | None], champs: dict[str, str]):
-    """(créneaux, horaires_source) à partir des cellules « lundi » … « dimanche » ; None si rien n'est dit.
+def creneaux_lus(ligne: Ligne, lecture, champs: dict[str, str], defaut: str) -> list | None:
+    """Les créneaux (jour, début, fin, sur_rdv) d'une `Lecture` d'horaires ; None si aucun jour n'est connu.
 
-    `champs` donne pour chaque jour le champ du fichier, pour nommer le champ d'un fragment non lu.
+    Chaque fragment non compris (ou seulement deviné) devient un avertissement qui nomme le champ de
+    son jour (`champs` : « mardi » → « h_mardi ») quand la lecture le préfixe du jour, sinon `defaut`.
     """
-    from guichet.reseau.horaires import lire_semaine
-
-    source = {jour: texte for jour, texte in cellules.items() if texte}
-    if not source:
-        return None, None
-    lecture = lire_semaine({jour: cellules.get(jour) for jour in JOURS})
     for fragment in lecture.non_lus:
-        cible = fragment.lower().strip()
-        jour = next((j for j, t in source.items() if cible and cible in t.lower()), None)
-        champ = champs[jour] if jour else "horaires"
-        ligne.signaler(champ, f"horaires : « {fragment} » non compris ou seulement deviné")
+        jour, separateur, _ = fragment.partition(" : ")
+        champ = champs.get(jour, defaut) if separateur else defaut
+        ligne.signaler(champ, f"horaires non compris ou seulement devinés : « {fragment} »")
+    if not lecture.jours:
+        return None
     creneaux = []
     for jour, intervalles in sorted(lecture.jours.items()):
         for intervalle in intervalles:
             if not (isinstance(intervalle.debut, time) and intervalle.debut < intervalle.fin):
-                ligne.signaler(
-                    champs.get(JOURS[jour]), f"créneau {intervalle.debut}–{intervalle.fin} incohérent, ignoré"
-                )
+                ligne.signaler(champs.get(JOURS[jour], defaut), f"créneau {intervalle} incohérent, ignoré")
                 continue
             creneaux.append((jour, intervalle.debut, intervalle.fin, bool(intervalle.sur_rdv)))
-    return creneaux, source
+    return creneaux
 
 
 # --- La liste nationale --------------------------------------------------------------------------
@@ -646,11 +641,13 @@ def valider_ligne_nationale(ligne: Ligne, referentiel: Referentiel, cellules_geo
     if date_labellisation:
         valeurs["date_labellisation"] = date_labellisation
 
+    # Les cellules d'horaires vont brutes au lecteur d'horaires : « - » y veut dire « fermé ».
     champs_horaires = {jour: f"h_{jour}" for jour in JOURS if f"h_{jour}" in ligne.colonnes}
-    creneaux, horaires_source = None, None
-    if champs_horaires:
-        cellules = {jour: ligne.texte(champ) for jour, champ in champs_horaires.items()}
-        creneaux, horaires_source = lire_creneaux(ligne, cellules, champs_horaires)
+    cellules = {jour: str(ligne.brut(champ) or "").strip() or None for jour, champ in champs_horaires.items()}
+    horaires_source = {jour: texte for jour, texte in cellules.items() if texte} or None
+    creneaux = None
+    if horaires_source:
+        creneaux = creneaux_lus(ligne, lire_semaine(cellules), champs_horaires, "horaires")
 
     if ligne.invalide:
         return None

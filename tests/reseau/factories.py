@@ -55,3 +55,23 @@ class PassageFactory(factory.django.DjangoModelFactory):
     jour = 2
     debut = "09:00"
     fin = "12:00"
+
+
+def communes_de_l_ain_et_du_genevois():
+    """Quatre communes réelles (code INSEE, codes postaux, point de la mairie) pour les imports."""
+    from tests.territoires.factories import DepartementFactory
+
+    ain = DepartementFactory(code="01", nom="Ain")
+    haute_savoie = DepartementFactory(code="74", nom="Haute-Savoie")
+    communes = [
+        (ain, "01053", "Bourg-en-Bresse", ["01000"], 46.2052, 5.2255),
+        (ain, "01004", "Ambérieu-en-Bugey", ["01500"], 45.9584, 5.3597),
+        (ain, "01384", "Saint-Rambert-en-Bugey", ["01230"], 45.948, 5.437),
+        (haute_savoie, "74243", "Saint-Julien-en-Genevois", ["74160"], 46.1443, 6.0814),
+    ]
+    return {
+        code: CommuneFactory(
+            departement=departement, code=code, nom=nom, codes_postaux=cps, latitude=lat, longitude=lon
+        )
+        for departement, code, nom, cps, lat, lon in communes
+    }

@@ -26,6 +26,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commune
         django_get_or_create = ["code"]
+        skip_postgeneration_save = True
 
     departement = factory.SubFactory(DepartementFactory)
     code = factory.LazyAttributeSequence(lambda o, n: f"{o.departement.code}{n % 1000:03d}")

@@ -1,0 +1,352 @@
+import io
+import json
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from guichet.reseau.import_national import importer
+from guichet.reseau.models import Creneau, HistoriqueStatut, Structure
+from tests.reseau.factories import CreneauFactory, StructureFactory, communes_de_l_ain_et_du_genevois
+
+FICHIERS = Path(__file__).parent / "fichiers"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def communes():
+    return communes_de_l_ain_et_du_genevois()
+
+
+def importer_structures(chemin, *options):
+    """Lance la commande avec --json : (rapport, erreur de commande ou None)."""
+    sortie = io.StringIO()
+    try:
+        call_command("import_structures", str(chemin), "--json", *options, stdout=sortie)
+        erreur = None
+    except CommandError as exc:
+        erreur = exc
+    return json.loads(sortie.getvalue()), erreur
+
+
+def etat_des_structures():
+    """Ce que la base contient, sous une forme comparable."""
+    return {
+        s.matricule: {
+            "nom": s.nom,
+            "adresse": s.adresse,
+            "complement_adresse": s.complement_adresse,
+            "code_postal": s.code_postal,
+            "commune": s.commune.code,
+            "latitude": s.latitude,
+            "longitude": s.longitude,
+            "position_approchee": s.position_approchee,
+            "email": s.email,
+            "telephone": s.telephone,
+            "type_porteur": s.type_porteur,
+            "nom_porteur": s.nom_porteur,
+            "forme": s.forme,
+            "format": s.format,
+            "statut": s.statut,
+            "date_labellisation": s.date_labellisation,
+            "horaires_source": s.horaires_source,
+            "creneaux": [(c.jour, c.debut, c.fin, c.sur_rdv) for c in s.creneaux.order_by("jour", "debut")],
+        }
+        for s in Structure.objects.select_related("commune").order_by("matricule")
+    }
+
+
+def champs_signales(entrees):
+    return {(e["row"], e["field"]) for e in entrees}
+
+
+BOURG = {
+    "nom": "France services de Bourg-en-Bresse",
+    "adresse": "12, rue de la République",
+    "complement_adresse": "Rez-de-chaussée",
+    "code_postal": "01000",
+    "commune": "01053",
+    "latitude": 46.2052,
+    "longitude": 5.2255,
+    "position_approchee": False,
+    "email": "bourg@france-services.fr",
+    "telephone": "04 74 00 00 01",
+    "type_porteur": "collectivite",
+    "nom_porteur": "Commune de Bourg-en-Bresse",
+    "forme": "fixe",
+    "format": "espace",
+    "statut": "labellisee",
+    "date_labellisation": date(2020, 1, 1),
+    "horaires_source": {
+        "lundi": "9h-12h / 14h-17h",
+        "mardi": "9h-12h / 14h-17h",
+        "mercredi": "9h-12h",
+        "jeudi": "9h-12h / 14h-17h",
+        "vendredi": "9h-12h / 14h-17h",
+        "samedi": "Fermé",
+    },
+    "creneaux": [
+        (jour, debut, fin, False)
+        for jour in range(5)
+        for debut, fin in [(time(9), time(12)), (time(14), time(17))]
+        if not (jour == 2 and debut == time(14))
+    ],
+}
+
+
+@pytest.mark.parametrize("fichier", ["liste_point_virgule.csv", "liste_virgule.csv"])
+def test_import_de_la_liste_nationale_csv(communes, fichier):
+    rapport, erreur = importer_structures(FICHIERS / fichier)
+
+    assert erreur is None
+    assert rapport == {"rows": 3, "created": 3, "updated": 0, "rejected": [], "warnings": []}
+    etat = etat_des_structures()
+    assert etat["FS-01-001"] == BOURG
+    amberieu = etat["FS-01-002"]
+    assert (amberieu["type_porteur"], amberieu["format"], amberieu["telephone"]) == (
+        "la_poste",
+        "antenne",
+        "04 74 00 00 03",
+    )
+    assert amberieu["date_labellisation"] == date(2021, 6, 15)
+    assert (2, time(14), time(17), True) in amberieu["creneaux"]  # « 14h-17h sur RDV »
+    assert (5, time(9), time(12), False) in amberieu["creneaux"]  # samedi
+    bus = etat["FS-74-001"]
+    assert (bus["forme"], bus["type_porteur"], bus["commune"]) == ("itinerante", "association", "74243")
+    assert bus["statut"] == "labellisee" and bus["date_labellisation"] is None
+    assert [c[0] for c in bus["creneaux"]] == [0, 2, 4]
+
+
+def test_les_deux_separateurs_donnent_la_meme_base(communes):
+    importer_structures(FICHIERS / "liste_point_virgule.csv")
+    avec_point_virgule = etat_des_structures()
+    Structure.objects.all().delete()
+    importer_structures(FICHIERS / "liste_virgule.csv")
+    assert etat_des_structures() == avec_point_virgule
+
+
+def test_fichier_windows_1252_lu_avec_un_avertissement(communes, tmp_path):
+    chemin = tmp_path / "liste.csv"
+    chemin.write_bytes((FICHIERS / "liste_point_virgule.csv").read_text(encoding="utf-8").encode("cp1252"))
+
+    rapport, erreur = importer_structures(chemin)
+
+    assert erreur is None
+    assert champs_signales(rapport["warnings"]) == {(None, "encodage")}
+    assert Structure.objects.get(matricule="FS-01-002").nom == "France services d'Ambérieu-en-Bugey"
+
+
+def test_import_geojson_prend_les_coordonnees_de_la_geometrie(communes):
+    rapport, erreur = importer_structures(FICHIERS / "liste.geojson")
+
+    assert erreur is None
+    assert (rapport["rows"], rapport["created"]) == (2, 2)
+    # Le type « Pôle emploi » n'est pas un type de porteur connu ; la ligne est le rang de l'objet.
+    assert champs_signales(rapport["warnings"]) == {(2, "TYPE.STRUCTURE.PORTEUSE")}
+    assert etat_des_structures()["FS-01-001"] == BOURG
+    rambert = Structure.objects.get(matricule="FS-01-003")
+    assert (rambert.latitude, rambert.longitude, rambert.position_approchee) == (45.948, 5.437, False)
+    assert (rambert.type_porteur, rambert.forme, rambert.email) == ("autre", "fixe", "")
+
+
+def test_fichier_desordonne_corrige_ce_qui_peut_l_etre_et_le_signale(communes):
+    rapport, erreur = importer_structures(FICHIERS / "liste_desordonnee.csv")
+
+    assert erreur is None
+    assert rapport["rejected"] == []
+    assert (rapport["rows"], rapport["created"]) == (3, 3)
+    assert champs_signales(rapport["warnings"]) == {
+        (None, "COMMENTAIRE"),  # colonnes inconnues : signalées une fois, pas à chaque ligne
+        (None, "ID_INTERNE"),
+        (2, "INSEE_COM"),  # 01999 inconnu : retrouvée par code postal et nom
+        (2, "latitude"),  # NA : point de la commune
+        (2, "Contact_Mail"),  # courriel invalide, écarté
+        (2, "type.structure.porteuse"),  # « Mutuelle » : autre
+        (2, "H_MARDI"),  # « (sauf 1er mardi du mois) »
+        (2, "H_MERCREDI"),  # « 9-12 » deviné
+        (3, "latitude"),  # latitude et longitude inversées
+        (3, "Telephone"),  # zéro initial perdu
+        (4, "INSEE_COM"),  # code absent : retrouvée par code postal et « St Julien en Genevois »
+        (4, "Contact_Mail"),  # deux courriels : le premier est gardé
+    }
+    etat = etat_des_structures()
+    bugey = etat["FS-01-010"]
+    assert bugey["commune"] == "01004"
+    assert (bugey["latitude"], bugey["longitude"], bugey["position_approchee"]) == (45.9584, 5.3597, True)
+    assert (bugey["email"], bugey["complement_adresse"], bugey["type_porteur"]) == ("", "", "autre")
+    assert bugey["date_labellisation"] is None
+    assert bugey["creneaux"] == [(j, time(9), time(12), False) for j in range(5)]  # samedi « - » : fermé
+    mobile = etat["FS-01-011"]
+    assert (mobile["commune"], mobile["latitude"], mobile["longitude"]) == ("01053", 46.2065, 5.2301)
+    assert mobile["position_approchee"] is False
+    assert (mobile["telephone"], mobile["forme"], mobile["format"]) == (
+        "04 74 00 00 02",
+        "itinerante",
+        "antenne",
+    )
+    julien = etat["FS-74-010"]
+    assert (julien["commune"], julien["latitude"], julien["longitude"]) == ("74243", 46.1443, 6.0814)
+    assert (julien["email"], julien["type_porteur"]) == ("sj@example.org", "collectivite")
+    assert julien["creneaux"] == []  # horaires « NA » : inconnus, aucun créneau inventé
+
+
+def test_fichier_casse_rien_n_est_ecrit(communes):
+    existante = StructureFactory(matricule="FS-01-022", nom="Ancien nom", commune=communes["01004"])
+
+    rapport, erreur = importer_structures(FICHIERS / "liste_cassee.csv")
+
+    assert erreur is not None and erreur.returncode == 1
+    assert [(r["row"], r["matricule"], r["field"]) for r in rapport["rejected"]] == [
+        (3, None, "MATRICULE"),
+        (4, "FS-01-021", "insee_com"),
+        (5, "FS-01-020", "MATRICULE"),
+        (7, "FS-01-023", "lib_france_services"),
+    ]
+    assert "ligne 2" in rapport["rejected"][2]["error"]  # le doublon renvoie à la première occurrence
+    assert (rapport["rows"], rapport["created"], rapport["updated"]) == (6, 0, 0)
+    assert list(Structure.objects.values_list("matricule", "nom")) == [("FS-01-022", "Ancien nom")]
+    assert not HistoriqueStatut.objects.exists()
+    existante.refresh_from_db()
+    assert existante.nom == "Ancien nom"
+
+
+def test_rapport_en_francais_nomme_ligne_et_champ(communes):
+    sortie = io.StringIO()
+    with pytest.raises(CommandError, match="4 lignes rejetées"):
+        call_command("import_structures", str(FICHIERS / "liste_cassee.csv"), stdout=sortie)
+    texte = sortie.getvalue()
+    assert "6 lignes dans le fichier : 0 structures créées" in texte
+    assert "Rien n'a été enregistré" in texte
+    assert "ligne 3, champ MATRICULE : matricule absent" in texte
+    assert "ligne 4, champ insee_com : code INSEE 99999 inconnu" in texte
+    assert "ligne 7, champ lib_france_services : nom de la France Services absent" in texte
+
+
+def test_skip_invalid_enregistre_les_lignes_valides(communes):
+    rapport, erreur = importer_structures(FICHIERS / "liste_cassee.csv", "--skip-invalid")
+
+    assert erreur is None
+    assert len(rapport["rejected"]) == 4
+    assert (rapport["created"], rapport["updated"]) == (2, 0)
+    assert sorted(Structure.objects.values_list("matricule", "nom")) == [
+        ("FS-01-020", "France services de Bourg Nord"),  # la première occurrence, pas le doublon
+        ("FS-01-022", "France services d'Ambérieu Gare"),
+    ]
+
+
+def test_dry_run_n_ecrit_rien(communes):
+    rapport, erreur = importer_structures(FICHIERS / "liste_point_virgule.csv", "--dry-run")
+
+    assert erreur is None
+    assert (rapport["rows"], rapport["created"], rapport["updated"]) == (3, 3, 0)
+    assert not Structure.objects.exists()
+    assert not Creneau.objects.exists()
+    assert not HistoriqueStatut.objects.exists()
+
+
+def test_dry_run_d_un_fichier_casse_echoue_comme_l_import(communes):
+    rapport, erreur = importer_structures(FICHIERS / "liste_cassee.csv", "--dry-run")
+    assert erreur is not None and len(rapport["rejected"]) == 4
+    assert not Structure.objects.exists()
+
+
+def test_reimport_idempotent(communes):
+    importer_structures(FICHIERS / "liste_point_virgule.csv")
+    avant = etat_des_structures()
+    nb_creneaux, nb_historique = Creneau.objects.count(), HistoriqueStatut.objects.count()
+
+    rapport, erreur = importer_structures(FICHIERS / "liste_point_virgule.csv")
+
+    assert erreur is None
+    assert (rapport["created"], rapport["updated"]) == (0, 3)
+    assert etat_des_structures() == avant
+    assert Creneau.objects.count() == nb_creneaux == 9 + 6 + 3
+    assert HistoriqueStatut.objects.count() == nb_historique == 3
+
+
+def test_historique_du_statut(communes):
+    suspendue = StructureFactory(
+        matricule="FS-01-001", commune=communes["01053"], statut=Structure.Statut.SUSPENDUE
+    )
+    CreneauFactory(structure=suspendue, jour=6, debut="10:00", fin="11:00")
+
+    importer_structures(FICHIERS / "liste_point_virgule.csv")
+
+    suspendue.refresh_from_db()
+    assert suspendue.statut == Structure.Statut.LABELLISEE
+    assert [(h.statut, h.date) for h in suspendue.historique.all()] == [("labellisee", date(2020, 1, 1))]
+    # Les nouvelles structures naissent labellisées, avec leur ligne d'historique.
+    nouvelle = Structure.objects.get(matricule="FS-01-002")
+    assert [(h.statut, h.date) for h in nouvelle.historique.all()] == [("labellisee", date(2021, 6, 15))]
+    # Les créneaux publiés remplacent les anciens (le dimanche n'y est plus).
+    assert etat_des_structures()["FS-01-001"]["creneaux"] == BOURG["creneaux"]
+
+
+def test_une_structure_multisite_le_reste(communes):
+    StructureFactory(matricule="FS-01-001", commune=communes["01053"], multisite=True)
+    importer_structures(FICHIERS / "liste_point_virgule.csv")
+    assert Structure.objects.get(matricule="FS-01-001").forme == Structure.Forme.MULTISITE
+
+
+def test_code_insee_d_une_autre_commune_corrige_par_code_postal_et_nom(communes, tmp_path):
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(
+        "MATRICULE;lib_france_services;code_postal;lib_com;insee_com;LATITUDE;LONGITUDE\n"
+        "FS-01-031;France services de la gare;01500;Ambérieu-en-Bugey;01053;45.96;5.36\n",
+        encoding="utf-8",
+    )
+    rapport, _ = importer_structures(chemin)
+    assert [(w["row"], w["field"]) for w in rapport["warnings"]] == [(2, "insee_com")]
+    assert Structure.objects.get(matricule="FS-01-031").commune.code == "01004"
+
+
+def test_coordonnees_hors_de_france_remplacees_par_le_point_de_la_commune(communes, tmp_path):
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(
+        "MATRICULE;lib_france_services;code_postal;lib_com;insee_com;LATITUDE;LONGITUDE\n"
+        "FS-01-030;France services du large;01000;Bourg-en-Bresse;01053;0;0\n",
+        encoding="utf-8",
+    )
+    rapport, _ = importer_structures(chemin)
+    assert [(w["row"], w["field"]) for w in rapport["warnings"]] == [(2, "LATITUDE")]
+    assert "hors de France" in rapport["warnings"][0]["error"]
+    structure = Structure.objects.get(matricule="FS-01-030")
+    assert (structure.latitude, structure.longitude, structure.position_approchee) == (46.2052, 5.2255, True)
+
+
+@pytest.mark.parametrize(
+    "contenu, message",
+    [
+        (None, "Impossible de lire"),
+        (b"\x00\x01\x02binaire", "ni un CSV"),
+        (b"nom;adresse\nFrance services;1 rue\n", "MATRICULE absente"),
+        (b'{"type": "Feature"}', "ni une FeatureCollection"),
+    ],
+)
+def test_fichier_illisible(communes, tmp_path, contenu, message):
+    chemin = tmp_path / "fichier.csv"
+    if contenu is not None:
+        chemin.write_bytes(contenu)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_structures", str(chemin), stdout=io.StringIO())
+    assert not Structure.objects.exists()
+
+
+def test_trois_mille_lignes_en_peu_de_requetes(communes, tmp_path, django_assert_max_num_queries):
+    entete = "MATRICULE;lib_france_services;code_postal;lib_com;insee_com;LATITUDE;LONGITUDE;h_lundi;h_mardi"
+    lignes = [
+        f"FS-99-{n:05d};France services {n};01000;Bourg-en-Bresse;01053;46.2;5.2;9h-12h / 14h-17h;8h30-12h"
+        for n in range(3000)
+    ]
+    chemin = tmp_path / "gros.csv"
+    chemin.write_text("\n".join([entete, *lignes]) + "\n", encoding="utf-8")
+
+    with django_assert_max_num_queries(300):
+        rapport = importer(chemin)
+
+    assert (rapport.rows, rapport.created, rapport.rejected) == (3000, 3000, [])
+    assert Structure.objects.count() == 3000
+    assert Creneau.objects.count() == 9000
+    assert HistoriqueStatut.objects.count() == 3000
