@@ -468,7 +468,7 @@ class Referentiel:
                         f"code INSEE {insee} ({commune.nom}) incohérent avec « {nom} » {cp or ''} : "
                         f"commune {autre.nom} ({autre.code}) retenue".replace("  ", " "),
                     )
-                    pass
+                    return autre
             return commune
         trouvee = self._par_cp_et_nom(cp, nom_normalise, departement)
         debut = f"code INSEE {insee} inconnu" if insee else "code INSEE absent"

@@ -5,22 +5,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from guichet.comptes.models import Habilitation, Invitation, Role, Utilisateur
-from tests.reseau import factories as reseau_factories
-from tests.reseau.factories import OperateurFactory
-from tests.territoires import factories as territoires_factories
+from tests.reseau.factories import OperateurFactory, StructureFactory
 from tests.territoires.factories import DepartementFactory
 
 MOT_DE_PASSE = "mot-de-passe-de-test-2026"
-
-
-class CommuneFactory(territoires_factories.CommuneFactory):
-    # Sans nouvel enregistrement après les codes postaux (avertissement de factory_boy, fatal ici).
-    class Meta:
-        skip_postgeneration_save = True
-
-
-class StructureFactory(reseau_factories.StructureFactory):
-    commune = factory.SubFactory(CommuneFactory)
 
 
 class UtilisateurFactory(factory.django.DjangoModelFactory):

@@ -7,9 +7,9 @@ et un partenaire local de B). Chaque personne a un rôle sur une partie seulemen
 from types import SimpleNamespace
 
 from guichet.comptes.models import Role
-from tests.comptes.factories import CommuneFactory, HabilitationFactory, StructureFactory, UtilisateurFactory
-from tests.reseau.factories import OperateurFactory
-from tests.territoires.factories import DepartementFactory
+from tests.comptes.factories import HabilitationFactory, UtilisateurFactory
+from tests.reseau.factories import OperateurFactory, StructureFactory
+from tests.territoires.factories import CommuneFactory, DepartementFactory
 
 
 def construire_monde():

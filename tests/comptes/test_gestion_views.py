@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from guichet.comptes.models import Invitation, Role
 from guichet.reseau.models import Creneau, ExceptionHoraire, HistoriqueStatut, Structure
-from tests.comptes.factories import HabilitationFactory, StructureFactory
+from tests.comptes.factories import HabilitationFactory
+from tests.reseau.factories import StructureFactory
 from tests.comptes.monde import ATTENDU, TOUTES
 
 pytestmark = pytest.mark.django_db
