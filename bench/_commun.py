@@ -26,7 +26,14 @@ def preparer_django(base_temporaire=True):
 def percentiles(durees_ms):
     d = sorted(durees_ms)
     q = statistics.quantiles(d, n=100, method="inclusive")
-    return {"n": len(d), "p50": q[49], "p95": q[94], "p99": q[98], "max": d[-1], "moyenne": statistics.fmean(d)}
+    return {
+        "n": len(d),
+        "p50": q[49],
+        "p95": q[94],
+        "p99": q[98],
+        "max": d[-1],
+        "moyenne": statistics.fmean(d),
+    }
 
 
 def afficher(titre, mesures, unite="ms"):

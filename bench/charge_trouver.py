@@ -53,8 +53,16 @@ if not nb_structures:
 noms = list(Commune.objects.filter(population__gte=500).order_by("?").values_list("nom", flat=True)[:500])
 
 serveur = subprocess.Popen(
-    [str(RACINE / ".venv" / "bin" / "gunicorn"), "guichet.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{args.port}",
-     "--log-level", "warning"],
+    [
+        str(RACINE / ".venv" / "bin" / "gunicorn"),
+        "guichet.wsgi",
+        "-w",
+        str(args.workers),
+        "-b",
+        f"127.0.0.1:{args.port}",
+        "--log-level",
+        "warning",
+    ],
     env=env,
     cwd=RACINE,
 )

@@ -97,8 +97,9 @@ def roles(user) -> set[str]:
 
 
 def exige_double_facteur(user) -> bool:
-    """Vrai si l'utilisateur détient un rôle qui impose un second facteur à la connexion."""
-    return _actif(user) and user.habilitations.filter(role__in=ROLES_DOUBLE_FACTEUR).exists()
+    """Vrai si l'utilisateur détient un rôle qui impose un second facteur à la connexion
+    (référent, préfecture, national) ou s'il est superutilisateur (il a les droits du national)."""
+    return _actif(user) and (user.is_superuser or user.habilitations.filter(role__in=ROLES_DOUBLE_FACTEUR).exists())
 
 
 # Structures
@@ -110,9 +111,7 @@ def structures_visibles(user) -> QuerySet[Structure]:
         return Structure.objects.all()
     if p.vide:
         return Structure.objects.none()
-    return Structure.objects.filter(
-        Q(pk__in=p.structures_lues) | Q(commune__departement_id__in=p.departements_lus)
-    )
+    return Structure.objects.filter(Q(pk__in=p.structures_lues) | Q(commune__departement_id__in=p.departements_lus))
 
 
 def structures_modifiables(user) -> QuerySet[Structure]:
@@ -122,9 +121,7 @@ def structures_modifiables(user) -> QuerySet[Structure]:
         return Structure.objects.all()
     if not (p.structures_gerees or p.departements_geres):
         return Structure.objects.none()
-    return Structure.objects.filter(
-        Q(pk__in=p.structures_gerees) | Q(commune__departement_id__in=p.departements_geres)
-    )
+    return Structure.objects.filter(Q(pk__in=p.structures_gerees) | Q(commune__departement_id__in=p.departements_geres))
 
 
 def structures_dont_statut_modifiable(user) -> QuerySet[Structure]:

@@ -30,9 +30,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "dsfr",  # avant django.forms : ses gabarits de widgets priment
     "django.forms",
     "widget_tweaks",
-    "dsfr",
     "csp",
     "axes",
     "django_otp",

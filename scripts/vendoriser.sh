@@ -7,5 +7,5 @@ if [ ! -d node_modules/leaflet ] || [ package-lock.json -nt node_modules/.packag
 fi
 cible=guichet/static/vendor
 rm -rf "$cible" && mkdir -p "$cible/leaflet"
-cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$cible/leaflet/"
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css "$cible/leaflet/"
 cp -r node_modules/leaflet/dist/images "$cible/leaflet/"

@@ -8,3 +8,32 @@ def test_pas_de_migration_manquante(db):
 def test_pages_publiques_repondent(client, db):
     assert client.get("/").status_code == 200
     assert client.get("/trouver/").status_code == 200
+
+
+def test_page_introuvable_en_francais(client, db):
+    reponse = client.get("/nulle-part/")
+    assert reponse.status_code == 404
+    assert "Page introuvable" in reponse.content.decode()
+
+
+def test_check_deploy_propre_en_production():
+    """Le profil de production (DEBUG=false, clé forte) passe `check --deploy` sans avertissement."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "une-cle-de-production-longue-et-aleatoire-0123456789-abcdefghij-KLMNOP",
+        "ALLOWED_HOSTS": "guichet.example.gouv.fr",
+        "SECURE_SSL_REDIRECT": "true",
+    }
+    resultat = subprocess.run(
+        [sys.executable, "-m", "guichet", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert resultat.returncode == 0, resultat.stderr
+    assert "no issues" in resultat.stdout

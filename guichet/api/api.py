@@ -1,8 +1,8 @@
 """L'API JSON publique, documentée en OpenAPI (/api/v1/docs, /api/v1/openapi.json)."""
 
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError
@@ -46,7 +46,9 @@ def structures(request, filtres: Query[schemas.FiltreProximite]):
 def structure(request, matricule: str):
     """Une structure par son matricule national."""
     s = get_object_or_404(
-        Structure.objects.select_related("commune").prefetch_related("creneaux", "exceptions", "operateurs", "passages__commune"),
+        Structure.objects.select_related("commune").prefetch_related(
+            "creneaux", "exceptions", "operateurs", "passages__commune"
+        ),
         matricule=matricule,
     )
     return schemas.StructureDetail.depuis(s, timezone.now())
@@ -60,7 +62,9 @@ def departements_geojson(request):
             "type": "FeatureCollection",
             "features": [
                 {"type": "Feature", "properties": {"code": code, "nom": nom}, "geometry": contour}
-                for code, nom, contour in Departement.objects.exclude(contour=None).values_list("code", "nom", "contour")
+                for code, nom, contour in Departement.objects.exclude(contour=None).values_list(
+                    "code", "nom", "contour"
+                )
             ],
         }
     )

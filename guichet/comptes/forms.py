@@ -45,9 +45,7 @@ class CodeForm(FormulaireDsfr):
         label="Code à 6 chiffres",
         help_text="Le code affiché par votre application d'authentification.",
         max_length=9,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 
     def clean_code(self):
@@ -82,12 +80,8 @@ class InvitationForm(FormulaireDsfr):
 class InscriptionForm(FormulaireDsfr):
     """Création d'un compte depuis une invitation : l'adresse e-mail est celle de l'invitation."""
 
-    first_name = forms.CharField(
-        label="Prénom", max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
-    )
-    last_name = forms.CharField(
-        label="Nom", max_length=150, widget=forms.TextInput({"autocomplete": "family-name"})
-    )
+    first_name = forms.CharField(label="Prénom", max_length=150, widget=forms.TextInput({"autocomplete": "given-name"}))
+    last_name = forms.CharField(label="Nom", max_length=150, widget=forms.TextInput({"autocomplete": "family-name"}))
     password1 = forms.CharField(
         label="Mot de passe",
         strip=False,

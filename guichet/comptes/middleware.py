@@ -31,6 +31,4 @@ class DoubleFacteurObligatoireMiddleware:
 
     @staticmethod
     def exemptee(path):
-        return path.startswith(
-            (reverse("comptes:double_facteur"), reverse("comptes:deconnexion"), settings.STATIC_URL)
-        )
+        return path.startswith((reverse("comptes:double_facteur"), reverse("comptes:deconnexion"), settings.STATIC_URL))

@@ -82,9 +82,7 @@ class Habilitation(models.Model):
         "reseau.Structure", on_delete=models.CASCADE, null=True, blank=True, related_name="habilitations"
     )
     operateur = models.ForeignKey("reseau.Operateur", on_delete=models.CASCADE, null=True, blank=True)
-    departement = models.ForeignKey(
-        "territoires.Departement", on_delete=models.CASCADE, null=True, blank=True
-    )
+    departement = models.ForeignKey("territoires.Departement", on_delete=models.CASCADE, null=True, blank=True)
     cree_le = models.DateTimeField(auto_now_add=True)
 
     objects = HabilitationQuerySet.as_manager()

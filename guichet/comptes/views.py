@@ -72,9 +72,7 @@ def espace(request):
         user.habilitations.select_related("structure", "operateur", "departement").order_by("role", "pk")
     )
     ids_structures = [h.structure_id for h in habilitations if h.structure_id]
-    ou_inviter = set(
-        permissions.structures_ou_inviter(user).filter(pk__in=ids_structures).values_list("pk", flat=True)
-    )
+    ou_inviter = set(permissions.structures_ou_inviter(user).filter(pk__in=ids_structures).values_list("pk", flat=True))
     for habilitation in habilitations:
         habilitation.peut_inviter = habilitation.structure_id in ou_inviter
     return render(
@@ -102,9 +100,7 @@ def invitation(request, jeton):
     if existant is not None:
         if not request.user.is_authenticated:
             connexion = f"{reverse('comptes:connexion')}?{urlencode({'next': request.path})}"
-            return render(
-                request, "comptes/invitation.html", contexte | {"etat": "connexion", "connexion": connexion}
-            )
+            return render(request, "comptes/invitation.html", contexte | {"etat": "connexion", "connexion": connexion})
         if request.user.pk != existant.pk:
             return render(request, "comptes/invitation.html", contexte | {"etat": "autre_compte"})
         if request.method == "POST":
@@ -130,9 +126,7 @@ def invitation(request, jeton):
         except services.InvitationInutilisable:
             return _invitation_invalide(request, invitation)
         login(request, utilisateur, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, f"Votre compte est créé. Bienvenue dans l'équipe de {invitation.structure}."
-        )
+        messages.success(request, f"Votre compte est créé. Bienvenue dans l'équipe de {invitation.structure}.")
         return redirect("comptes:espace")
     return render(request, "comptes/invitation.html", contexte | {"etat": "inscription", "form": form})
 

@@ -76,9 +76,7 @@ class StructureAdmin(admin.ModelAdmin):
             "Statut",
             {
                 "fields": ["statut", "date_labellisation"],
-                "description": (
-                    "Le statut se change depuis l'espace de gestion, qui l'inscrit dans l'historique."
-                ),
+                "description": ("Le statut se change depuis l'espace de gestion, qui l'inscrit dans l'historique."),
             },
         ),
         (

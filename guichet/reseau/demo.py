@@ -63,7 +63,7 @@ class CompteDemo:
 
 
 def _adresse(commune):
-    lignes = [l.strip() for l in (commune.mairie_adresse or "").splitlines() if l.strip()]
+    lignes = [ligne.strip() for ligne in (commune.mairie_adresse or "").splitlines() if ligne.strip()]
     if len(lignes) >= 2:
         return lignes[0], lignes[-1][:5] if lignes[-1][:5].isdigit() else ""
     return "Place de la Mairie", ""
@@ -102,7 +102,9 @@ def creer_reseau(graine: int = 2026) -> dict:
                 latitude=commune.latitude,
                 longitude=commune.longitude,
                 type_porteur=type_porteur,
-                nom_porteur=f"{nom_porteur} {commune.nom}" if type_porteur != Structure.TypePorteur.LA_POSTE else nom_porteur,
+                nom_porteur=f"{nom_porteur} {commune.nom}"
+                if type_porteur != Structure.TypePorteur.LA_POSTE
+                else nom_porteur,
                 email=f"france-services.{canton.code}@{DOMAINE}",
                 telephone=f"0{hasard.randint(1, 5)} {hasard.randint(10, 99)} {hasard.randint(10, 99)} "
                 f"{hasard.randint(10, 99)} {hasard.randint(10, 99)}",
@@ -122,7 +124,9 @@ def creer_reseau(graine: int = 2026) -> dict:
     for s in structures:
         par_dep.setdefault(s.commune.departement_id, []).append(s)
     communes_par_dep = {}
-    for c in Commune.objects.filter(latitude__isnull=False).only("pk", "nom", "latitude", "longitude", "departement_id"):
+    for c in Commune.objects.filter(latitude__isnull=False).only(
+        "pk", "nom", "latitude", "longitude", "departement_id"
+    ):
         communes_par_dep.setdefault(c.departement_id, []).append(c)
     passages = []
     for i, (dep_id, liste) in enumerate(sorted(par_dep.items())):
@@ -134,7 +138,9 @@ def creer_reseau(graine: int = 2026) -> dict:
             continue
         base = hasard.choice(liste)
         base.forme = forme
-        base.nom = ("France services itinérante " if forme == Structure.Forme.ITINERANTE else "France services multisite ") + base.commune.nom
+        base.nom = (
+            "France services itinérante " if forme == Structure.Forme.ITINERANTE else "France services multisite "
+        ) + base.commune.nom
         voisines = sorted(
             (c for c in communes_par_dep[dep_id] if c.pk != base.commune_id),
             key=lambda c: distance_km(base.latitude, base.longitude, c.latitude, c.longitude),
@@ -142,7 +148,9 @@ def creer_reseau(graine: int = 2026) -> dict:
         for jour, commune in enumerate(hasard.sample(voisines, 5)):
             plage = M if hasard.random() < 0.6 else AM
             lieu = "Place de la mairie" if forme == Structure.Forme.ITINERANTE else "Salle du conseil, mairie"
-            passages.append(Passage(structure=base, commune=commune, lieu=lieu, jour=jour, debut=plage[0], fin=plage[1]))
+            passages.append(
+                Passage(structure=base, commune=commune, lieu=lieu, jour=jour, debut=plage[0], fin=plage[1])
+            )
     Structure.objects.bulk_update([s for s in structures if s.forme != Structure.Forme.FIXE], ["forme", "nom"])
     Passage.objects.bulk_create(passages)
 
@@ -154,7 +162,10 @@ def creer_reseau(graine: int = 2026) -> dict:
         creneaux += _creneaux(s, modele)
     Creneau.objects.bulk_create(creneaux, batch_size=5000)
     HistoriqueStatut.objects.bulk_create(
-        [HistoriqueStatut(structure=s, statut=s.statut, date=s.date_labellisation, commentaire="Labellisation") for s in structures]
+        [
+            HistoriqueStatut(structure=s, statut=s.statut, date=s.date_labellisation, commentaire="Labellisation")
+            for s in structures
+        ]
     )
     Structure.operateurs.through.objects.bulk_create(
         [Structure.operateurs.through(structure_id=s.pk, operateur_id=o.pk) for s in structures for o in nationaux],
@@ -164,7 +175,18 @@ def creer_reseau(graine: int = 2026) -> dict:
     # Deux conseillers par structure (même empreinte de mot de passe : le hachage Argon2 est lent).
     empreinte = make_password(MOT_DE_PASSE)
     prenoms = ["Camille", "Léa", "Hugo", "Inès", "Lucas", "Chloé", "Nathan", "Manon", "Yanis", "Sarah"]
-    noms = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau"]
+    noms = [
+        "Martin",
+        "Bernard",
+        "Dubois",
+        "Thomas",
+        "Robert",
+        "Richard",
+        "Petit",
+        "Durand",
+        "Leroy",
+        "Moreau",
+    ]
     agents = [
         Utilisateur(
             email=_email_agent(n, s),
@@ -203,7 +225,9 @@ def _email_agent(n, structure):
 def creer_comptes_demo(empreinte) -> list[CompteDemo]:
     departement = Departement.objects.get(code=DEPARTEMENT_DEMO)
     structure = (
-        Structure.objects.filter(matricule__startswith=PREFIXE, commune__departement=departement, forme=Structure.Forme.FIXE)
+        Structure.objects.filter(
+            matricule__startswith=PREFIXE, commune__departement=departement, forme=Structure.Forme.FIXE
+        )
         .order_by("matricule")
         .first()
     )
@@ -224,9 +248,16 @@ def creer_comptes_demo(empreinte) -> list[CompteDemo]:
         totp = role in (Role.REFERENT, Role.PREFECTURE, Role.NATIONAL)
         if totp:
             TOTPDevice.objects.create(user=user, name="Démonstration", key=CLE_TOTP_DEMO, confirmed=True)
-        comptes.append(CompteDemo(user.email, habilitation.get_role_display(), str(habilitation), totp))
-    Utilisateur.objects.create(
-        email=f"admin@{DOMAINE}", first_name="Admin", last_name="Démo", password=empreinte, is_staff=True, is_superuser=True
+        portee = str(habilitation).split(" : ", 1)[-1]
+        comptes.append(CompteDemo(user.email, habilitation.get_role_display(), portee, totp))
+    admin = Utilisateur.objects.create(
+        email=f"admin@{DOMAINE}",
+        first_name="Admin",
+        last_name="Démo",
+        password=empreinte,
+        is_staff=True,
+        is_superuser=True,
     )
-    comptes.append(CompteDemo(f"admin@{DOMAINE}", "Administration Django", "/admin/", False))
+    TOTPDevice.objects.create(user=admin, name="Démonstration", key=CLE_TOTP_DEMO, confirmed=True)
+    comptes.append(CompteDemo(admin.email, "Administration Django", "/admin/", True))
     return comptes

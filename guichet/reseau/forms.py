@@ -25,12 +25,8 @@ class CasesACocher(forms.CheckboxSelectMultiple):
 
 class FiltreStructuresForm(FormulaireDsfr):
     q = forms.CharField(label="Nom ou matricule", required=False)
-    departement = forms.ModelChoiceField(
-        label="Département", queryset=None, required=False, empty_label="Tous"
-    )
-    statut = forms.ChoiceField(
-        label="Statut", choices=[("", "Tous"), *Structure.Statut.choices], required=False
-    )
+    departement = forms.ModelChoiceField(label="Département", queryset=None, required=False, empty_label="Tous")
+    statut = forms.ChoiceField(label="Statut", choices=[("", "Tous"), *Structure.Statut.choices], required=False)
 
     def __init__(self, *args, departements, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,9 +69,7 @@ class StructureForm(FormulaireDsfr, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Les opérateurs nationaux et les partenaires locaux du département de la structure.
         self.fields["operateurs"].queryset = Operateur.objects.filter(
-            Q(national=True)
-            | Q(departement__isnull=True)
-            | Q(departement_id=self.instance.commune.departement_id)
+            Q(national=True) | Q(departement__isnull=True) | Q(departement_id=self.instance.commune.departement_id)
         )
 
     def clean_code_postal(self):
@@ -140,9 +134,7 @@ class ExceptionHoraireForm(FormulaireDsfr, forms.ModelForm):
         else:
             debut, fin = cleaned.get("debut"), cleaned.get("fin")
             if not (debut and fin):
-                self.add_error(
-                    "debut", "Indiquez les heures d'ouverture, ou cochez « fermé toute la journée »."
-                )
+                self.add_error("debut", "Indiquez les heures d'ouverture, ou cochez « fermé toute la journée ».")
             elif debut >= fin:
                 self.add_error("fin", "L'heure de fermeture doit suivre l'heure d'ouverture.")
         return cleaned

@@ -121,9 +121,7 @@ def agents(request, pk):
             "structure": structure,
             "equipe": Habilitation.objects.equipe(structure),
             "peut_inviter": peut_inviter,
-            "invitations": structure.invitations.en_attente().select_related("invite_par")
-            if peut_inviter
-            else [],
+            "invitations": structure.invitations.en_attente().select_related("invite_par") if peut_inviter else [],
             "form": InvitationForm(structure=structure) if peut_inviter else None,
         },
     )

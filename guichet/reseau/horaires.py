@@ -146,8 +146,7 @@ class Lecture:
         rdv = {jour: tuple(i for i in creneaux if i.sur_rdv) for jour, creneaux in connus.items()}
         regles = [f"{_osm_jours(jours)} {_osm_heures(heures)}" for jours, heures in _regrouper(libres)]
         regles_rdv = [
-            f"{_osm_jours(jours)} {_osm_heures(heures)} {_COMMENTAIRE_RDV_OSM}"
-            for jours, heures in _regrouper(rdv)
+            f"{_osm_jours(jours)} {_osm_heures(heures)} {_COMMENTAIRE_RDV_OSM}" for jours, heures in _regrouper(rdv)
         ]
         inconnus = [f"{_osm_jours(self.jours_inconnus)} unknown"] if self.jours_inconnus else []
         if not regles and not regles_rdv and not inconnus:
@@ -633,9 +632,7 @@ class Semaine:
         if any(e.ferme for e in du_jour):
             return []
         speciaux = sorted(
-            Intervalle(e.debut, e.fin)
-            for e in du_jour
-            if e.debut is not None and e.fin is not None and e.debut < e.fin
+            Intervalle(e.debut, e.fin) for e in du_jour if e.debut is not None and e.fin is not None and e.debut < e.fin
         )
         if speciaux:
             return speciaux

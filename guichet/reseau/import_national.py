@@ -90,9 +90,7 @@ class Rapport:
             f"{len(self.warnings)} avertissements."
         ]
         if self.simulation:
-            lignes.append(
-                "Simulation (--dry-run) : rien n'a été enregistré ; les nombres sont ceux d'un import réel."
-            )
+            lignes.append("Simulation (--dry-run) : rien n'a été enregistré ; les nombres sont ceux d'un import réel.")
         elif not self.ecrit and self.rejected:
             lignes.append(
                 "Rien n'a été enregistré : corrigez les lignes rejetées, "
@@ -144,9 +142,7 @@ def lire_fichier(chemin) -> Source:
         texte = brut.decode("utf-8-sig")
     except UnicodeDecodeError:
         texte = brut.decode("cp1252", errors="replace")
-        avertissements.append(
-            "le fichier n'est pas en UTF-8 : lu comme Windows-1252 (cp1252), vérifiez les accents"
-        )
+        avertissements.append("le fichier n'est pas en UTF-8 : lu comme Windows-1252 (cp1252), vérifiez les accents")
     debut = texte.lstrip()[:1]
     if debut in ("{", "["):
         source = _lire_json(texte, chemin)
@@ -345,9 +341,7 @@ def lire_position(ligne: Ligne, commune, champ_lat, champ_lon, lat=None, lon=Non
         if en_france(lat, lon):
             return lat, lon, False
         if en_france(lon, lat):
-            ligne.signaler(
-                champ_lat, f"latitude et longitude inversées ({lat}, {lon}) : remises dans l'ordre"
-            )
+            ligne.signaler(champ_lat, f"latitude et longitude inversées ({lat}, {lon}) : remises dans l'ordre")
             return lon, lat, False
         motif = f"coordonnées ({lat}, {lon}) hors de France"
     elif ligne.texte(champ_lat) or ligne.texte(champ_lon):
@@ -574,9 +568,7 @@ def valider_ligne_nationale(ligne: Ligne, referentiel: Referentiel, cellules_geo
         ligne.erreur("nom", "nom de la France Services absent")
     valeurs["nom"] = nom
 
-    commune = referentiel.resoudre(
-        ligne, champ_insee="insee_com", champ_cp="code_postal", champ_nom="lib_com"
-    )
+    commune = referentiel.resoudre(ligne, champ_insee="insee_com", champ_cp="code_postal", champ_nom="lib_com")
     valeurs["commune"] = commune
     if "code_postal" in ligne.colonnes:
         cp = code_sur(ligne.texte("code_postal"))
@@ -612,17 +604,13 @@ def valider_ligne_nationale(ligne: Ligne, referentiel: Referentiel, cellules_geo
         type_texte = ligne.texte("type_porteur")
         type_porteur = TYPES_PORTEURS.get(_cle_libre(type_texte)) if type_texte else None
         if type_texte and type_porteur is None:
-            ligne.signaler(
-                "type_porteur", f"type de structure porteuse « {type_texte} » inconnu : « autre » retenu"
-            )
+            ligne.signaler("type_porteur", f"type de structure porteuse « {type_texte} » inconnu : « autre » retenu")
         valeurs["type_porteur"] = type_porteur or Structure.TypePorteur.AUTRE
 
     if "itinerance" in ligne.colonnes:
         itinerance = (ligne.texte("itinerance") or "non").lower()
         if itinerance not in OUI | NON:
-            ligne.signaler(
-                "itinerance", f"valeur « {itinerance} » non comprise (attendu Oui ou Non) : fixe retenu"
-            )
+            ligne.signaler("itinerance", f"valeur « {itinerance} » non comprise (attendu Oui ou Non) : fixe retenu")
         valeurs["forme"] = Structure.Forme.ITINERANTE if itinerance in OUI else Structure.Forme.FIXE
 
     if "format_fs" in ligne.colonnes:
@@ -632,9 +620,7 @@ def valider_ligne_nationale(ligne: Ligne, referentiel: Referentiel, cellules_geo
             valeurs["format"] = Structure.Format.ANTENNE
         else:
             if format_texte and not cle.startswith("espace"):
-                ligne.signaler(
-                    "format_fs", f"format « {format_texte} » inconnu : « Espace labellisé » retenu"
-                )
+                ligne.signaler("format_fs", f"format « {format_texte} » inconnu : « Espace labellisé » retenu")
             valeurs["format"] = Structure.Format.ESPACE
 
     date_labellisation = lire_date(ligne, "labellisation")
@@ -678,13 +664,9 @@ def importer(chemin, *, format=None, dry_run=False, skip_invalid=False) -> Rappo
         attendus, valider = COLONNES_NATIONALES, valider_ligne_nationale
     colonnes = Colonnes(source, attendus, rapport)
     if format == NATIONAL and "matricule" not in colonnes:
-        raise FichierIllisible(
-            "Colonne MATRICULE absente : ce n'est pas la liste nationale des France Services."
-        )
+        raise FichierIllisible("Colonne MATRICULE absente : ce n'est pas la liste nationale des France Services.")
     if format == LMN and "id" not in colonnes:
-        raise FichierIllisible(
-            "Colonne « id » absente : ce n'est pas un export au schéma des lieux de médiation."
-        )
+        raise FichierIllisible("Colonne « id » absente : ce n'est pas un export au schéma des lieux de médiation.")
 
     referentiel = Referentiel()
     fiches, vus = [], {}
@@ -770,7 +752,7 @@ def _ecrire(fiches, existantes, commentaire):
             valeur = valeur.pk if nom == "commune" else valeur
             if getattr(structure, attribut) != valeur:
                 setattr(structure, attribut, valeur)
-                champs_modifies.add(attribut)
+                champs_modifies.add(nom)
                 modifiee = True
         if modifiee:
             structure.modifie_le = maintenant

@@ -146,15 +146,11 @@ def exporter_lmn(structures, *, source="guichet") -> list[dict]:
     """
     lieux = []
     for structure in structures:
-        code_postal = structure.code_postal or next(
-            (cp.code for cp in structure.commune.codes_postaux.all()), ""
-        )
+        code_postal = structure.code_postal or next((cp.code for cp in structure.commune.codes_postaux.all()), "")
         telephone = _telephone(structure.telephone) if structure.telephone else None
         courriel = structure.email if structure.email and COURRIEL_REG_EXP.match(structure.email) else None
         services = SERVICES + ([SERVICE_POSTE_LIBRE] if structure.poste_libre_acces else [])
-        modalites = (
-            [SE_PRESENTER] + ([TELEPHONER] if telephone else []) + ([CONTACTER_PAR_MAIL] if courriel else [])
-        )
+        modalites = [SE_PRESENTER] + ([TELEPHONER] if telephone else []) + ([CONTACTER_PAR_MAIL] if courriel else [])
         typologies = [TYPOLOGIE_FRANCE_SERVICES, _typologie_porteur(structure)]
         lieu = {
             "id": structure.matricule,
@@ -194,9 +190,7 @@ def exporter_lmn(structures, *, source="guichet") -> list[dict]:
 def ecarts(lieu: dict) -> list[str]:
     """Les champs obligatoires du schéma vides dans ce lieu (pour prévenir à l'export)."""
     return [
-        f"{lieu.get('id')} : champ obligatoire « {champ} » vide"
-        for champ in CHAMPS_OBLIGATOIRES
-        if not lieu.get(champ)
+        f"{lieu.get('id')} : champ obligatoire « {champ} » vide" for champ in CHAMPS_OBLIGATOIRES if not lieu.get(champ)
     ]
 
 
@@ -301,18 +295,14 @@ def valider_ligne_lmn(ligne: Ligne, referentiel: Referentiel, cellules: dict) ->
         ligne.erreur("id", f"identifiant de {len(matricule)} caractères (40 au plus, c'est le matricule)")
     if FRANCE_SERVICES not in _liste(ligne, "dispositif_programmes_nationaux"):
         if not ligne.invalide:
-            ligne.signaler(
-                "dispositif_programmes_nationaux", "lieu hors du dispositif France Services, ignoré"
-            )
+            ligne.signaler("dispositif_programmes_nationaux", "lieu hors du dispositif France Services, ignoré")
         return None
     nom = ligne.texte_borne("nom", 255)
     if not nom:
         ligne.erreur("nom", "nom absent")
     valeurs["nom"] = nom
 
-    commune = referentiel.resoudre(
-        ligne, champ_insee="code_insee", champ_cp="code_postal", champ_nom="commune"
-    )
+    commune = referentiel.resoudre(ligne, champ_insee="code_insee", champ_cp="code_postal", champ_nom="commune")
     valeurs["commune"] = commune
     cp = code_sur(ligne.texte("code_postal"))
     if cp and not re.fullmatch(r"\d{5}", cp):
@@ -340,14 +330,10 @@ def valider_ligne_lmn(ligne: Ligne, referentiel: Referentiel, cellules: dict) ->
     if "itinerance" in ligne.colonnes:
         itinerances = _liste(ligne, "itinerance")
         if set(itinerances) - {ITINERANT, FIXE}:
-            ligne.signaler(
-                "itinerance", f"valeur « {ligne.texte('itinerance')} » non admise (Itinérant, Fixe)"
-            )
+            ligne.signaler("itinerance", f"valeur « {ligne.texte('itinerance')} » non admise (Itinérant, Fixe)")
         valeurs["forme"] = Structure.Forme.ITINERANTE if ITINERANT in itinerances else Structure.Forme.FIXE
     if "typologie" in ligne.colonnes:
-        porteurs = [
-            PORTEURS_PAR_TYPOLOGIE[t] for t in _liste(ligne, "typologie") if t in PORTEURS_PAR_TYPOLOGIE
-        ]
+        porteurs = [PORTEURS_PAR_TYPOLOGIE[t] for t in _liste(ligne, "typologie") if t in PORTEURS_PAR_TYPOLOGIE]
         valeurs["type_porteur"] = porteurs[0] if porteurs else Structure.TypePorteur.AUTRE
 
     structure_mere = ABSENT

@@ -83,7 +83,9 @@ class Structure(models.Model):
     latitude = models.FloatField(db_index=True)
     longitude = models.FloatField()
     position_approchee = models.BooleanField(
-        "position approchée", default=False, help_text="Coordonnées de la mairie de la commune, faute de mieux."
+        "position approchée",
+        default=False,
+        help_text="Coordonnées de la mairie de la commune, faute de mieux.",
     )
     email = models.EmailField(blank=True)
     telephone = models.CharField("téléphone", max_length=30, blank=True)
@@ -133,9 +135,7 @@ class Structure(models.Model):
 
         jours = {}
         for creneau in self.creneaux.all():
-            jours.setdefault(creneau.jour, []).append(
-                Intervalle(creneau.debut, creneau.fin, sur_rdv=creneau.sur_rdv)
-            )
+            jours.setdefault(creneau.jour, []).append(Intervalle(creneau.debut, creneau.fin, sur_rdv=creneau.sur_rdv))
         connus = {c.jour for c in self.creneaux.all()} or None
         return Semaine(
             jours={j: sorted(jours.get(j, [])) for j in range(7)} if connus else {},

@@ -57,7 +57,7 @@ def structures_proches(lat: float, lon: float, limite: int = 10, queryset=None) 
             break
     candidats = candidats[:limite]
     queryset = queryset if queryset is not None else Structure.objects.all()
-    par_pk = queryset.select_related("commune").in_bulk([pk for _, pk in candidats])
+    par_pk = queryset.select_related("commune").defer("commune__contour").in_bulk([pk for _, pk in candidats])
     return [Resultat(par_pk[pk], d) for d, pk in candidats]
 
 
@@ -88,13 +88,17 @@ def passages_proches(lat: float, lon: float, rayon_km: float = 20, depuis=None, 
     """Les arrêts de bus et permanences à moins de `rayon_km` du point, dans les jours à venir."""
     lat_min, lat_max, lon_min, lon_max = _boite(lat, lon, rayon_km)
     passages = []
-    for p in Passage.objects.filter(
-        structure__statut=Structure.Statut.LABELLISEE,
-        commune__latitude__gte=lat_min,
-        commune__latitude__lte=lat_max,
-        commune__longitude__gte=lon_min,
-        commune__longitude__lte=lon_max,
-    ).select_related("structure", "commune"):
+    for p in (
+        Passage.objects.filter(
+            structure__statut=Structure.Statut.LABELLISEE,
+            commune__latitude__gte=lat_min,
+            commune__latitude__lte=lat_max,
+            commune__longitude__gte=lon_min,
+            commune__longitude__lte=lon_max,
+        )
+        .select_related("structure", "commune")
+        .defer("commune__contour", "commune__mairie_adresse")
+    ):
         d = distance_km(lat, lon, p.latitude or p.commune.latitude, p.longitude or p.commune.longitude)
         if d <= rayon_km:
             p.distance_km = d
@@ -130,7 +134,11 @@ def rechercher(texte="", code_commune="", latitude=None, longitude=None, limite=
             return recherche
         recherche.libelle, recherche.latitude, recherche.longitude = "votre position", latitude, longitude
     else:
-        communes = Commune.objects.filter(latitude__isnull=False).select_related("departement")
+        communes = (
+            Commune.objects.filter(latitude__isnull=False)
+            .select_related("departement")
+            .defer("contour", "mairie_adresse", "departement__contour")
+        )
         if code_commune:
             trouvees = list(communes.filter(code=code_commune)[:1])
         elif texte.strip():

@@ -66,12 +66,12 @@ def importer(progression: bool = True) -> Bilan:
     etapes = tqdm(total=7, desc="Import des territoires", unit="étape", disable=not progression)
     bilan = Bilan()
 
-    regions = {l["id"]: l for l in lire("regions")}
+    regions = {ligne["id"]: ligne for ligne in lire("regions")}
     _upsert(Region, [Region(code=r["code"], nom=r["nom"]) for r in regions.values()], ["code"], ["nom"])
     region_pk = dict(Region.objects.values_list("code", "pk"))
     etapes.update()
 
-    departements = {l["id"]: l for l in lire("departements")}
+    departements = {ligne["id"]: ligne for ligne in lire("departements")}
     _upsert(
         Departement,
         [
@@ -85,8 +85,13 @@ def importer(progression: bool = True) -> Bilan:
     dep_pk = {i: par_code[d["code"]] for i, d in departements.items()}
     etapes.update()
 
-    epcis = {l["id"]: l for l in lire("epci")}
-    _upsert(EPCI, [EPCI(code=e["code"], nom=e["nom"], type=e["type"]) for e in epcis.values()], ["code"], ["nom", "type"])
+    epcis = {ligne["id"]: ligne for ligne in lire("epci")}
+    _upsert(
+        EPCI,
+        [EPCI(code=e["code"], nom=e["nom"], type=e["type"]) for e in epcis.values()],
+        ["code"],
+        ["nom", "type"],
+    )
     par_siren = dict(EPCI.objects.values_list("code", "pk"))
     epci_pk = {i: par_siren[e["code"]] for i, e in epcis.items()}
     etapes.update()
@@ -96,27 +101,27 @@ def importer(progression: bool = True) -> Bilan:
     lignes_communes = list(lire("communes"))
     code_par_id, parent = {}, {}
     communes, geometries_par_dep = [], defaultdict(list)
-    for l in tqdm(lignes_communes, desc="Communes", unit="commune", leave=False, disable=not progression):
-        if l["type"] != "COM":
-            if valeur(l, "commune_parent_id"):
-                parent[l["id"]] = l["commune_parent_id"]
+    for ligne in tqdm(lignes_communes, desc="Communes", unit="commune", leave=False, disable=not progression):
+        if ligne["type"] != "COM":
+            if valeur(ligne, "commune_parent_id"):
+                parent[ligne["id"]] = ligne["commune_parent_id"]
             continue
-        code_par_id[l["id"]] = l["code"]
-        contour = geometrie(valeur(l, "geometry"))
-        point = geometrie(valeur(l, "mairie_localisation")) or (contour.centroid if contour else None)
+        code_par_id[ligne["id"]] = ligne["code"]
+        contour = geometrie(valeur(ligne, "geometry"))
+        point = geometrie(valeur(ligne, "mairie_localisation")) or (contour.centroid if contour else None)
         if contour is not None:
-            geometries_par_dep[l["departement_id"]].append(contour)
+            geometries_par_dep[ligne["departement_id"]].append(contour)
         communes.append(
             Commune(
-                code=l["code"],
-                nom=l["nom"],
-                nom_normalise=normaliser_nom(l["nom"]),
-                departement_id=dep_pk[l["departement_id"]],
-                epci_id=epci_pk.get(valeur(l, "epci_id")),
-                population=int(valeur(l, "population_municipale") or 0),
+                code=ligne["code"],
+                nom=ligne["nom"],
+                nom_normalise=normaliser_nom(ligne["nom"]),
+                departement_id=dep_pk[ligne["departement_id"]],
+                epci_id=epci_pk.get(valeur(ligne, "epci_id")),
+                population=int(valeur(ligne, "population_municipale") or 0),
                 latitude=point.y if point else None,
                 longitude=point.x if point else None,
-                mairie_adresse=valeur(l, "mairie_adresse") or "",
+                mairie_adresse=valeur(ligne, "mairie_adresse") or "",
                 contour=en_geojson(contour, TOLERANCE_COMMUNE) if contour is not None else None,
             )
         )
@@ -124,41 +129,49 @@ def importer(progression: bool = True) -> Bilan:
         Commune,
         communes,
         ["code"],
-        ["nom", "nom_normalise", "departement", "epci", "population", "latitude", "longitude", "mairie_adresse", "contour"],
+        [
+            "nom",
+            "nom_normalise",
+            "departement",
+            "epci",
+            "population",
+            "latitude",
+            "longitude",
+            "mairie_adresse",
+            "contour",
+        ],
     )
     commune_pk = dict(Commune.objects.values_list("code", "pk"))
     pk_par_id = {i: commune_pk[c] for i, c in code_par_id.items()}
     bilan.comptes["communes"] = len(communes)
     etapes.update()
 
-    codes = {l["id"]: l["code"] for l in lire("codes_postaux")}
+    codes = {ligne["id"]: ligne["code"] for ligne in lire("codes_postaux")}
     liens = set()
-    for l in lire("codes_postaux_communes"):
-        commune_id = l["commune_id"]
+    for ligne in lire("codes_postaux_communes"):
+        commune_id = ligne["commune_id"]
         commune_id = commune_id if commune_id in pk_par_id else parent.get(commune_id)
         if commune_id in pk_par_id:
-            liens.add((codes[l["codepostal_id"]], pk_par_id[commune_id]))
+            liens.add((codes[ligne["codepostal_id"]], pk_par_id[commune_id]))
     existants = set(CodePostal.objects.values_list("code", "commune_id"))
-    CodePostal.objects.bulk_create(
-        [CodePostal(code=c, commune_id=pk) for c, pk in liens - existants], batch_size=5000
-    )
+    CodePostal.objects.bulk_create([CodePostal(code=c, commune_id=pk) for c, pk in liens - existants], batch_size=5000)
     bilan.comptes["codes postaux"] = len(liens)
     etapes.update()
 
     # Cantons (type C) ; chaque commune est rattachée au canton qui contient sa mairie.
     cantons, contours_cantons = [], []
-    for l in lire("cantons"):
-        if l["type"] != "C":
+    for ligne in lire("cantons"):
+        if ligne["type"] != "C":
             continue
         cantons.append(
             Canton(
-                code=l["code"],
-                nom=l["nom"],
-                departement_id=dep_pk[l["departement_id"]],
-                bureau_centralisateur_id=pk_par_id.get(valeur(l, "bureau_centralisateur_id")),
+                code=ligne["code"],
+                nom=ligne["nom"],
+                departement_id=dep_pk[ligne["departement_id"]],
+                bureau_centralisateur_id=pk_par_id.get(valeur(ligne, "bureau_centralisateur_id")),
             )
         )
-        contours_cantons.append(geometrie(valeur(l, "geometry")))
+        contours_cantons.append(geometrie(valeur(ligne, "geometry")))
     _upsert(Canton, cantons, ["code"], ["nom", "departement", "bureau_centralisateur"])
     canton_pk = dict(Canton.objects.values_list("code", "pk"))
     index = shapely.STRtree(contours_cantons)

@@ -53,7 +53,9 @@ class CommuneQuerySet(models.QuerySet):
             return self.none()
         if texte.isdigit():
             return self.filter(codes_postaux__code__startswith=texte).distinct().order_by("-population")
-        return self.filter(nom_normalise__startswith=normaliser_nom(texte)).order_by("-population")
+        # Un intervalle plutôt qu'un LIKE : l'index sur nom_normalise sert sous SQLite comme sous PostgreSQL.
+        debut = normaliser_nom(texte)
+        return self.filter(nom_normalise__gte=debut, nom_normalise__lt=debut + "\uffff").order_by("-population")
 
 
 class Commune(models.Model):
@@ -61,9 +63,7 @@ class Commune(models.Model):
     nom = models.CharField(max_length=100)
     nom_normalise = models.CharField(max_length=100, db_index=True, editable=False)
     departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
-    canton = models.ForeignKey(
-        "Canton", on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
-    )
+    canton = models.ForeignKey("Canton", on_delete=models.SET_NULL, null=True, blank=True, related_name="communes")
     epci = models.ForeignKey(EPCI, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes")
     population = models.PositiveIntegerField(default=0)
     latitude = models.FloatField("latitude de la mairie (ou du centroïde)", null=True)

@@ -44,7 +44,14 @@ def test_structure_par_matricule(client, reseau):
     donnees = client.get("/api/v1/structures/FS-BUS").json()
     assert donnees["forme"] == "itinerante"
     assert donnees["passages"] == [
-        {"commune": "Naves", "code_insee": donnees["passages"][0]["code_insee"], "lieu": "Place", "jour": "jeudi", "debut": "09:00", "fin": "12:00"}
+        {
+            "commune": "Naves",
+            "code_insee": donnees["passages"][0]["code_insee"],
+            "lieu": "Place",
+            "jour": "jeudi",
+            "debut": "09:00",
+            "fin": "12:00",
+        }
     ]
     assert client.get("/api/v1/structures/INCONNU").status_code == 404
 

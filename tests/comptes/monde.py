@@ -39,9 +39,7 @@ def construire_monde():
     m.auditeur_a = personne("auditeur-a", role=Role.AUDITEUR, departement=m.dep_a)
     m.prefecture_a = personne("prefecture-a", role=Role.PREFECTURE, departement=m.dep_a)
     m.referent_caf_a = personne("referent-caf-a", role=Role.REFERENT, operateur=m.caf, departement=m.dep_a)
-    m.referent_local_b = personne(
-        "referent-local-b", role=Role.REFERENT, operateur=m.local_b, departement=m.dep_b
-    )
+    m.referent_local_b = personne("referent-local-b", role=Role.REFERENT, operateur=m.local_b, departement=m.dep_b)
     m.gestionnaire_a1 = personne("gestionnaire-a1", role=Role.GESTIONNAIRE, structure=m.a1)
     m.conseiller_a1 = personne("conseiller-a1", role=Role.CONSEILLER, structure=m.a1)
     m.conseiller_b = personne("conseiller-b", role=Role.CONSEILLER, structure=m.b)

@@ -17,9 +17,7 @@ def admin_connecte(client):
     return connecter(client, superuser)
 
 
-@pytest.mark.parametrize(
-    "modele", [Utilisateur, Habilitation, Invitation, Structure, Operateur, Commune, Departement]
-)
+@pytest.mark.parametrize("modele", [Utilisateur, Habilitation, Invitation, Structure, Operateur, Commune, Departement])
 def test_listes_et_fiches_de_l_admin(admin_connecte, monde, modele):
     InvitationFactory(structure=monde.a1)
     prefixe = f"admin:{modele._meta.app_label}_{modele._meta.model_name}"
@@ -45,9 +43,7 @@ def test_ajout_d_un_utilisateur_par_e_mail(admin_connecte):
 
 def test_le_jeton_d_invitation_n_est_pas_affiche(admin_connecte, monde):
     invitation = InvitationFactory(structure=monde.a1)
-    contenu = admin_connecte.get(
-        reverse("admin:comptes_invitation_change", args=[invitation.pk])
-    ).content.decode()
+    contenu = admin_connecte.get(reverse("admin:comptes_invitation_change", args=[invitation.pk])).content.decode()
     assert invitation.jeton not in contenu
 
 
@@ -57,9 +53,7 @@ def test_territoires_en_lecture(admin_connecte, monde):
 
 
 def test_statut_en_lecture_seule_dans_l_admin(admin_connecte, monde):
-    contenu = admin_connecte.get(
-        reverse("admin:reseau_structure_change", args=[monde.a1.pk])
-    ).content.decode()
+    contenu = admin_connecte.get(reverse("admin:reseau_structure_change", args=[monde.a1.pk])).content.decode()
     assert 'name="statut"' not in contenu
     assert 'name="creneaux-TOTAL_FORMS"' in contenu
     assert 'name="passages-TOTAL_FORMS"' in contenu

@@ -52,9 +52,7 @@ def test_roles_sensibles_renvoyes_vers_le_second_facteur(client, monde, role):
         assert reponse.status_code == 302, url
         assert reponse.url == f"{DOUBLE_FACTEUR}?next={quote(url, safe='')}"
     # Pas de contournement par POST non plus.
-    reponse = client.post(
-        reverse("gestion:statut", args=[monde.a1.pk]), {"statut": "fermee", "date": "2026-01-01"}
-    )
+    reponse = client.post(reverse("gestion:statut", args=[monde.a1.pk]), {"statut": "fermee", "date": "2026-01-01"})
     assert reponse.status_code == 302
     monde.a1.refresh_from_db()
     assert monde.a1.statut == "labellisee"
@@ -73,9 +71,7 @@ def test_autres_roles_sans_second_facteur(client, monde, personne):
 
 
 def test_connexion_par_mot_de_passe_puis_code(client, national):
-    reponse = client.post(
-        reverse("comptes:connexion"), {"username": "anct@example.fr", "password": MOT_DE_PASSE}
-    )
+    reponse = client.post(reverse("comptes:connexion"), {"username": "anct@example.fr", "password": MOT_DE_PASSE})
     assert reponse.status_code == 302
     assert reponse.url == f"{DOUBLE_FACTEUR}?next={quote(reverse('comptes:espace'), safe='')}"
 

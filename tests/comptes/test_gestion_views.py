@@ -6,8 +6,8 @@ from django.urls import reverse
 from guichet.comptes.models import Invitation, Role
 from guichet.reseau.models import Creneau, ExceptionHoraire, HistoriqueStatut, Structure
 from tests.comptes.factories import HabilitationFactory
-from tests.reseau.factories import StructureFactory
 from tests.comptes.monde import ATTENDU, TOUTES
+from tests.reseau.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -335,15 +335,11 @@ def test_statut_identique_refuse(monde, connecte):
 
 
 def test_page_structure_montre_les_actions_permises(monde, connecte):
-    contenu = (
-        connecte(monde.gestionnaire_a1).get(reverse("gestion:structure", args=[monde.a1.pk])).content.decode()
-    )
+    contenu = connecte(monde.gestionnaire_a1).get(reverse("gestion:structure", args=[monde.a1.pk])).content.decode()
     assert reverse("gestion:modifier", args=[monde.a1.pk]) in contenu
     assert reverse("gestion:statut", args=[monde.a1.pk]) not in contenu
 
-    contenu = (
-        connecte(monde.conseiller_a1).get(reverse("gestion:structure", args=[monde.a1.pk])).content.decode()
-    )
+    contenu = connecte(monde.conseiller_a1).get(reverse("gestion:structure", args=[monde.a1.pk])).content.decode()
     assert reverse("gestion:modifier", args=[monde.a1.pk]) not in contenu
 
 
@@ -359,9 +355,7 @@ def test_equipe_de_la_structure(monde, connecte):
 
 def test_equipe_vue_par_un_conseiller_sans_invitations(monde, connecte):
     Invitation.objects.create(email="secret@example.fr", structure=monde.a1, invite_par=monde.gestionnaire_a1)
-    contenu = (
-        connecte(monde.conseiller_a1).get(reverse("gestion:agents", args=[monde.a1.pk])).content.decode()
-    )
+    contenu = connecte(monde.conseiller_a1).get(reverse("gestion:agents", args=[monde.a1.pk])).content.decode()
     assert "gestionnaire-a1@example.fr" in contenu
     assert "Inviter une personne" not in contenu
     assert "secret@example.fr" not in contenu

@@ -55,7 +55,8 @@ def verifier_accessibilite(page):
     """Lance axe-core (paquet npm, servi depuis node_modules) et échoue sur toute violation grave ou critique."""
     page.evaluate(AXE.read_text())  # évalué par le protocole du navigateur : la CSP de la page n'est pas affaiblie
     resultat = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        "async () => await axe.run(document, "
+        "{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
     )
     graves = [v for v in resultat["violations"] if v["impact"] in ("serious", "critical")]
     assert not graves, "\n".join(

@@ -12,16 +12,36 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def reseau():
     correze = DepartementFactory(
-        code="19", nom="Corrèze", contour={"type": "Polygon", "coordinates": [[[1.2, 45], [2.5, 45], [2.5, 45.8], [1.2, 45]]]}
+        code="19",
+        nom="Corrèze",
+        contour={"type": "Polygon", "coordinates": [[[1.2, 45], [2.5, 45], [2.5, 45.8], [1.2, 45]]]},
     )
-    tulle = CommuneFactory(code="19272", nom="Tulle", departement=correze, latitude=45.267, longitude=1.771, codes_postaux=["19000"])
-    structure = StructureFactory(matricule="FS-19-001", nom="France services de Tulle", commune=tulle, code_postal="19000")
+    tulle = CommuneFactory(
+        code="19272",
+        nom="Tulle",
+        departement=correze,
+        latitude=45.267,
+        longitude=1.771,
+        codes_postaux=["19000"],
+    )
+    structure = StructureFactory(
+        matricule="FS-19-001", nom="France services de Tulle", commune=tulle, code_postal="19000"
+    )
     for jour in range(6):
         CreneauFactory(structure=structure, jour=jour, debut=time(9), fin=time(17))
     structure.operateurs.add(OperateurFactory())
-    StructureFactory(nom="France services d'Égletons", commune=CommuneFactory(nom="Égletons", departement=correze), latitude=45.406, longitude=2.047)
+    StructureFactory(
+        nom="France services d'Égletons",
+        commune=CommuneFactory(nom="Égletons", departement=correze),
+        latitude=45.406,
+        longitude=2.047,
+    )
     bus = StructureFactory(nom="France services itinérante des Monédières", bus=True, latitude=45.45, longitude=1.87)
-    PassageFactory(structure=bus, commune=CommuneFactory(nom="Chaumeil", departement=correze, latitude=45.46, longitude=1.88), lieu="Place de l'église")
+    PassageFactory(
+        structure=bus,
+        commune=CommuneFactory(nom="Chaumeil", departement=correze, latitude=45.46, longitude=1.88),
+        lieu="Place de l'église",
+    )
     return structure
 
 

@@ -97,9 +97,7 @@ def test_lire_jour_ferme(cellule):
     assert lire_jour(cellule) == ([], [])
 
 
-@pytest.mark.parametrize(
-    "cellule", [None, "", "   ", "\u00a0", "NA", "N/A", "NC", "?", "Horaires non communiqués"]
-)
+@pytest.mark.parametrize("cellule", [None, "", "   ", "\u00a0", "NA", "N/A", "NC", "?", "Horaires non communiqués"])
 def test_lire_jour_inconnu_sans_rien_rapporter(cellule):
     assert lire_jour(cellule) == (None, [])
 
@@ -219,8 +217,7 @@ def test_lire_semaine_complete():
     assert lecture.days_open == 5
     assert lecture.by_appointment == [CreneauRdv(1, iv("14:00-17:00 rdv"))]
     assert lecture.opening_hours() == (
-        "Mo 09:00-12:00,14:00-17:00; Tu,We,Sa 09:00-12:00; Fr 08:30-12:00,13:30-16:30, "
-        'Tu 14:00-17:00 "sur rendez-vous"'
+        'Mo 09:00-12:00,14:00-17:00; Tu,We,Sa 09:00-12:00; Fr 08:30-12:00,13:30-16:30, Tu 14:00-17:00 "sur rendez-vous"'
     )
 
 
@@ -326,8 +323,7 @@ LUNDI_VENDREDI = {j: MATIN_APRES_MIDI for j in range(5)} | {5: [], 6: []}
         ("Ouvert du lundi au vendredi, 9h - 12h / 14h – 17h.", LUNDI_VENDREDI),
         (
             "Lundi, mardi, jeudi : 9h-12h / 14h-17h ; mercredi : 9h-12h",
-            {0: MATIN_APRES_MIDI, 1: MATIN_APRES_MIDI, 2: ["09:00-12:00"], 3: MATIN_APRES_MIDI}
-            | {4: [], 5: [], 6: []},
+            {0: MATIN_APRES_MIDI, 1: MATIN_APRES_MIDI, 2: ["09:00-12:00"], 3: MATIN_APRES_MIDI} | {4: [], 5: [], 6: []},
         ),
         ("Lun-Ven 8h30-12h", {j: ["08:30-12:00"] for j in range(5)} | {5: [], 6: []}),
         ("Lu-Ve 8h30-12h", {j: ["08:30-12:00"] for j in range(5)} | {5: [], 6: []}),
@@ -360,8 +356,7 @@ LUNDI_VENDREDI = {j: MATIN_APRES_MIDI for j in range(5)} | {5: [], 6: []}
         # une mention d'un seul jour l'emporte sur la plage qui le comprend
         (
             "Du lundi au vendredi 9h-17h sauf le mercredi",
-            {0: ["09:00-17:00"], 1: ["09:00-17:00"], 2: [], 3: ["09:00-17:00"], 4: ["09:00-17:00"]}
-            | {5: [], 6: []},
+            {0: ["09:00-17:00"], 1: ["09:00-17:00"], 2: [], 3: ["09:00-17:00"], 4: ["09:00-17:00"]} | {5: [], 6: []},
         ),
         (
             "Du lundi au vendredi 9h-17h, mercredi 9h-12h",
@@ -530,9 +525,7 @@ def test_prochaine_ouverture_s_arrete_a_un_jour_inconnu_ou_apres_quatorze_jours(
     jamais = Semaine({j: [] for j in range(7)})
     assert jamais.prochaine_ouverture(datetime.datetime(2025, 6, 2, 13, 0)) is None
     dans_quatorze_jours = Semaine(HEBDO, [exception(datetime.date(2025, 6, 3), datetime.date(2025, 6, 15))])
-    assert dans_quatorze_jours.prochaine_ouverture(datetime.datetime(2025, 6, 2, 18, 0)) == paris(
-        2025, 6, 16, 9
-    )
+    assert dans_quatorze_jours.prochaine_ouverture(datetime.datetime(2025, 6, 2, 18, 0)) == paris(2025, 6, 16, 9)
     trop_loin = Semaine(HEBDO, [exception(datetime.date(2025, 6, 3), datetime.date(2025, 6, 16))])
     assert trop_loin.prochaine_ouverture(datetime.datetime(2025, 6, 2, 18, 0)) is None
 
@@ -575,9 +568,7 @@ def test_exception_avec_horaires_remplace_ceux_du_jour():
     assert semaine.est_ouvert(datetime.datetime(2025, 7, 7, 8, 30)) is True
     assert semaine.est_ouvert(datetime.datetime(2025, 7, 7, 15, 0)) is False
     assert semaine.fermeture(datetime.datetime(2025, 7, 7, 8, 30)) == paris(2025, 7, 7, 13, 0)
-    assert (
-        semaine.est_ouvert(datetime.datetime(2025, 7, 6, 10, 0)) is True
-    )  # dimanche ouvert exceptionnellement
+    assert semaine.est_ouvert(datetime.datetime(2025, 7, 6, 10, 0)) is True  # dimanche ouvert exceptionnellement
     sans_heures = Semaine(HEBDO, [exception(datetime.date(2025, 7, 7), ferme=False)])
     assert sans_heures.est_ouvert(datetime.datetime(2025, 7, 7, 15, 0)) is True  # ne change rien
 
@@ -611,9 +602,7 @@ def test_jour_du_changement_d_heure_ouvert():
     assert dimanche.est_ouvert(datetime.datetime(2025, 3, 30, 0, 30, tzinfo=UTC)) is True
     fermeture = dimanche.fermeture(datetime.datetime(2025, 3, 30, 0, 30, tzinfo=UTC))
     # de 1h30 CET à 5h CEST il ne s'écoule que 2h30
-    assert fermeture - datetime.datetime(2025, 3, 30, 0, 30, tzinfo=UTC) == datetime.timedelta(
-        hours=2, minutes=30
-    )
+    assert fermeture - datetime.datetime(2025, 3, 30, 0, 30, tzinfo=UTC) == datetime.timedelta(hours=2, minutes=30)
     nuit = Semaine({j: [] for j in range(6)} | {6: [iv("02:30-04:00")]})
     # 2h30 n'existe pas ce jour-là : l'ouverture a lieu à 3h30 CEST (1h30 UTC)
     ouverture = nuit.prochaine_ouverture(datetime.datetime(2025, 3, 29, 12, 0))
@@ -671,9 +660,7 @@ def test_commande_semaine_json():
 
 
 def test_commande_resume_en_francais():
-    sortie = horaires(
-        "Lundi, mardi, jeudi : 9h-12h / 14h-17h ; mercredi : 9h-12h (sauf 1er mercredi du mois)"
-    )
+    sortie = horaires("Lundi, mardi, jeudi : 9h-12h / 14h-17h ; mercredi : 9h-12h (sauf 1er mercredi du mois)")
     assert "Lundi : 09:00-12:00, 14:00-17:00" in sortie
     assert "Mercredi : 09:00-12:00" in sortie
     assert "Samedi : inconnu" in sortie

@@ -267,9 +267,7 @@ def test_reimport_idempotent(communes):
 
 
 def test_historique_du_statut(communes):
-    suspendue = StructureFactory(
-        matricule="FS-01-001", commune=communes["01053"], statut=Structure.Statut.SUSPENDUE
-    )
+    suspendue = StructureFactory(matricule="FS-01-001", commune=communes["01053"], statut=Structure.Statut.SUSPENDUE)
     CreneauFactory(structure=suspendue, jour=6, debut="10:00", fin="11:00")
 
     importer_structures(FICHIERS / "liste_point_virgule.csv")
@@ -284,10 +282,47 @@ def test_historique_du_statut(communes):
     assert etat_des_structures()["FS-01-001"]["creneaux"] == BOURG["creneaux"]
 
 
+def test_mise_a_jour_de_la_commune_et_des_coordonnees(communes):
+    StructureFactory(matricule="FS-01-002", commune=communes["01053"], latitude=46.0, longitude=5.0)
+    importer_structures(FICHIERS / "liste_point_virgule.csv")
+    structure = Structure.objects.get(matricule="FS-01-002")
+    assert (structure.commune.code, structure.latitude, structure.longitude) == ("01004", 45.9584, 5.3597)
+
+
 def test_une_structure_multisite_le_reste(communes):
     StructureFactory(matricule="FS-01-001", commune=communes["01053"], multisite=True)
     importer_structures(FICHIERS / "liste_point_virgule.csv")
     assert Structure.objects.get(matricule="FS-01-001").forme == Structure.Forme.MULTISITE
+
+
+def test_types_de_porteurs_et_itinerance(communes, tmp_path):
+    valeurs = [
+        ("Collectivité territoriale", "Oui", "collectivite", "itinerante"),
+        ("Commune", "1", "collectivite", "itinerante"),
+        ("EPCI", "Non", "collectivite", "fixe"),
+        ("La Poste", "0", "la_poste", "fixe"),
+        ("Association", "", "association", "fixe"),
+        ("État / Sous-préfecture", "non", "etat", "fixe"),
+        ("MSA", "OUI", "msa", "itinerante"),
+        ("Chambre d'agriculture", "Non", "autre", "fixe"),
+    ]
+    lignes = [
+        f"FS-01-{n:03d};France services {n};01053;{type_porteur};{itinerance}"
+        for n, (type_porteur, itinerance, _, _) in enumerate(valeurs)
+    ]
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(
+        "\n".join(["MATRICULE;lib_france_services;insee_com;TYPE.STRUCTURE.PORTEUSE;ITINERANCE", *lignes]),
+        encoding="utf-8",
+    )
+
+    rapport, erreur = importer_structures(chemin)
+
+    assert erreur is None
+    # Seul le type inconnu est signalé (la position approchée l'est pour toutes : pas de coordonnées).
+    assert [w["row"] for w in rapport["warnings"] if w["field"] == "TYPE.STRUCTURE.PORTEUSE"] == [9]
+    obtenus = list(Structure.objects.order_by("matricule").values_list("type_porteur", "forme"))
+    assert obtenus == [(type_porteur, forme) for _, _, type_porteur, forme in valeurs]
 
 
 def test_code_insee_d_une_autre_commune_corrige_par_code_postal_et_nom(communes, tmp_path):

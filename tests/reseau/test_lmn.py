@@ -355,9 +355,7 @@ def test_import_lmn_tout_ou_rien(reseau, tmp_path):
 )
 def test_lire_opening_hours(osm, jours, non_lus):
     lecture = lire_opening_hours(osm)
-    lus = {
-        j: [(i.debut.hour, i.fin.hour, i.sur_rdv) for i in creneaux] for j, creneaux in lecture.jours.items()
-    }
+    lus = {j: [(i.debut.hour, i.fin.hour, i.sur_rdv) for i in creneaux] for j, creneaux in lecture.jours.items()}
     assert (lus, lecture.non_lus) == (jours, non_lus)
 
 

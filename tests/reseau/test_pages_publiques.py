@@ -9,9 +9,19 @@ from tests.territoires.factories import CommuneFactory, DepartementFactory
 @pytest.fixture
 def tulle(db):
     correze = DepartementFactory(code="19", nom="Corrèze")
-    commune = CommuneFactory(code="19272", nom="Tulle", departement=correze, latitude=45.267, longitude=1.771, codes_postaux=["19000"])
+    commune = CommuneFactory(
+        code="19272",
+        nom="Tulle",
+        departement=correze,
+        latitude=45.267,
+        longitude=1.771,
+        codes_postaux=["19000"],
+    )
     structure = StructureFactory(
-        matricule="FS-19-001", nom="France services de Tulle", commune=commune, code_postal="19000",
+        matricule="FS-19-001",
+        nom="France services de Tulle",
+        commune=commune,
+        code_postal="19000",
         telephone="05 55 00 00 00",
     )
     for jour in range(5):
@@ -54,7 +64,11 @@ def test_trouver_commune_inconnue_message_clair(client, tulle):
 
 def test_trouver_montre_les_bus_des_jours_a_venir(client, tulle):
     bus = StructureFactory(nom="France services itinérante du plateau", bus=True, latitude=45.5, longitude=1.9)
-    PassageFactory(structure=bus, commune=CommuneFactory(nom="Gimel-les-Cascades", latitude=45.3, longitude=1.85), lieu="Place du bourg")
+    PassageFactory(
+        structure=bus,
+        commune=CommuneFactory(nom="Gimel-les-Cascades", latitude=45.3, longitude=1.85),
+        lieu="Place du bourg",
+    )
     contenu = client.get("/trouver/", {"q": "tulle"}).content.decode()
     assert "Gimel-les-Cascades, Place du bourg" in contenu
 
@@ -65,7 +79,13 @@ def test_page_structure(client, tulle):
     page = client.get(tulle.get_absolute_url())
     assert page.status_code == 200
     contenu = page.content.decode()
-    for attendu in ["France services de Tulle", "19000 Tulle", "05 55 00 00 00", "Les Allocations familiales", "09h00–12h00"]:
+    for attendu in [
+        "France services de Tulle",
+        "19000 Tulle",
+        "05 55 00 00 00",
+        "Les Allocations familiales",
+        "09h00–12h00",
+    ]:
         assert attendu in contenu
     contenu_bus = client.get(bus.get_absolute_url()).content.decode()
     assert "Prochains arrêts du bus" in contenu_bus

@@ -22,7 +22,8 @@ def test_structures_proches_egale_le_tri_exhaustif():
     StructureFactory(commune=commune, latitude=45.0, longitude=5.0, fermee=True)
     for lat, lon in [(45.0, 5.0), (48.85, 2.35), (43.3, -1.5), (50.9, 7.9), (20.0, 20.0)]:
         attendus = sorted(
-            Structure.objects.ouvertes_au_public(), key=lambda s: distance_km(lat, lon, s.latitude, s.longitude)
+            Structure.objects.ouvertes_au_public(),
+            key=lambda s: distance_km(lat, lon, s.latitude, s.longitude),
         )[:10]
         obtenus = services.structures_proches(lat, lon, limite=10)
         assert [r.structure for r in obtenus] == attendus

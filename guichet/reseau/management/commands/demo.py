@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Crée le réseau de démonstration (une structure par canton, bus, permanences) et un compte par rôle."
 
     def add_arguments(self, parser):
-        parser.add_argument("--code", metavar="EMAIL", help="Affiche le code TOTP du moment d'un compte de démonstration.")
+        parser.add_argument(
+            "--code", metavar="EMAIL", help="Affiche le code TOTP du moment d'un compte de démonstration."
+        )
 
     def handle(self, *args, code=None, **options):
         if code:
@@ -27,7 +29,9 @@ class Command(BaseCommand):
             raise CommandError(str(erreur)) from erreur
         comptes = bilan.pop("comptes")
         resume = ", ".join(f"{n} {nom}" for nom, n in bilan.items())
-        self.stdout.write(self.style.SUCCESS(f"Réseau de démonstration créé en {time.perf_counter() - debut:.1f} s : {resume}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Réseau de démonstration créé en {time.perf_counter() - debut:.1f} s : {resume}.")
+        )
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {demo.MOT_DE_PASSE}) :")
         for c in comptes:
             totp_ = "  [second facteur TOTP]" if c.totp else ""

@@ -18,12 +18,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=list(ECRIVAINS), required=True)
         parser.add_argument("--output", help="Fichier à écrire (la sortie standard par défaut).")
-        parser.add_argument(
-            "--tous", action="store_true", help="Toutes les structures, quel que soit leur statut."
-        )
-        parser.add_argument(
-            "--source", default="guichet", help="Valeur du champ « source » (guichet par défaut)."
-        )
+        parser.add_argument("--tous", action="store_true", help="Toutes les structures, quel que soit leur statut.")
+        parser.add_argument("--source", default="guichet", help="Valeur du champ « source » (guichet par défaut).")
 
     def handle(self, *args, format, output=None, tous=False, source="guichet", **options):
         structures = Structure.objects.all() if tous else Structure.objects.ouvertes_au_public()

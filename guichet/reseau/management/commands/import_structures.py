@@ -22,9 +22,7 @@ class Command(BaseCommand):
             choices=FORMATS,
             help="national (liste ANCT) ou lmn (lieux de médiation numérique) ; reconnu aux colonnes sinon.",
         )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Valider et rendre compte sans rien écrire."
-        )
+        parser.add_argument("--dry-run", action="store_true", help="Valider et rendre compte sans rien écrire.")
         parser.add_argument(
             "--skip-invalid",
             action="store_true",
