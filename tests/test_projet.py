@@ -23,7 +23,7 @@ def test_check_deploy_propre_en_production():
     import sys
 
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},  # posé par les tests e2e
         "DEBUG": "false",
         "SECRET_KEY": "une-cle-de-production-longue-et-aleatoire-0123456789-abcdefghij-KLMNOP",
         "ALLOWED_HOSTS": "guichet.example.gouv.fr",
