@@ -40,7 +40,7 @@ test: install
 quality: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	$(GUICHET) makemigrations --check --dry-run
+	DEBUG=true $(GUICHET) makemigrations --check --dry-run
 
 bench: install
 	.venv/bin/python bench/proximite.py

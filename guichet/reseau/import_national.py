@@ -397,6 +397,16 @@ def lire_telephone(ligne: Ligne, champ) -> str | None:
     return valeur
 
 
+def lire_contacts(ligne: Ligne, valeurs: dict, champ_email: str, champ_telephone: str = "telephone") -> None:
+    """Courriel et téléphone des colonnes présentes : une valeur illisible est signalée et la valeur
+    enregistrée reste telle quelle ; une cellule vide efface la valeur."""
+    for cle, champ, lire in (("email", champ_email, lire_courriel), ("telephone", champ_telephone, lire_telephone)):
+        if champ in ligne.colonnes:
+            lu = lire(ligne, champ)
+            if lu or not ligne.texte(champ):
+                valeurs[cle] = lu or ""
+
+
 def lire_date(ligne: Ligne, champ) -> date | None:
     valeur = ligne.texte(champ)
     if not valeur:
@@ -591,14 +601,7 @@ def valider_ligne_nationale(ligne: Ligne, referentiel: Referentiel, cellules_geo
     if position:
         valeurs["latitude"], valeurs["longitude"], valeurs["position_approchee"] = position
 
-    if "email" in ligne.colonnes:
-        email = lire_courriel(ligne, "email")
-        if email or not ligne.texte("email"):
-            valeurs["email"] = email or ""
-    if "telephone" in ligne.colonnes:
-        telephone = lire_telephone(ligne, "telephone")
-        if telephone or not ligne.texte("telephone"):
-            valeurs["telephone"] = telephone or ""
+    lire_contacts(ligne, valeurs, champ_email="email")
 
     if "type_porteur" in ligne.colonnes:
         type_texte = ligne.texte("type_porteur")

@@ -25,9 +25,8 @@ from guichet.reseau.import_national import (
     Referentiel,
     code_sur,
     creneaux_lus,
-    lire_courriel,
+    lire_contacts,
     lire_position,
-    lire_telephone,
 )
 from guichet.reseau.models import Structure
 from guichet.territoires.services import normaliser_nom
@@ -318,14 +317,7 @@ def valider_ligne_lmn(ligne: Ligne, referentiel: Referentiel, cellules: dict) ->
     position = lire_position(ligne, commune, "latitude", "longitude")
     if position:
         valeurs["latitude"], valeurs["longitude"], valeurs["position_approchee"] = position
-    if "courriels" in ligne.colonnes:
-        email = lire_courriel(ligne, "courriels")
-        if email or not ligne.texte("courriels"):
-            valeurs["email"] = email or ""
-    if "telephone" in ligne.colonnes:
-        telephone = lire_telephone(ligne, "telephone")
-        if telephone or not ligne.texte("telephone"):
-            valeurs["telephone"] = telephone or ""
+    lire_contacts(ligne, valeurs, champ_email="courriels")
 
     if "itinerance" in ligne.colonnes:
         itinerances = _liste(ligne, "itinerance")
