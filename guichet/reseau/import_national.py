@@ -561,18 +561,24 @@ OUI = {"oui", "o", "1", "true", "vrai", "yes", "x"}
 NON = {"non", "n", "0", "false", "faux", "no"}
 
 
+def lire_matricule(ligne: Ligne, champ: str, libelle: str, precision: str = "") -> str:
+    """Le matricule de la ligne (noté sur la ligne pour le rapport) ; absent ou trop long : erreur."""
+    matricule = ligne.texte(champ)
+    ligne.matricule = matricule
+    if not matricule:
+        ligne.erreur(champ, f"{libelle} absent")
+    elif len(matricule) > 40:
+        ligne.erreur(champ, f"{libelle} de {len(matricule)} caractères (40 au plus{precision})")
+    return matricule
+
+
 def _cle_libre(texte: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", normaliser_nom(texte)).split())
 
 
 def valider_ligne_nationale(ligne: Ligne, referentiel: Referentiel, cellules_geo: dict) -> Fiche | None:
     valeurs = {}
-    matricule = ligne.texte("matricule")
-    ligne.matricule = matricule
-    if not matricule:
-        ligne.erreur("matricule", "matricule absent")
-    elif len(matricule) > 40:
-        ligne.erreur("matricule", f"matricule de {len(matricule)} caractères (40 au plus)")
+    matricule = lire_matricule(ligne, "matricule", "matricule")
     nom = ligne.texte_borne("nom", 255)
     if not nom:
         ligne.erreur("nom", "nom de la France Services absent")

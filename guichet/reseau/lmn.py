@@ -26,6 +26,7 @@ from guichet.reseau.import_national import (
     code_sur,
     creneaux_lus,
     lire_contacts,
+    lire_matricule,
     lire_position,
 )
 from guichet.reseau.models import Structure
@@ -286,12 +287,7 @@ def _liste(ligne: Ligne, champ) -> list[str]:
 def valider_ligne_lmn(ligne: Ligne, referentiel: Referentiel, cellules: dict) -> Fiche | None:
     """Un lieu au schéma → une `Fiche` ; None s'il est rejeté ou n'est pas une France Services."""
     valeurs = {}
-    matricule = ligne.texte("id")
-    ligne.matricule = matricule
-    if not matricule:
-        ligne.erreur("id", "identifiant (id) absent")
-    elif len(matricule) > 40:
-        ligne.erreur("id", f"identifiant de {len(matricule)} caractères (40 au plus, c'est le matricule)")
+    matricule = lire_matricule(ligne, "id", "identifiant (id)", precision=", c'est le matricule")
     if FRANCE_SERVICES not in _liste(ligne, "dispositif_programmes_nationaux"):
         if not ligne.invalide:
             ligne.signaler("dispositif_programmes_nationaux", "lieu hors du dispositif France Services, ignoré")

@@ -136,9 +136,9 @@ class Structure(models.Model):
         jours = {}
         for creneau in self.creneaux.all():
             jours.setdefault(creneau.jour, []).append(Intervalle(creneau.debut, creneau.fin, sur_rdv=creneau.sur_rdv))
-        connus = {c.jour for c in self.creneaux.all()} or None
+        # Sans aucun créneau, les horaires sont inconnus ; avec au moins un, les autres jours sont fermés.
         return Semaine(
-            jours={j: sorted(jours.get(j, [])) for j in range(7)} if connus else {},
+            jours={j: sorted(jours.get(j, [])) for j in range(7)} if jours else {},
             exceptions=list(self.exceptions.all()),
         )
 

@@ -1,35 +1,16 @@
-from datetime import time
-
 import pytest
 
 from tests.e2e.conftest import verifier_accessibilite
-from tests.reseau.factories import CreneauFactory, OperateurFactory, PassageFactory, StructureFactory
-from tests.territoires.factories import CommuneFactory, DepartementFactory
+from tests.reseau.factories import PassageFactory, StructureFactory, france_services_de_tulle
+from tests.territoires.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def reseau():
-    correze = DepartementFactory(
-        code="19",
-        nom="Corrèze",
-        contour={"type": "Polygon", "coordinates": [[[1.2, 45], [2.5, 45], [2.5, 45.8], [1.2, 45]]]},
-    )
-    tulle = CommuneFactory(
-        code="19272",
-        nom="Tulle",
-        departement=correze,
-        latitude=45.267,
-        longitude=1.771,
-        codes_postaux=["19000"],
-    )
-    structure = StructureFactory(
-        matricule="FS-19-001", nom="France services de Tulle", commune=tulle, code_postal="19000"
-    )
-    for jour in range(6):
-        CreneauFactory(structure=structure, jour=jour, debut=time(9), fin=time(17))
-    structure.operateurs.add(OperateurFactory())
+    structure = france_services_de_tulle(jours_ouverts=6)
+    correze = structure.commune.departement
     StructureFactory(
         nom="France services d'Égletons",
         commune=CommuneFactory(nom="Égletons", departement=correze),

@@ -75,3 +75,25 @@ def communes_de_l_ain_et_du_genevois():
         )
         for departement, code, nom, cps, lat, lon in communes
     }
+
+
+def france_services_de_tulle(jours_ouverts=5, fin="17:00", **structure):
+    """La Corrèze, Tulle (19272, 19000) et sa France services FS-19-001 (CAF), ouverte de 9 h à `fin`
+    les `jours_ouverts` premiers jours de la semaine."""
+    from tests.territoires.factories import DepartementFactory
+
+    correze = DepartementFactory(
+        code="19",
+        nom="Corrèze",
+        contour={"type": "Polygon", "coordinates": [[[1.2, 45], [2.5, 45], [2.5, 45.8], [1.2, 45]]]},
+    )
+    commune = CommuneFactory(
+        code="19272", nom="Tulle", departement=correze, latitude=45.267, longitude=1.771, codes_postaux=["19000"]
+    )
+    s = StructureFactory(
+        matricule="FS-19-001", nom="France services de Tulle", commune=commune, code_postal="19000", **structure
+    )
+    for jour in range(jours_ouverts):
+        CreneauFactory(structure=s, jour=jour, debut="09:00", fin=fin)
+    s.operateurs.add(OperateurFactory())
+    return s

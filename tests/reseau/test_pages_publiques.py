@@ -1,33 +1,12 @@
-from datetime import time
-
 import pytest
 
-from tests.reseau.factories import CreneauFactory, OperateurFactory, PassageFactory, StructureFactory
-from tests.territoires.factories import CommuneFactory, DepartementFactory
+from tests.reseau.factories import PassageFactory, StructureFactory, france_services_de_tulle
+from tests.territoires.factories import CommuneFactory
 
 
 @pytest.fixture
 def tulle(db):
-    correze = DepartementFactory(code="19", nom="Corrèze")
-    commune = CommuneFactory(
-        code="19272",
-        nom="Tulle",
-        departement=correze,
-        latitude=45.267,
-        longitude=1.771,
-        codes_postaux=["19000"],
-    )
-    structure = StructureFactory(
-        matricule="FS-19-001",
-        nom="France services de Tulle",
-        commune=commune,
-        code_postal="19000",
-        telephone="05 55 00 00 00",
-    )
-    for jour in range(5):
-        CreneauFactory(structure=structure, jour=jour, debut=time(9), fin=time(12))
-    structure.operateurs.add(OperateurFactory(code="caf", nom="Les Allocations familiales"))
-    return structure
+    return france_services_de_tulle(fin="12:00", telephone="05 55 00 00 00")
 
 
 def test_accueil(client, tulle):
