@@ -8,7 +8,9 @@ Périmètres (voir `guichet.comptes.models.Habilitation`) :
 - membre de l'équipe technique (`is_staff`) et auditeur national (sans département) : tout, en lecture ;
 - préfecture : les structures de son département, en lecture et en écriture, statut compris ;
 - auditeur départemental : les structures de son département, en lecture ;
-- référent d'opérateur : les structures des départements où il est référent, en lecture ;
+- référent d'opérateur et responsable départemental d'opérateur : les structures des départements
+  où il l'est, en lecture ; leurs couples (opérateur, département) sont dans `Perimetre.referent_de`
+  et `Perimetre.responsable_de` ;
 - responsable de structure (gestionnaire) : sa structure, en lecture et en écriture, et ses invitations ;
 - conseiller : sa structure, en lecture ;
 - anonyme, compte inactif ou sans habilitation : rien.
@@ -37,6 +39,8 @@ class Perimetre:
     structures_gerees: frozenset = field(default_factory=frozenset)  # gestionnaire
     departements_lus: frozenset = field(default_factory=frozenset)  # préfecture, référent, auditeur
     departements_geres: frozenset = field(default_factory=frozenset)  # préfecture
+    referent_de: frozenset = field(default_factory=frozenset)  # couples (operateur_id, departement_id)
+    responsable_de: frozenset = field(default_factory=frozenset)  # couples (operateur_id, departement_id)
 
     @property
     def vide(self):
@@ -57,10 +61,11 @@ def perimetre(user) -> Perimetre:
     roles = set()
     structures_lues, structures_gerees = set(), set()
     departements_lus, departements_geres = set(), set()
+    referent_de, responsable_de = set(), set()
     tout_voir = tout_modifier = bool(user.is_superuser)
     tout_voir = tout_voir or bool(user.is_staff)
-    for role, structure_id, departement_id in Habilitation.objects.filter(utilisateur=user).values_list(
-        "role", "structure_id", "departement_id"
+    for role, structure_id, operateur_id, departement_id in Habilitation.objects.filter(utilisateur=user).values_list(
+        "role", "structure_id", "operateur_id", "departement_id"
     ):
         roles.add(role)
         if role == Role.NATIONAL:
@@ -75,6 +80,10 @@ def perimetre(user) -> Perimetre:
             departements_geres.add(departement_id)
         elif role == Role.REFERENT:
             departements_lus.add(departement_id)
+            referent_de.add((operateur_id, departement_id))
+        elif role == Role.RESPONSABLE_OPERATEUR:
+            departements_lus.add(departement_id)
+            responsable_de.add((operateur_id, departement_id))
         elif role == Role.GESTIONNAIRE:
             structures_lues.add(structure_id)
             structures_gerees.add(structure_id)
@@ -88,6 +97,8 @@ def perimetre(user) -> Perimetre:
         structures_gerees=frozenset(structures_gerees),
         departements_lus=frozenset(departements_lus),
         departements_geres=frozenset(departements_geres),
+        referent_de=frozenset(referent_de),
+        responsable_de=frozenset(responsable_de),
     )
 
 
@@ -183,3 +194,13 @@ def departements_visibles(user) -> QuerySet[Departement]:
     return Departement.objects.filter(
         Q(pk__in=p.departements_lus) | Q(communes__structures__in=p.structures_lues)
     ).distinct()
+
+
+# Activité (accompagnements) — issue 3 : les fonctions de guichet.activite s'ajoutent ici.
+
+
+# Demandes (back-office des opérateurs) — issue 4 : les fonctions de guichet.demandes s'ajoutent ici.
+
+
+# Bureau de l'agent et base de connaissances — issue 5 : les fonctions de guichet.bureau et
+# guichet.connaissances s'ajoutent ici.

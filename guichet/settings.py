@@ -42,6 +42,11 @@ INSTALLED_APPS = [
     "guichet.comptes",
     "guichet.territoires",
     "guichet.reseau",
+    "guichet.demarches",
+    "guichet.activite",
+    "guichet.demandes",
+    "guichet.bureau",
+    "guichet.connaissances",
     "guichet.api",
 ]
 

@@ -9,6 +9,10 @@ urlpatterns = [
     path("", include("guichet.reseau.urls")),
     path("comptes/", include("guichet.comptes.urls")),
     path("espace/structures/", include("guichet.reseau.gestion_urls")),
+    path("espace/activite/", include("guichet.activite.urls")),
+    path("espace/demandes/", include("guichet.demandes.urls")),
+    path("espace/bureau/", include("guichet.bureau.urls")),
+    path("espace/connaissances/", include("guichet.connaissances.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -46,13 +46,14 @@ class Role(models.TextChoices):
     CONSEILLER = "conseiller", "Conseiller France Services"
     GESTIONNAIRE = "gestionnaire", "Responsable de structure"
     REFERENT = "referent", "Référent d'opérateur"
+    RESPONSABLE_OPERATEUR = "responsable_operateur", "Responsable départemental d'opérateur"
     PREFECTURE = "prefecture", "Préfecture"
     NATIONAL = "national", "Équipe nationale (ANCT)"
     AUDITEUR = "auditeur", "Auditeur"
 
 
 # Les rôles qui exigent un second facteur (TOTP) à la connexion.
-ROLES_DOUBLE_FACTEUR = {Role.REFERENT, Role.PREFECTURE, Role.NATIONAL}
+ROLES_DOUBLE_FACTEUR = {Role.REFERENT, Role.RESPONSABLE_OPERATEUR, Role.PREFECTURE, Role.NATIONAL}
 
 
 class HabilitationQuerySet(models.QuerySet):
@@ -71,13 +72,14 @@ class HabilitationQuerySet(models.QuerySet):
 class Habilitation(models.Model):
     """Un rôle d'un utilisateur sur un périmètre.
 
-    conseiller, gestionnaire : une structure ; référent : un opérateur × un département ;
+    conseiller, gestionnaire : une structure ; référent et responsable départemental d'opérateur
+    (qui reçoit les escalades des demandes en retard) : un opérateur × un département ;
     préfecture : un département ; national : tout le territoire ; auditeur : un département
     ou tout le territoire (lecture seule).
     """
 
     utilisateur = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="habilitations")
-    role = models.CharField(max_length=12, choices=Role.choices)
+    role = models.CharField(max_length=24, choices=Role.choices)
     structure = models.ForeignKey(
         "reseau.Structure", on_delete=models.CASCADE, null=True, blank=True, related_name="habilitations"
     )
@@ -105,7 +107,7 @@ class Habilitation(models.Model):
                         departement__isnull=True,
                     )
                     | models.Q(
-                        role="referent",
+                        role__in=["referent", "responsable_operateur"],
                         structure__isnull=True,
                         operateur__isnull=False,
                         departement__isnull=False,

@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from guichet.comptes.models import Habilitation, Role, Utilisateur
+from guichet.comptes.models import ROLES_DOUBLE_FACTEUR, Habilitation, Role, Utilisateur
 from guichet.reseau.models import Creneau, HistoriqueStatut, Operateur, Passage, Structure
 from guichet.territoires.models import Canton, Commune, Departement
 from guichet.territoires.services import distance_km
@@ -48,6 +48,7 @@ ROLES_DEMO = [
     ("conseiller", "Camille", "Conseillère", Role.CONSEILLER),
     ("gestionnaire", "Dominique", "Responsable", Role.GESTIONNAIRE),
     ("referent", "Claude", "Référent CAF", Role.REFERENT),
+    ("responsable-operateur", "Ysé", "Responsable CAF", Role.RESPONSABLE_OPERATEUR),
     ("prefecture", "Sacha", "Préfecture", Role.PREFECTURE),
     ("national", "Alex", "ANCT", Role.NATIONAL),
     ("auditeur", "Morgan", "Auditeur", Role.AUDITEUR),
@@ -240,12 +241,12 @@ def creer_comptes_demo(empreinte) -> list[CompteDemo]:
         perimetre = {"role": role}
         if role in (Role.CONSEILLER, Role.GESTIONNAIRE):
             perimetre["structure"] = structure
-        elif role == Role.REFERENT:
+        elif role in (Role.REFERENT, Role.RESPONSABLE_OPERATEUR):
             perimetre.update(operateur=caf, departement=departement)
         elif role == Role.PREFECTURE:
             perimetre["departement"] = departement
         habilitation = Habilitation.objects.create(utilisateur=user, **perimetre)
-        totp = role in (Role.REFERENT, Role.PREFECTURE, Role.NATIONAL)
+        totp = role in ROLES_DOUBLE_FACTEUR
         if totp:
             TOTPDevice.objects.create(user=user, name="Démonstration", key=CLE_TOTP_DEMO, confirmed=True)
         portee = str(habilitation).split(" : ", 1)[-1]

@@ -5,7 +5,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 
+from guichet.activite import demo as demo_activite
+from guichet.bureau import demo as demo_bureau
+from guichet.connaissances import demo as demo_connaissances
+from guichet.demandes import demo as demo_demandes
 from guichet.reseau import demo
+
+# Chaque application ajoute ses données de démonstration au réseau, dans cet ordre.
+DEMOS_DES_APPLICATIONS = [demo_activite, demo_demandes, demo_connaissances, demo_bureau]
 
 
 class Command(BaseCommand):
@@ -28,6 +35,8 @@ class Command(BaseCommand):
         except RuntimeError as erreur:
             raise CommandError(str(erreur)) from erreur
         comptes = bilan.pop("comptes")
+        for module in DEMOS_DES_APPLICATIONS:
+            bilan.update(module.peupler())
         resume = ", ".join(f"{n} {nom}" for nom, n in bilan.items())
         self.stdout.write(
             self.style.SUCCESS(f"Réseau de démonstration créé en {time.perf_counter() - debut:.1f} s : {resume}.")
