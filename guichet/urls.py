@@ -10,6 +10,7 @@ urlpatterns = [
     path("comptes/", include("guichet.comptes.urls")),
     path("espace/structures/", include("guichet.reseau.gestion_urls")),
     path("espace/activite/", include("guichet.activite.urls")),
+    path("espace/statistiques/", include("guichet.statistiques.urls")),
     path("espace/demandes/", include("guichet.demandes.urls")),
     path("espace/bureau/", include("guichet.bureau.urls")),
     path("espace/connaissances/", include("guichet.connaissances.urls")),
