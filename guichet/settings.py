@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                "guichet.context_processors.site_config",
                 "guichet.comptes.context_processors.roles",
             ],
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
@@ -156,6 +156,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Cache : en mémoire de chaque processus par défaut ; un cache partagé en production, par exemple
+# CACHE_URL=redis://127.0.0.1:6379/1 (les résultats de la recherche publique y sont gardés une minute).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Tâches de fond : interface Django tasks, moteur en base par défaut.
 TASKS = {

@@ -1,4 +1,7 @@
 import pytest
+from django.core.cache import cache
+
+from guichet.reseau import annuaire
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +13,13 @@ def _reglages_de_test(settings, tmp_path):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _memoires_neuves():
+    """L'annuaire public et le cache sont gardés en mémoire par processus : chaque test part à neuf."""
+    annuaire.invalider()
+    cache.clear()
+    yield
+    annuaire.invalider()
+    cache.clear()

@@ -34,11 +34,10 @@ def _coordonnees(near: str) -> tuple[float, float]:
 def structures(request, filtres: Query[schemas.FiltreProximite]):
     """Les structures labellisées les plus proches d'un point, la plus proche d'abord."""
     lat, lon = _coordonnees(filtres.near)
-    queryset = Structure.objects.ouvertes_au_public().prefetch_related("creneaux", "exceptions")
     maintenant = timezone.now()
     return [
         schemas.StructureProche.depuis(r.structure, maintenant, distance_km=r.distance_km)
-        for r in services.structures_proches(lat, lon, filtres.limit, queryset)
+        for r in services.structures_proches(lat, lon, filtres.limit)
     ]
 
 
