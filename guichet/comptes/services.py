@@ -5,9 +5,7 @@ from base64 import b32encode
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from guichet.comptes.models import Habilitation, Invitation, Utilisateur
+from guichet.comptes.taches import envoyer_invitation
 
 # Redirection après connexion
 
@@ -93,24 +92,14 @@ def lien_invitation(invitation: Invitation) -> str:
 
 
 def inviter(structure, email: str, role: str, invite_par: Utilisateur) -> Invitation:
-    """Crée l'invitation et envoie le lien d'inscription.
+    """Crée l'invitation ; le lien d'inscription part par courriel en tâche de fond.
 
     Le message est le même que la personne ait déjà un compte ou non : il ne révèle rien.
     """
     invitation = Invitation.objects.create(
         structure=structure, email=email.strip().lower(), role=role, invite_par=invite_par
     )
-    contexte = {
-        "invitation": invitation,
-        "lien": lien_invitation(invitation),
-        "jours": Invitation.DUREE.days,
-    }
-    send_mail(
-        subject=render_to_string("comptes/emails/invitation_objet.txt", contexte).strip(),
-        message=render_to_string("comptes/emails/invitation.txt", contexte),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    envoyer_invitation.enqueue(invitation.pk)
     return invitation
 
 

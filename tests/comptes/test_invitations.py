@@ -238,3 +238,17 @@ def test_national_invite_partout(client, monde):
     )
     assert reponse.status_code == 302
     assert Invitation.objects.get().invite_par == monde.national
+
+
+def test_le_courriel_d_invitation_part_en_tache_de_fond(settings, monde):
+    """Avec le moteur de tâches en base, la requête ne fait que mettre le courriel en file ; le worker l'envoie."""
+    from django.core.management import call_command
+
+    from guichet.comptes import services
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    services.inviter(monde.a1, "lea.durand@example.fr", Role.CONSEILLER, monde.gestionnaire_a1)
+    assert not mail.outbox
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    (message,) = mail.outbox
+    assert message.to == ["lea.durand@example.fr"]
