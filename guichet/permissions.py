@@ -197,10 +197,388 @@ def departements_visibles(user) -> QuerySet[Departement]:
 
 
 # Activité (accompagnements) — issue 3 : les fonctions de guichet.activite s'ajoutent ici.
+#
+# Saisie : un agent (conseiller ou responsable) saisit l'activité des structures où il l'est, et
+# seulement celles-là (pas même l'équipe nationale : une saisie est le fait d'un agent du lieu).
+# Correction et suppression : ses propres accompagnements des 7 derniers jours, dans ces structures.
+
+
+def structures_de_saisie(user) -> QuerySet[Structure]:
+    """Les structures pour lesquelles l'utilisateur saisit des accompagnements (conseiller, responsable)."""
+    p = perimetre(user)
+    if not p.structures_lues:
+        return Structure.objects.none()
+    return Structure.objects.filter(pk__in=p.structures_lues)
+
+
+def peut_saisir(user, structure=None) -> bool:
+    """Sans structure : l'utilisateur saisit-il pour au moins une structure ? Avec : pour celle-ci ?"""
+    p = perimetre(user)
+    if structure is None:
+        return bool(p.structures_lues)
+    return structure.pk in p.structures_lues
+
+
+def accompagnements_corrigeables(user):
+    """Les accompagnements que l'utilisateur peut corriger ou supprimer : les siens, des 7 derniers
+    jours, dans une structure où il saisit encore."""
+    from django.utils import timezone
+
+    from guichet.activite.models import DELAI_CORRECTION, Accompagnement
+
+    p = perimetre(user)
+    if not p.structures_lues:
+        return Accompagnement.objects.none()
+    return Accompagnement.objects.filter(
+        agent=user, structure_id__in=p.structures_lues, le__gte=timezone.now() - DELAI_CORRECTION
+    )
+
+
+def peut_corriger_accompagnement(user, accompagnement) -> bool:
+    return _contient(accompagnements_corrigeables(user), accompagnement)
+
+
+# Activité — statistiques (tableaux de bord et exports, guichet.statistiques).
+#
+# Structure : ses conseillers et son responsable ; la préfecture et l'auditeur de son département.
+# Département : sa préfecture et son auditeur. Opérateur : ses référents et responsables
+# départementaux, pour ses seules démarches et dans leurs départements. Tout, national compris :
+# équipe nationale, auditeur national, équipe technique (`tout_voir`).
+
+
+@dataclass(frozen=True)
+class AccesStatistiquesOperateur:
+    """Ce qu'un utilisateur voit de l'activité d'un opérateur : `departements` (identifiants), ou
+    None pour tout le territoire."""
+
+    departements: frozenset | None
+
+
+def _departements_statistiques_ids(user, p: Perimetre) -> frozenset:
+    """Les départements dont l'utilisateur voit le tableau : préfecture et auditeur départemental."""
+    if not ({Role.PREFECTURE, Role.AUDITEUR} & p.roles):
+        return frozenset()
+    return frozenset(
+        Habilitation.objects.filter(
+            utilisateur=user, role__in=[Role.PREFECTURE, Role.AUDITEUR], departement__isnull=False
+        ).values_list("departement_id", flat=True)
+    )
+
+
+def statistiques_nationales(user) -> bool:
+    return perimetre(user).tout_voir
+
+
+def departements_statistiques(user) -> QuerySet[Departement]:
+    p = perimetre(user)
+    if p.tout_voir:
+        return Departement.objects.all()
+    return Departement.objects.filter(pk__in=_departements_statistiques_ids(user, p))
+
+
+def structures_statistiques(user) -> QuerySet[Structure]:
+    p = perimetre(user)
+    if p.tout_voir:
+        return Structure.objects.all()
+    departements = _departements_statistiques_ids(user, p)
+    if not (p.structures_lues or departements):
+        return Structure.objects.none()
+    return Structure.objects.filter(Q(pk__in=p.structures_lues) | Q(commune__departement_id__in=departements))
+
+
+def acces_statistiques_operateur(user, operateur) -> AccesStatistiquesOperateur | None:
+    """None : l'utilisateur ne voit pas l'activité de cet opérateur."""
+    p = perimetre(user)
+    if operateur is None or operateur.pk is None:
+        return None
+    if p.tout_voir:
+        return AccesStatistiquesOperateur(departements=None)
+    departements = frozenset(d for o, d in p.referent_de | p.responsable_de if o == operateur.pk)
+    return AccesStatistiquesOperateur(departements=departements) if departements else None
+
+
+def operateurs_statistiques(user) -> dict:
+    """{identifiant d'opérateur: AccesStatistiquesOperateur} pour chaque opérateur dont l'utilisateur
+    voit l'activité par son rôle de référent ou de responsable départemental (vide pour le national,
+    qui les voit tous par le tableau national)."""
+    p = perimetre(user)
+    acces = {}
+    for operateur_id, departement_id in p.referent_de | p.responsable_de:
+        acces.setdefault(operateur_id, set()).add(departement_id)
+    return {o: AccesStatistiquesOperateur(departements=frozenset(d)) for o, d in acces.items()}
+
+
+def peut_voir_statistiques_structure(user, structure) -> bool:
+    return _contient(structures_statistiques(user), structure)
+
+
+def peut_voir_statistiques_departement(user, departement) -> bool:
+    return _contient(departements_statistiques(user), departement)
+
+
+def peut_voir_statistiques(user) -> bool:
+    """Au moins un tableau de bord (et donc l'export des données ouvertes)."""
+    p = perimetre(user)
+    return bool(
+        p.tout_voir or p.structures_lues or p.referent_de or p.responsable_de or _departements_statistiques_ids(user, p)
+    )
 
 
 # Demandes (back-office des opérateurs) — issue 4 : les fonctions de guichet.demandes s'ajoutent ici.
+#
+# Accès complet (identité de l'usager, messages, pièces jointes) : l'équipe de la structure qui a
+# ouvert la demande (conseillers, responsable) et, côté opérateur, les référents et le responsable
+# départemental de l'opérateur de la demande dans son département, ou d'un opérateur invité.
+# Accès anonyme (métadonnées, jamais d'identité ni de corps de message) : équipe nationale, équipe
+# technique, auditeurs, préfecture de son département. Personne d'autre ne voit une demande.
+
+ACCES_COMPLET = "complet"
+ACCES_ANONYME = "anonyme"
+
+
+def _ids_invitees(paires) -> list[int]:
+    """Les demandes où l'un des opérateurs des couples est invité, dans le département du couple."""
+    from guichet.demandes.models import OperateurInvite
+
+    q = Q(pk__in=[])
+    for operateur_id, departement_id in sorted(paires):
+        q |= Q(operateur_id=operateur_id, demande__departement_id=departement_id)
+    return list(OperateurInvite.objects.filter(q).values_list("demande_id", flat=True)) if paires else []
+
+
+def _q_paires(paires, invitees=True):
+    """Filtre des demandes d'un ensemble de couples (opérateur, département) : l'opérateur de la
+    demande, ou (invitees) un opérateur invité dans son fil. Les demandes où l'on est invité (peu
+    nombreuses) sont lues d'abord : sans invitation, le filtre reste un simple « opérateur = et
+    département = » qui suit l'index de la boîte de réception."""
+    q = Q(pk__in=[])
+    for operateur_id, departement_id in sorted(paires):
+        q |= Q(operateur_id=operateur_id, departement_id=departement_id)
+    ids = _ids_invitees(paires) if invitees else []
+    return q | Q(pk__in=ids) if ids else q
+
+
+def _paires_operateur(p: Perimetre) -> frozenset:
+    return p.referent_de | p.responsable_de
+
+
+def demandes_des_structures(user):
+    """Les demandes ouvertes par les structures de l'utilisateur (côté France services)."""
+    from guichet.demandes.models import Demande
+
+    p = perimetre(user)
+    if not p.structures_lues:
+        return Demande.objects.none()
+    return Demande.objects.filter(structure_id__in=p.structures_lues)
+
+
+def demandes_de_l_operateur(user, invitees=True):
+    """La boîte du référent : les demandes de ses couples opérateur × département, et celles où son
+    opérateur est invité (si `invitees`)."""
+    from guichet.demandes.models import Demande
+
+    paires = _paires_operateur(perimetre(user))
+    if not paires:
+        return Demande.objects.none()
+    return Demande.objects.filter(_q_paires(paires, invitees))
+
+
+def boite_operateur(user) -> list:
+    """La boîte du référent en parties disjointes, chacune lisible dans l'ordre d'un index (sans OU) :
+    les demandes de ses couples opérateur × département, puis (s'il y en a) celles où son opérateur
+    est invité. Leur réunion est `demandes_de_l_operateur(user)`."""
+    from guichet.demandes.models import Demande
+
+    paires = _paires_operateur(perimetre(user))
+    if not paires:
+        return []
+    siennes = _q_paires(paires, invitees=False)
+    parties = [Demande.objects.filter(siennes)]
+    if ids := _ids_invitees(paires):
+        parties.append(Demande.objects.filter(pk__in=ids).exclude(siennes))
+    return parties
+
+
+def demandes_accessibles(user):
+    """Les demandes dont l'utilisateur voit tout (identité comprise)."""
+    from guichet.demandes.models import Demande
+
+    p = perimetre(user)
+    paires = _paires_operateur(p)
+    if not (p.structures_lues or paires):
+        return Demande.objects.none()
+    q = Q(structure_id__in=p.structures_lues) if p.structures_lues else Q(pk__in=[])
+    if paires:
+        q |= _q_paires(paires)
+    return Demande.objects.filter(q)
+
+
+def demandes_anonymes(user):
+    """Les demandes que l'utilisateur voit sans identité ni message (chiffres et suivi anonymes)."""
+    from guichet.demandes.models import Demande
+
+    p = perimetre(user)
+    if p.tout_voir:
+        return Demande.objects.all()
+    departements = set(
+        Habilitation.objects.filter(
+            utilisateur=user, role__in=[Role.PREFECTURE, Role.AUDITEUR], departement__isnull=False
+        ).values_list("departement_id", flat=True)
+    )
+    if not departements:
+        return Demande.objects.none()
+    return Demande.objects.filter(departement_id__in=departements)
+
+
+def acces_demande(user, demande) -> str | None:
+    """ACCES_COMPLET, ACCES_ANONYME, ou None (la demande n'existe pas pour lui)."""
+    if demande is None or demande.pk is None or not _actif(user):
+        return None
+    if demandes_accessibles(user).filter(pk=demande.pk).exists():
+        return ACCES_COMPLET
+    if demandes_anonymes(user).filter(pk=demande.pk).exists():
+        return ACCES_ANONYME
+    return None
+
+
+def cote_dans_demande(user, demande) -> str | None:
+    """« agent » pour l'équipe de la structure, « referent » pour l'opérateur (ou un invité), sinon None."""
+    from guichet.demandes.models import Cote
+
+    p = perimetre(user)
+    if demande.structure_id in p.structures_lues:
+        return Cote.AGENT
+    if operateur_du_referent(user, demande) is not None:
+        return Cote.REFERENT
+    return None
+
+
+def operateur_du_referent(user, demande):
+    """L'identifiant de l'opérateur au nom duquel l'utilisateur agit dans cette demande, ou None."""
+    paires = _paires_operateur(perimetre(user))
+    if (demande.operateur_id, demande.departement_id) in paires:
+        return demande.operateur_id
+    invites = set(demande.invitations.values_list("operateur_id", flat=True))
+    for operateur_id, departement_id in sorted(paires):
+        if departement_id == demande.departement_id and operateur_id in invites:
+            return operateur_id
+    return None
+
+
+def peut_rerouter(user, demande) -> bool:
+    """Seul l'opérateur actuel de la demande (pas un invité) la réoriente."""
+    return (demande.operateur_id, demande.departement_id) in _paires_operateur(perimetre(user))
+
+
+def structures_ou_ouvrir_demande(user) -> QuerySet[Structure]:
+    """Les structures au nom desquelles l'utilisateur peut ouvrir une demande (conseiller, responsable)."""
+    p = perimetre(user)
+    if not p.structures_lues:
+        return Structure.objects.none()
+    return Structure.objects.filter(pk__in=p.structures_lues)
+
+
+def voit_boite_operateur(user) -> bool:
+    """Référent ou responsable départemental d'un opérateur : il a une boîte de réception."""
+    return bool(_paires_operateur(perimetre(user)))
+
+
+# — qualité (tableau de qualité du back-office, guichet.qualite) —
+#
+# Opérateur (référents, responsables départementaux) : ses couples opérateur × département ;
+# préfecture et auditeur départemental : tous les opérateurs de leur département ; équipe nationale,
+# équipe technique et auditeur national : tout. Les agents des structures n'y ont pas accès.
+
+
+@dataclass(frozen=True)
+class PerimetreQualite:
+    tout: bool = False
+    departements: frozenset = field(default_factory=frozenset)  # tous les opérateurs de ces départements
+    paires: frozenset = field(default_factory=frozenset)  # couples (operateur_id, departement_id)
+
+    def couvre(self, operateur_id, departement_id) -> bool:
+        return self.tout or departement_id in self.departements or (operateur_id, departement_id) in self.paires
+
+
+def perimetre_qualite(user) -> PerimetreQualite | None:
+    """Ce que l'utilisateur voit du tableau de qualité du back-office, ou None s'il n'y a pas accès."""
+    if not _actif(user):
+        return None
+    p = perimetre(user)
+    if p.tout_voir:
+        return PerimetreQualite(tout=True)
+    departements = frozenset(
+        Habilitation.objects.filter(
+            utilisateur=user, role__in=[Role.PREFECTURE, Role.AUDITEUR], departement__isnull=False
+        ).values_list("departement_id", flat=True)
+    )
+    paires = p.referent_de | p.responsable_de
+    if not (departements or paires):
+        return None
+    return PerimetreQualite(departements=departements, paires=paires)
+
+
+def peut_voir_qualite(user) -> bool:
+    return perimetre_qualite(user) is not None
 
 
 # Bureau de l'agent et base de connaissances — issue 5 : les fonctions de guichet.bureau et
 # guichet.connaissances s'ajoutent ici.
+
+# — bureau —
+
+ROLES_AGENT = frozenset({Role.CONSEILLER, Role.GESTIONNAIRE})
+
+
+def est_agent(user) -> bool:
+    """Conseiller ou responsable d'au moins une structure : il a un bureau."""
+    return bool(perimetre(user).roles & ROLES_AGENT)
+
+
+def seulement_agent(user) -> bool:
+    """Toutes ses habilitations sont de conseiller ou de responsable de structure (au moins une) :
+    sa page d'accueil est le bureau plutôt que « Mon espace »."""
+    p = perimetre(user)
+    return bool(p.roles) and p.roles <= ROLES_AGENT and not p.tout_voir
+
+
+def est_professionnel(user) -> bool:
+    """A au moins un rôle, ou voit tout (équipe technique) : lit les guides et les liens des opérateurs."""
+    p = perimetre(user)
+    return bool(p.roles) or p.tout_voir
+
+
+def structures_du_bureau(user) -> QuerySet[Structure]:
+    """Les structures dont l'agent voit l'activité du jour sur son bureau : là où il est conseiller ou responsable."""
+    p = perimetre(user)
+    if not p.structures_lues:
+        return Structure.objects.none()
+    return Structure.objects.filter(pk__in=p.structures_lues)
+
+
+def peut_gerer_liens_operateurs(user) -> bool:
+    """Les liens nationaux vers les sites des opérateurs : équipe nationale seulement."""
+    return perimetre(user).tout_modifier
+
+
+def referents_visibles(user) -> QuerySet[Habilitation]:
+    """L'annuaire des référents et responsables départementaux d'opérateur (comptes actifs) des départements
+    que l'utilisateur suit : ceux de ses structures (agent), de son rôle départemental (préfecture, référent,
+    auditeur départemental), tous pour l'équipe nationale ; rien pour qui n'a pas de rôle."""
+    p = perimetre(user)
+    if p.vide:
+        return Habilitation.objects.none()
+    habilitations = Habilitation.objects.actives().filter(role__in=[Role.REFERENT, Role.RESPONSABLE_OPERATEUR])
+    if p.tout_voir:
+        return habilitations
+    return habilitations.filter(departement__in=departements_visibles(user))
+
+
+# — connaissances —
+
+
+def peut_consulter_connaissances(user) -> bool:
+    """La base de connaissances (recherche et fiches) : tout professionnel du réseau connecté — agents, responsables,
+    référents, préfectures, équipe nationale, auditeurs — et l'équipe technique ; pas un compte sans rôle."""
+    p = perimetre(user)
+    return bool(p.roles) or p.tout_voir

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "guichet.statistiques",
     "guichet.demandes",
     "guichet.journal",
+    "guichet.qualite",
     "guichet.bureau",
     "guichet.connaissances",
     "guichet.api",
@@ -216,3 +217,20 @@ LOGGING = {
 
 # Moteur de recherche géographique : rayon maximal (km) pour « près de moi »
 GUICHET_URL = env.str("GUICHET_URL", default="http://127.0.0.1:8000")
+
+# --- Chiffrement des données personnelles des demandes (issue 4, guichet.demandes.chiffrement) ---
+# GUICHET_CLES_CHIFFREMENT : des clés Fernet séparées par des virgules. La première chiffre, toutes
+# déchiffrent (rotation : nouvelle clé en tête, `guichet rechiffrer --wet-run`, puis retrait de l'ancienne).
+# En production elle est OBLIGATOIRE en pratique : sans elle, une clé est dérivée de SECRET_KEY (pratique en
+# développement et pour les tests) et `check --deploy` avertit (guichet.W001), car changer SECRET_KEY rendrait
+# alors les données illisibles.
+GUICHET_CLES_CHIFFREMENT = env.list("GUICHET_CLES_CHIFFREMENT", default=[])
+GUICHET_CLES_CHIFFREMENT_DERIVEE = not GUICHET_CLES_CHIFFREMENT
+if GUICHET_CLES_CHIFFREMENT_DERIVEE:
+    import base64
+    import hashlib
+
+    GUICHET_CLES_CHIFFREMENT = [
+        base64.urlsafe_b64encode(hashlib.sha256(b"guichet-chiffrement:" + SECRET_KEY.encode()).digest()).decode()
+    ]
+# --- fin du bloc chiffrement ---

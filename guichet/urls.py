@@ -12,6 +12,7 @@ urlpatterns = [
     path("espace/activite/", include("guichet.activite.urls")),
     path("espace/statistiques/", include("guichet.statistiques.urls")),
     path("espace/demandes/", include("guichet.demandes.urls")),
+    path("espace/qualite/", include("guichet.qualite.urls")),
     path("espace/bureau/", include("guichet.bureau.urls")),
     path("espace/connaissances/", include("guichet.connaissances.urls")),
     path("api/v1/", api.urls),

@@ -9,3 +9,7 @@ cible=guichet/static/vendor
 rm -rf "$cible" && mkdir -p "$cible/leaflet"
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css "$cible/leaflet/"
 cp -r node_modules/leaflet/dist/images "$cible/leaflet/"
+# Graphiques DSFR (composants web) : la version ESM qui les contient tous, et sa feuille de style.
+mkdir -p "$cible/dsfr-chart"
+cp node_modules/@gouvfr/dsfr-chart/dist/DSFRChart/DSFRChart.js node_modules/@gouvfr/dsfr-chart/dist/DSFRChart/DSFRChart.css "$cible/dsfr-chart/"
+cp node_modules/@gouvfr/dsfr-chart/LICENSE "$cible/dsfr-chart/LICENSE"

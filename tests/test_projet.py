@@ -28,6 +28,7 @@ def test_check_deploy_propre_en_production():
         "SECRET_KEY": "une-cle-de-production-longue-et-aleatoire-0123456789-abcdefghij-KLMNOP",
         "ALLOWED_HOSTS": "guichet.example.gouv.fr",
         "SECURE_SSL_REDIRECT": "true",
+        "GUICHET_CLES_CHIFFREMENT": "mXVuxsuB4I-rkZ7vBXzfkF1za70p5nJsB9HK6mLhwfs=",
     }
     resultat = subprocess.run(
         [sys.executable, "-m", "guichet", "check", "--deploy", "--fail-level", "WARNING"],

@@ -1,6 +1,7 @@
 """Un accompagnement : une aide apportée à un usager, saisie par l'agent, sans donnée personnelle sur l'usager."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -99,7 +100,13 @@ class Accompagnement(models.Model):
         indexes = [
             models.Index(fields=["structure", "le"], name="accompagnement_structure_le"),
             models.Index(fields=["agent", "le"], name="accompagnement_agent_le"),
+            # Les statistiques retrouvent les jours à recalculer par la date de modification.
+            models.Index(fields=["modifie_le"], name="accompagnement_modifie_le"),
         ]
 
     def __str__(self):
         return f"{self.operateur} — {self.le:%d/%m/%Y %H:%M}"
+
+
+# Un agent corrige ou supprime ses propres accompagnements pendant 7 jours (date de l'accompagnement).
+DELAI_CORRECTION = timedelta(days=7)

@@ -7,7 +7,7 @@ from django.utils.cache import patch_cache_control
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError
 
-from guichet.api import schemas
+from guichet.api import accompagnements, schemas
 from guichet.reseau import services
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Departement
@@ -15,9 +15,11 @@ from guichet.territoires.models import Departement
 api = NinjaAPI(
     title="API guichet",
     version="1",
-    description="Les structures France Services : recherche par proximité et fiche d'une structure.",
+    description="Les structures France Services (recherche par proximité, fiche d'une structure) et la saisie "
+    "des accompagnements (un objet ou un lot, idempotent).",
     urls_namespace="api",
 )
+api.add_router("", accompagnements.router)
 
 
 def _coordonnees(near: str) -> tuple[float, float]:

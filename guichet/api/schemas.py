@@ -103,3 +103,53 @@ class StructureDetail(StructureProche):
                 "accessible_pmr": s.accessible_pmr,
             },
         )
+
+
+# Accompagnements (issue 3)
+
+
+class AccompagnementEntree(Schema):
+    """Un accompagnement, par codes. Seuls `id`, `operateur`, `type_aide`, `resultat` et `duree` sont obligatoires."""
+
+    id: str = Field(
+        ..., description="UUID créé par le client : un même id envoyé deux fois n'est enregistré qu'une fois"
+    )
+    structure: str | int | None = Field(
+        None, description="Matricule (« FS-01-001 ») ou identifiant ; facultatif si l'agent n'a qu'une structure"
+    )
+    le: datetime | None = Field(None, description="Date et heure (ISO 8601) ; par défaut l'heure de réception")
+    canal: str | None = Field("accueil", description="accueil, telephone, visio, itinerance, permanence")
+    operateur: str = Field(..., description="Code de l'opérateur : caf, france-titres, finances-publiques…")
+    demarche: str | None = Field(None, description="Code de la démarche dans le catalogue de l'opérateur")
+    evenement: str | None = Field(None, description="Code de l'événement de vie : demenagement, naissance…")
+    type_aide: str = Field(..., description="information, demarche_en_ligne, impression, rendez_vous")
+    resultat: str = Field(..., description="resolu, oriente, back_office, rendez_vous, non_resolu")
+    duree: str = Field(..., description="moins_15, 15_30, 30_60, plus_60")
+    tranche_age: str | None = Field(None, description="moins_26, 26_59, 60_74, plus_75")
+    premiere_visite: bool | None = None
+    autonomie: str | None = Field(None, description="autonome, partielle, non_autonome")
+    besoin_allophone: bool = False
+    besoin_handicap: bool = False
+
+
+class LigneEnregistree(Schema):
+    index: int
+    id: str
+    statut: str = Field(..., description="« cree » ou « deja_present »")
+
+
+class ReponseLot(Schema):
+    crees: int
+    deja_presents: int
+    resultats: list[LigneEnregistree]
+
+
+class ErreurChamp(Schema):
+    index: int | None = Field(None, description="Rang de l'accompagnement dans la liste (0 pour un objet seul)")
+    champ: str
+    message: str
+
+
+class ReponseErreurs(Schema):
+    detail: str
+    erreurs: list[ErreurChamp]

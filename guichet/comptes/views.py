@@ -68,6 +68,10 @@ def double_facteur(request):
 @login_required
 def espace(request):
     user = request.user
+    if permissions.seulement_agent(user) and "compte" not in request.GET:
+        # La page d'accueil d'un conseiller ou d'un responsable de structure est son bureau ;
+        # « Mon compte » (?compte=1) garde cette page pour ses rôles et la sécurité.
+        return redirect("bureau:accueil")
     habilitations = list(
         user.habilitations.select_related("structure", "operateur", "departement").order_by("role", "pk")
     )
@@ -83,6 +87,8 @@ def espace(request):
             "habilitations": habilitations,
             "voit_des_structures": permissions.structures_visibles(user).exists(),
             "double_facteur_actif": user.is_verified(),
+            "professionnel": permissions.est_professionnel(user),
+            "peut_gerer_liens": permissions.peut_gerer_liens_operateurs(user),
         },
     )
 

@@ -74,11 +74,26 @@ def _creneaux(structure, modele):
     return [Creneau(structure=structure, jour=j, debut=d, fin=f) for j, plages in modele.items() for d, f in plages]
 
 
+def demos_des_applications() -> list:
+    """Les modules de démonstration des autres applications, dans l'ordre où leurs données se créent
+    (après le réseau) ; chacun a `peupler()` et, s'il protège des structures, `nettoyer()`."""
+    from guichet.activite import demo as activite
+    from guichet.bureau import demo as bureau
+    from guichet.connaissances import demo as connaissances
+    from guichet.demandes import demo as demandes
+
+    return [activite, demandes, connaissances, bureau]
+
+
 @transaction.atomic
 def creer_reseau(graine: int = 2026) -> dict:
     hasard = random.Random(graine)
     if not Commune.objects.exists():
         raise RuntimeError("La géographie est vide : lancez d'abord `guichet import_territoires`.")
+    # Les données qui protègent les structures (l'historique d'activité) partent d'abord.
+    for module in reversed(demos_des_applications()):
+        if hasattr(module, "nettoyer"):
+            module.nettoyer()
     Structure.objects.filter(matricule__startswith=PREFIXE).delete()
     Utilisateur.objects.filter(email__endswith="@" + DOMAINE).delete()
 

@@ -27,7 +27,8 @@ def test_connexion_reussie_mene_a_l_espace(client, conseiller):
     reponse = client.post(CONNEXION, {"username": "agent@example.fr", "password": MOT_DE_PASSE})
     assert reponse.status_code == 302
     assert reponse.url == reverse("comptes:espace")
-    assert client.get(reponse.url).status_code == 200
+    # Un conseiller arrive sur son bureau.
+    assert client.get(reponse.url, follow=True).redirect_chain[-1][0] == reverse("bureau:accueil")
 
 
 def test_connexion_insensible_a_la_casse_de_l_adresse(client, conseiller):

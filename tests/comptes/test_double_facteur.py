@@ -67,7 +67,7 @@ def test_next_garde_la_chaine_de_requete(client, national):
 @pytest.mark.parametrize("personne", ["gestionnaire_a1", "conseiller_a1", "auditeur_a"])
 def test_autres_roles_sans_second_facteur(client, monde, personne):
     connecter(client, getattr(monde, personne), verifie=False)
-    assert client.get(reverse("comptes:espace")).status_code == 200
+    assert client.get(reverse("comptes:espace"), follow=True).status_code == 200
 
 
 def test_connexion_par_mot_de_passe_puis_code(client, national):

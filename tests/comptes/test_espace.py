@@ -8,7 +8,7 @@ from tests.comptes.factories import InvitationFactory, UtilisateurFactory
 
 pytestmark = pytest.mark.django_db
 
-ESPACE = reverse("comptes:espace")
+ESPACE = reverse("comptes:espace") + "?compte=1"  # les agents sont sinon menés à leur bureau
 
 
 def test_espace_du_responsable(client, monde):

@@ -61,7 +61,7 @@ def test_parcours_complet(client, monde):
     assert Habilitation.objects.get(utilisateur=lea).structure == monde.a1
     assert Habilitation.objects.get(utilisateur=lea).role == Role.CONSEILLER
     assert Invitation.objects.get().acceptee_le is not None
-    espace = client.get(reverse("comptes:espace"))
+    espace = client.get(reverse("comptes:espace"), {"compte": "1"})
     assert espace.status_code == 200
     assert "France services A1" in espace.content.decode()
 

@@ -1,10 +1,12 @@
 """Tests de bout en bout : Chromium de Debian piloté par Playwright (executablePath), axe-core pour l'accessibilité."""
 
+import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 # Playwright (API synchrone) fait tourner une boucle asyncio dans le fil du test ; l'ORM Django
 # appelé depuis ce même fil (fabriques) doit être autorisé explicitement.
@@ -28,6 +30,31 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+# Les données de référence posées par des migrations de données, dans l'ordre des dépendances.
+MIGRATIONS_DE_DONNEES = [
+    ("guichet.reseau.migrations.0002_operateurs_nationaux", "creer"),
+    ("guichet.demarches.migrations.0002_catalogue", "creer"),
+    ("guichet.bureau.migrations.0002_liens_operateurs", "creer"),
+    ("guichet.bureau.migrations.0003_guides", "charger"),
+    ("guichet.connaissances.migrations.0002_sources_et_sigles", "creer"),
+    ("guichet.connaissances.migrations.0004_themes_des_operateurs", "creer"),
+    ("guichet.connaissances.migrations.0005_expressions_courantes", "creer"),
+]
+
+
+@pytest.fixture(autouse=True)
+def donnees_de_reference(transactional_db):
+    """Les tests avec serveur sont transactionnels : Django vide les tables après chacun, y compris les
+    données posées par les migrations (opérateurs, catalogue, guides, sources…). On les rejoue (fonctions
+    idempotentes) avant chaque test plutôt que `serialized_rollback`, qui entre en conflit avec les types
+    de contenu recréés après un vidage."""
+    from guichet.reseau.models import Operateur
+
+    if not Operateur.objects.filter(national=True).exists():
+        for module, fonction in MIGRATIONS_DE_DONNEES:
+            getattr(importlib.import_module(module), fonction)(apps, None)
 
 
 @pytest.fixture(scope="session")

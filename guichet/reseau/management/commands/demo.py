@@ -5,14 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 
-from guichet.activite import demo as demo_activite
-from guichet.bureau import demo as demo_bureau
-from guichet.connaissances import demo as demo_connaissances
-from guichet.demandes import demo as demo_demandes
 from guichet.reseau import demo
-
-# Chaque application ajoute ses données de démonstration au réseau, dans cet ordre.
-DEMOS_DES_APPLICATIONS = [demo_activite, demo_demandes, demo_connaissances, demo_bureau]
 
 
 class Command(BaseCommand):
@@ -35,7 +28,7 @@ class Command(BaseCommand):
         except RuntimeError as erreur:
             raise CommandError(str(erreur)) from erreur
         comptes = bilan.pop("comptes")
-        for module in DEMOS_DES_APPLICATIONS:
+        for module in demo.demos_des_applications():
             bilan.update(module.peupler())
         resume = ", ".join(f"{n} {nom}" for nom, n in bilan.items())
         self.stdout.write(

@@ -1,0 +1,211 @@
+import hashlib
+import json
+import uuid
+from functools import lru_cache
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
+
+from guichet import permissions
+from guichet.activite import services
+from guichet.activite.forms import AccompagnementForm
+
+# Ce que le service worker garde pour travailler hors ligne, en plus de la page de saisie.
+FICHIERS_HORS_LIGNE = [
+    "dsfr/dist/dsfr/dsfr.min.css",
+    "dsfr/dist/utility/utility.min.css",
+    "css/dsfr-django-overrides.css",
+    "dsfr/dist/dsfr/dsfr.module.min.js",
+    "dsfr/dist/dsfr/dsfr.nomodule.min.js",
+    "dsfr/dist/fonts/Marianne-Regular.woff2",
+    "dsfr/dist/fonts/Marianne-Medium.woff2",
+    "dsfr/dist/fonts/Marianne-Bold.woff2",
+    "dsfr/dist/favicon/android-chrome-192x192.png",
+    "dsfr/dist/favicon/android-chrome-512x512.png",
+    "guichet/guichet.css",
+    "activite/saisie.css",
+    "activite/saisie.js",
+]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def saisie(request):
+    """La saisie pas à pas : le script de la page la mène côté navigateur (et hors ligne) ; sans
+    script, chaque réponse recharge la page avec la question suivante."""
+    if not permissions.peut_saisir(request.user):
+        raise PermissionDenied
+    params = request.POST if request.method == "POST" else request.GET
+    saisie = services.Saisie(request.user, params.get("structure"))
+    erreurs = []
+    if request.method == "POST":
+        try:
+            (ligne,) = services.enregistrer_lot(request.user, [services.donnees_du_formulaire(request.POST)])
+        except services.LotInvalide as e:
+            erreurs = e.erreurs
+        else:
+            if ligne.statut == services.CREE:
+                messages.success(request, "Accompagnement enregistré.")
+            else:
+                messages.info(request, "Cet accompagnement était déjà enregistré.")
+            garder = {c: request.POST[c] for c in ("structure", "canal") if request.POST.get(c)}
+            return redirect(f"{reverse('activite:saisie')}?{urlencode(garder)}")
+    parcours = saisie.parcours(params)
+    question = params.get("q", "").strip()
+    contexte = {
+        "titre": "Saisir un accompagnement",
+        "parcours": parcours,
+        "erreurs": erreurs,
+        "recherche": question,
+        "resultats": saisie.rechercher(question) if question and parcours.etape == "operateur" else None,
+        "identifiant": uuid.uuid4(),
+        "evenements": list(saisie.ref.evenements.values()),
+        "choix": services.CHOIX,
+        "comme_derniere_fois": _comme_derniere_fois(saisie),
+        "donnees": saisie.en_json(),
+    }
+    reponse = render(request, "activite/saisie.html", contexte)
+    # La page est gardée par le service worker pour le hors-ligne, pas par les caches HTTP.
+    reponse["Cache-Control"] = "no-store" if request.GET else "no-cache, private"
+    return reponse
+
+
+def _comme_derniere_fois(saisie):
+    if saisie.derniere is None:
+        return None
+    valeurs = services.valeurs_de(saisie.derniere)
+    valeurs.pop("duree")
+    return {
+        "url": "?" + urlencode(valeurs),
+        "libelle": saisie.libelle_demarche(services.cle_demarche(valeurs["operateur"], valeurs["demarche"])),
+    }
+
+
+@login_required
+def mes_saisies(request):
+    if not permissions.peut_saisir(request.user):
+        raise PermissionDenied
+    accompagnements = (
+        permissions.accompagnements_corrigeables(request.user)
+        .select_related("structure", "operateur", "demarche")
+        .order_by("-le")
+    )
+    return render(
+        request,
+        "activite/mes_saisies.html",
+        {"titre": "Mes saisies des 7 derniers jours", "accompagnements": accompagnements},
+    )
+
+
+def _corrigeable(request, pk):
+    accompagnement = permissions.accompagnements_corrigeables(request.user).filter(pk=pk).first()
+    if accompagnement is None:
+        raise Http404("Aucun accompagnement à corriger à cette adresse.")
+    return accompagnement
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def corriger(request, pk):
+    accompagnement = _corrigeable(request, pk)
+    form = AccompagnementForm(request.POST or None, instance=accompagnement, user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Accompagnement corrigé.")
+        return redirect("activite:mes_saisies")
+    return render(
+        request,
+        "activite/corriger.html",
+        {"titre": "Corriger un accompagnement", "form": form, "accompagnement": accompagnement},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supprimer(request, pk):
+    accompagnement = _corrigeable(request, pk)
+    if request.method == "POST":
+        accompagnement.delete()  # instance.delete() : les statistiques suivent par le signal post_delete
+        messages.success(request, "Accompagnement supprimé.")
+        return redirect("activite:mes_saisies")
+    return render(
+        request,
+        "activite/supprimer.html",
+        {"titre": "Supprimer un accompagnement", "accompagnement": accompagnement},
+    )
+
+
+# Application installable : manifeste et service worker (servis sous /espace/activite/ pour en couvrir la portée)
+
+
+@lru_cache(maxsize=4)
+def _fichiers_et_version(debug: bool) -> tuple[list[str], str]:
+    urls = [static(chemin) for chemin in FICHIERS_HORS_LIGNE]
+    empreinte = hashlib.sha256("\n".join(urls).encode())
+    for chemin in ("activite/saisie.js", "activite/saisie.css"):
+        trouve = finders.find(chemin)
+        if trouve:
+            with open(trouve, "rb") as f:
+                empreinte.update(f.read())
+    return urls, empreinte.hexdigest()[:16]
+
+
+def service_worker(request):
+    """Le service worker de la saisie hors ligne, avec la liste des fichiers à garder et leur version."""
+    if settings.DEBUG:
+        _fichiers_et_version.cache_clear()
+    fichiers, version = _fichiers_et_version(settings.DEBUG)
+    constantes = (
+        f"const VERSION = {json.dumps(version)};\n"
+        f"const PAGE = {json.dumps(reverse('activite:saisie'))};\n"
+        f"const FICHIERS = {json.dumps(fichiers)};\n"
+        f"const STATIQUES = {json.dumps(settings.STATIC_URL)};"
+    )
+    code = render_to_string("activite/sw.js", {"constantes": constantes})
+    reponse = HttpResponse(code, content_type="application/javascript; charset=utf-8")
+    reponse["Service-Worker-Allowed"] = reverse("activite:saisie").rsplit("/", 2)[0] + "/"
+    reponse["Cache-Control"] = "no-cache"
+    return reponse
+
+
+def manifeste(request):
+    portee = reverse("activite:saisie").rsplit("/", 2)[0] + "/"
+    reponse = JsonResponse(
+        {
+            "name": "Saisie de l'activité — guichet France Services",
+            "short_name": "Saisie FS",
+            "description": "Saisir les accompagnements, même sans réseau.",
+            "lang": "fr",
+            "start_url": reverse("activite:saisie"),
+            "scope": portee,
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#000091",
+            "icons": [
+                {
+                    "src": static("dsfr/dist/favicon/android-chrome-192x192.png"),
+                    "sizes": "192x192",
+                    "type": "image/png",
+                },
+                {
+                    "src": static("dsfr/dist/favicon/android-chrome-512x512.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                },
+            ],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    reponse["Cache-Control"] = "no-cache"
+    return reponse

@@ -1,0 +1,772 @@
+"""La recherche dans les fiches : BM25 (bm25s) sur un texte français analysé (PyStemmer, Snowball).
+
+Analyse (la même pour l'index et la question) : minuscules, accents retirés, mots vides retirés,
+racines Snowball (pluriels et flexions confondus). La question est enrichie :
+
+- sigles du lexique développés (« APL » → « aide personnalisée au logement ») ;
+- fautes de frappe corrigées contre le vocabulaire de l'index (rapidfuzz, distance d'édition 1 ou 2) ;
+- aucun résultat vide pour une vraie question : toute fiche qui a au moins un terme est classée, celles
+  qui ont tous les termes favorisées (score × part des termes présents, voir `classer_lexical`).
+
+Trois champs pondérés : titre, résumé (description et introduction), corps. L'index est construit depuis
+la base, enregistré sous settings.DATA_DIR/index_fiches/, chargé une fois par processus et reconstruit
+quand la base a changé (empreinte : nombre et dernière modification des fiches, sigles, sources
+autorisées et rattachements des thèmes aux opérateurs).
+Classement hybride facultatif : voir guichet.connaissances.semantique (fusion par rangs réciproques).
+"""
+
+import bisect
+import functools
+import hashlib
+import html
+import json
+import logging
+import math
+import os
+import re
+import shutil
+import threading
+import time
+import unicodedata
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+from django.conf import settings
+from django.db.models import Count, Max
+from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+logger = logging.getLogger(__name__)
+# bm25s règle son journal sur DEBUG : on le ramène au niveau des avertissements.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+VERSION = 3  # change quand le format de l'index change : l'index est alors reconstruit
+CHAMPS = {"titre": 3.0, "resume": 1.5, "corps": 1.0}
+POIDS_EXPANSION = 0.6
+EXPOSANT_COUVERTURE = 0.5
+POIDS_CORRECTION = 0.8
+NOMBRE_CANDIDATS_HYBRIDE = 100
+LONGUEUR_EXTRAIT = 280
+# L'empreinte de la base (trois agrégats) est comparée à celle de l'index au plus une fois par seconde.
+DELAI_VERIFICATION = 1.0
+
+MOT = re.compile(r"[a-z0-9]+")
+MOT_ORIGINAL = re.compile(r"\w+")
+
+# Mots vides, sans accents, et mots de liaison de la langue parlée au guichet (« la dame veut savoir… »).
+MOTS_VIDES = frozenset(
+    """
+    a ai aie aient aies ait as au aucun aucune aussi autre autres aux avaient avais avait avant avec avez
+    aviez avions avoir avons ayant bah bon bonjour c ca ce ceci cela celle celles celui cependant certain
+    certaine certains ces cet cette ceux chaque chez comme comment combien d dans de depuis des deja dois
+    doit donc dont du elle elles en encore est et etaient etais etait etant ete etes etre eu eue eues eus
+    eux faire fais fait faut fois ici il ils j je jusqu l la le les leur leurs lui m ma madame mais me meme
+    memes merci mes moi moins mon monsieur mme mr n ne ni nos notre nous on ont ou par parce pas peu peut
+    peuvent peux plus pour pourquoi pourrait pourrais puis qu quand que quel quelle quelles quels qui quoi
+    s sa se sera serait ses si sien soit son sont sous suis sur svp t ta te tes toi ton tous tout
+    toute toutes tres tu un une unes uns va vais veut veulent veux voudrait voudrais voila vont vos votre
+    vous vu y dame monsieur usager usagere quelqu quelque chose savoir souhaite souhaiterait aimerait
+    besoin cherche papa maman pere mere mari fils fille soeur frere bebe
+    """.split()
+)
+
+_racineur = Stemmer.Stemmer("french")
+_verrou = threading.Lock()
+_index_charges: dict[str, "Index"] = {}
+
+
+# Analyse du texte --------------------------------------------------------------------------------
+
+
+REMPLACEMENTS = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("œ", "oe"), ("æ", "ae"), ("ß", "ss"))
+
+
+def normaliser(texte: str) -> str:
+    """Minuscules, sans accents ni ligatures ; les autres caractères non ASCII disparaissent (les apostrophes
+    typographiques deviennent droites d'abord, pour ne pas coller « l’enfant »)."""
+    texte = (texte or "").lower()
+    if texte.isascii():
+        return texte
+    for avant, apres in REMPLACEMENTS:
+        if avant in texte:
+            texte = texte.replace(avant, apres)
+    return unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii")
+
+
+def mots(texte: str) -> list[str]:
+    return MOT.findall(normaliser(texte))
+
+
+def est_vide(mot: str) -> bool:
+    return mot in MOTS_VIDES or (len(mot) < 2 and not mot.isdigit())
+
+
+@functools.lru_cache(maxsize=100_000)
+def racines_du_mot(mot: str) -> frozenset:
+    """Les racines des mots pleins d'un mot tel qu'écrit (« l'APL », « Caf »), mises en cache."""
+    return frozenset(_racineur.stemWord(m) for m in MOT.findall(normaliser(mot)) if not est_vide(m))
+
+
+def racines(liste: list[str]) -> list[str]:
+    return _racineur.stemWords(liste)
+
+
+def jetons(texte: str) -> list[str]:
+    """Les racines des mots pleins d'un texte, dans l'ordre."""
+    return racines([m for m in mots(texte) if not est_vide(m)])
+
+
+class Analyseur:
+    """Analyse en masse avec un cache mot → racine (l'indexation du corpus entier reste rapide)."""
+
+    def __init__(self):
+        self.cache: dict[str, str | None] = {}
+
+    def jetons(self, texte: str, mots_vus: set | None = None) -> list[str]:
+        """Les racines des mots pleins ; `mots_vus` reçoit les mots (normalisés) rencontrés."""
+        cache = self.cache
+        sortie = []
+        liste = MOT.findall(normaliser(texte))
+        if mots_vus is not None:
+            mots_vus.update(liste)
+        for m in liste:
+            r = cache.get(m, "")
+            if r == "":
+                r = None if est_vide(m) else _racineur.stemWord(m)
+                cache[m] = r
+            if r is not None:
+                sortie.append(r)
+        return sortie
+
+
+# L'index ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Index:
+    dossier: Path
+    empreinte: str
+    champs: dict  # nom → bm25s.BM25
+    documents: list  # [{pk, identifiant, type, audience, themes, operateurs, date}]
+    df: dict  # racine → nombre de fiches qui la contiennent (corps)
+    vocabulaire: dict  # mot (sans accents) → (racine, fréquence)
+    lexique: list  # [(mots normalisés, texte brut, casse exacte, [alternatives de racines])]
+    themes: np.ndarray = None
+    operateurs: np.ndarray = None
+    semantique: object = None  # guichet.connaissances.semantique.Plongements ou None
+    mtime: int = 0
+    par_longueur: dict = field(default_factory=dict)
+    racines_connues: set = field(default_factory=set)
+    identifiants: dict = field(default_factory=dict)
+    verifie_le: float = 0.0  # time.monotonic() de la dernière comparaison avec la base
+
+    @property
+    def taille(self):
+        return len(self.documents)
+
+    def preparer(self):
+        self.par_longueur = {}
+        for mot in self.vocabulaire:
+            self.par_longueur.setdefault(len(mot), []).append(mot)
+        self.racines_connues = set()
+        for bm in self.champs.values():
+            self.racines_connues.update(bm.vocab_dict)
+        self.racines_connues.discard("")
+        self.identifiants = {d["identifiant"]: i for i, d in enumerate(self.documents)}
+
+
+def dossier_index() -> Path:
+    return Path(settings.DATA_DIR) / "index_fiches"
+
+
+def empreinte_base() -> str:
+    """Ce qui, s'il change, rend l'index périmé : fiches, sigles, sources autorisées, thèmes des opérateurs."""
+    from guichet.connaissances.models import Fiche, Sigle, SourceAutorisee, ThemeOperateur
+
+    morceaux = [f"v{VERSION}"]
+    for modele in (Fiche, Sigle, SourceAutorisee, ThemeOperateur):
+        a = modele.objects.aggregate(n=Count("pk"), m=Max("modifie_le"))
+        morceaux.append(f"{a['n']}:{a['m'].isoformat() if a['m'] else '-'}")
+    return "|".join(morceaux)
+
+
+def _lexique_depuis_base():
+    from guichet.connaissances.models import Sigle
+
+    lexique = []
+    for sigle in Sigle.objects.all():
+        cle = mots(sigle.sigle)
+        if not cle:
+            continue
+        alternatives = [jetons(alt) for alt in sigle.expansion.split(";")]
+        lexique.append((cle, sigle.sigle, sigle.casse_exacte, [a for a in alternatives if a]))
+    return lexique
+
+
+def _operateurs_par_domaine():
+    from guichet.connaissances.models import SourceAutorisee
+
+    return {
+        s.domaine: s.operateur.code
+        for s in SourceAutorisee.objects.actives().select_related("operateur")
+        if s.operateur_id is not None
+    }
+
+
+def _operateurs_par_theme():
+    from guichet.connaissances.models import ThemeOperateur
+
+    rattachements = {}
+    for theme, code in ThemeOperateur.objects.values_list("theme", "operateur__code"):
+        rattachements.setdefault(theme, set()).add(code)
+    return rattachements
+
+
+def empreinte_texte_semantique(titre, description, introduction) -> str:
+    return hashlib.sha1(f"{titre}\n{description}\n{introduction}".encode()).hexdigest()[:16]
+
+
+def construire(enregistrer: bool = True, progression: bool = False) -> Index:
+    """Construit l'index depuis la base ; l'enregistre (remplacement atomique du dossier) et le garde en mémoire."""
+    from guichet.connaissances.models import Fiche
+
+    debut = time.perf_counter()
+    empreinte = empreinte_base()
+    operateurs_de = _operateurs_par_domaine()
+    operateurs_du_theme = _operateurs_par_theme()
+    themes_de: dict[int, list] = {}
+    for fiche_id, identifiant in Fiche.themes.through.objects.values_list("fiche_id", "theme__identifiant"):
+        themes_de.setdefault(fiche_id, []).append(identifiant)
+    analyseur = Analyseur()
+    corpus = {nom: [] for nom in CHAMPS}
+    documents = []
+    df = Counter()
+    frequences = Counter()
+    lignes = Fiche.objects.order_by("pk").values_list(
+        "pk",
+        "identifiant",
+        "type",
+        "audience",
+        "titre",
+        "numero_cerfa",
+        "description",
+        "introduction",
+        "texte",
+        "domaines",
+        "date",
+    )
+    for pk, identifiant, type_, audience, titre, cerfa, description, introduction, texte, domaines, date_ in lignes:
+        vus = set()
+        jetons_titre = analyseur.jetons(f"{titre} {cerfa}", vus)
+        resume = analyseur.jetons(f"{description} {introduction}")
+        corps = analyseur.jetons(texte, vus)
+        corpus["titre"].append(jetons_titre)
+        corpus["resume"].append(resume)
+        corpus["corps"].append(corps)
+        df.update(set(corps).union(jetons_titre, resume))
+        frequences.update(vus)
+        themes = themes_de.get(pk, [])
+        operateurs = {operateurs_de[d] for d in domaines or [] if d in operateurs_de}
+        for theme in themes:
+            operateurs |= operateurs_du_theme.get(theme, set())
+        documents.append(
+            {
+                "pk": pk,
+                "identifiant": identifiant,
+                "type": type_,
+                "audience": audience,
+                "themes": themes,
+                "operateurs": sorted(operateurs),
+                "date": date_.isoformat(),
+                "semantique": empreinte_texte_semantique(titre, description, introduction),
+            }
+        )
+    champs = {}
+    for nom in CHAMPS:
+        if not any(corpus[nom]):
+            continue  # champ vide partout (aucune description, par exemple) : rien à pondérer
+        bm = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+        bm.index(corpus[nom], show_progress=progression)
+        champs[nom] = bm
+    vocabulaire = {
+        m: (analyseur.cache[m], n)
+        for m, n in frequences.items()
+        if len(m) >= 4 and m.isalpha() and analyseur.cache.get(m) is not None
+    }
+    index = Index(
+        dossier=dossier_index(),
+        empreinte=empreinte,
+        champs=champs,
+        documents=documents,
+        df=dict(df),
+        vocabulaire=vocabulaire,
+        lexique=_lexique_depuis_base(),
+    )
+    _matrices(index)
+    index.preparer()
+    if enregistrer and documents:
+        _enregistrer(index)
+    from guichet.connaissances import semantique
+
+    index.semantique = semantique.charger(index)
+    index.verifie_le = time.monotonic()
+    with _verrou:
+        _index_charges[str(index.dossier)] = index
+    logger.info("Index des fiches construit : %s fiches en %.1f s", len(documents), time.perf_counter() - debut)
+    return index
+
+
+def _matrices(index: Index):
+    """Filtres en tableaux : un ensemble de thèmes et d'opérateurs par fiche."""
+    index.themes = np.array([frozenset(d["themes"]) for d in index.documents], dtype=object)
+    index.operateurs = np.array([frozenset(d["operateurs"]) for d in index.documents], dtype=object)
+
+
+def _enregistrer(index: Index):
+    dossier = index.dossier
+    dossier.parent.mkdir(parents=True, exist_ok=True)
+    temporaire = dossier.with_name(f"{dossier.name}.tmp-{uuid.uuid4().hex[:8]}")
+    temporaire.mkdir()
+    for nom, bm in index.champs.items():
+        bm.save(str(temporaire / nom), show_progress=False)
+    (temporaire / "documents.json").write_text(json.dumps(index.documents, ensure_ascii=False))
+    (temporaire / "vocabulaire.json").write_text(
+        json.dumps({"df": index.df, "mots": index.vocabulaire}, ensure_ascii=False)
+    )
+    (temporaire / "lexique.json").write_text(json.dumps(index.lexique, ensure_ascii=False))
+    (temporaire / "etat.json").write_text(
+        json.dumps(
+            {
+                "version": VERSION,
+                "empreinte": index.empreinte,
+                "fiches": len(index.documents),
+                "champs": list(index.champs),
+            }
+        )
+    )
+    # Le dossier des plongements (calcul long) survit à la reconstruction de l'index lexical.
+    if (dossier / "semantique.npy").exists():
+        for nom in ("semantique.npy", "semantique.json"):
+            shutil.copy2(dossier / nom, temporaire / nom)
+    ancien = dossier.with_name(f"{dossier.name}.old-{uuid.uuid4().hex[:8]}")
+    if dossier.exists():
+        os.replace(dossier, ancien)
+    os.replace(temporaire, dossier)
+    shutil.rmtree(ancien, ignore_errors=True)
+    index.mtime = (dossier / "etat.json").stat().st_mtime_ns
+
+
+def _charger(dossier: Path) -> Index | None:
+    etat_chemin = dossier / "etat.json"
+    try:
+        etat = json.loads(etat_chemin.read_text())
+        if etat.get("version") != VERSION:
+            return None
+        champs = {
+            nom: bm25s.BM25.load(str(dossier / nom), show_progress=False, verbosity=0, load_vocab=True)
+            for nom in etat["champs"]
+        }
+        documents = json.loads((dossier / "documents.json").read_text())
+        vocab = json.loads((dossier / "vocabulaire.json").read_text())
+        lexique = json.loads((dossier / "lexique.json").read_text())
+        mtime = etat_chemin.stat().st_mtime_ns
+    except (OSError, ValueError, KeyError) as exc:
+        logger.warning("Index des fiches illisible dans %s (%s) : il sera reconstruit.", dossier, exc)
+        return None
+    index = Index(
+        dossier=dossier,
+        empreinte=etat["empreinte"],
+        champs=champs,
+        documents=documents,
+        df=vocab["df"],
+        vocabulaire={m: tuple(v) for m, v in vocab["mots"].items()},
+        lexique=[(cle, brut, casse, alts) for cle, brut, casse, alts in lexique],
+        mtime=mtime,
+    )
+    _matrices(index)
+    index.preparer()
+    from guichet.connaissances import semantique
+
+    index.semantique = semantique.charger(index)
+    return index
+
+
+def index_courant() -> Index:
+    """L'index à jour : celui de la mémoire s'il est encore frais, sinon celui du disque, sinon reconstruit."""
+    dossier = dossier_index()
+    with _verrou:
+        index = _index_charges.get(str(dossier))
+    maintenant = time.monotonic()
+    if index is not None and maintenant - index.verifie_le < DELAI_VERIFICATION:
+        return index
+    empreinte = empreinte_base()
+    if index is not None and index.empreinte == empreinte:
+        index.verifie_le = maintenant
+        try:
+            mtime = (dossier / "etat.json").stat().st_mtime_ns
+        except OSError:
+            mtime = index.mtime
+        if mtime == index.mtime:
+            return index
+    disque = _charger(dossier)
+    if disque is not None and disque.empreinte == empreinte:
+        disque.verifie_le = maintenant
+        with _verrou:
+            _index_charges[str(dossier)] = disque
+        return disque
+    return construire()
+
+
+def oublier():
+    """Vide le cache du processus (tests)."""
+    with _verrou:
+        _index_charges.clear()
+
+
+# La question --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Groupe:
+    """Un terme de la question et ses variantes : racine, développement d'un sigle, correction."""
+
+    libelle: str
+    poids: dict  # racine → poids
+    alternatives: list  # listes de racines : le groupe est satisfait si l'une est entièrement présente
+    nature: str = "mot"  # mot, sigle, correction
+
+
+@dataclass
+class Question:
+    texte: str
+    groupes: list
+    sigles: list = field(default_factory=list)  # [(sigle, développement)]
+    corrections: list = field(default_factory=list)  # [(mot saisi, mot retenu)]
+    inconnus: list = field(default_factory=list)
+
+    @property
+    def racines(self) -> set:
+        return {r for g in self.groupes for r in g.poids}
+
+
+def _correction(index: Index, mot: str) -> str | None:
+    """Le mot du vocabulaire le plus proche (distance 1 jusqu'à 6 lettres, 2 au-delà), le plus fréquent à égalité."""
+    if len(mot) < 4 or not mot.isalpha():
+        return None
+    distance = 1 if len(mot) <= 6 else 2
+    candidats = []
+    for longueur in range(len(mot) - distance, len(mot) + distance + 1):
+        candidats.extend(index.par_longueur.get(longueur, ()))
+    if not candidats:
+        return None
+    trouves = process.extract(mot, candidats, scorer=Levenshtein.distance, score_cutoff=distance, limit=20)
+    if not trouves:
+        return None
+    meilleur = min(trouves, key=lambda t: (t[1], -index.vocabulaire[t[0]][1]))
+    return meilleur[0]
+
+
+def analyser(index: Index, texte: str) -> Question:
+    originaux = MOT_ORIGINAL.findall(texte or "")
+    bruts = []  # (mot original, mot normalisé)
+    for o in originaux:
+        for m in MOT.findall(normaliser(o)):
+            bruts.append((o, m))
+    normalises = [m for _, m in bruts]
+    question = Question(texte=texte, groupes=[])
+    pris = [False] * len(bruts)
+    # 1. Les sigles et termes du lexique (les plus longs d'abord).
+    for cle, brut, casse, alternatives in sorted(index.lexique, key=lambda e: -len(e[0])):
+        n = len(cle)
+        for i in range(len(bruts) - n + 1):
+            if any(pris[i : i + n]) or normalises[i : i + n] != cle:
+                continue
+            if casse and " ".join(o for o, _ in bruts[i : i + n]) != brut:
+                continue
+            racine_sigle = racines(cle)
+            poids = {r: 1.0 for r in racine_sigle}
+            for alt in alternatives:
+                for r in alt:
+                    poids.setdefault(r, POIDS_EXPANSION)
+            question.groupes.append(Groupe(brut, poids, [racine_sigle] + alternatives, "sigle"))
+            question.sigles.append((brut, " ; ".join(" ".join(a) for a in alternatives)))
+            for j in range(i, i + n):
+                pris[j] = True
+    # 2. Les autres mots pleins, corrigés s'ils sont inconnus de l'index.
+    vus = {r for g in question.groupes for r in g.poids}
+    for (original, mot), deja in zip(bruts, pris, strict=True):
+        if deja or est_vide(mot):
+            continue
+        racine = _racineur.stemWord(mot)
+        if racine in vus:
+            continue
+        if racine in index.racines_connues:
+            question.groupes.append(Groupe(original, {racine: 1.0}, [[racine]]))
+            vus.add(racine)
+            continue
+        corrige = _correction(index, mot)
+        if corrige is None:
+            question.inconnus.append(original)
+            continue
+        racine_corrigee = index.vocabulaire[corrige][0]
+        if racine_corrigee in vus:
+            continue
+        question.groupes.append(
+            Groupe(original, {racine_corrigee: POIDS_CORRECTION}, [[racine_corrigee]], "correction")
+        )
+        question.corrections.append((original, corrige))
+        vus.add(racine_corrigee)
+    return question
+
+
+# Classement ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Resultat:
+    fiche: object  # guichet.connaissances.models.Fiche
+    score: float
+    extrait: SafeString
+    tous_les_termes: bool = True
+    rang_lexical: int | None = None
+    rang_semantique: int | None = None
+
+
+@dataclass
+class Reponse:
+    question: str
+    resultats: list
+    mode: str = "lexical"
+    tous_les_termes: bool = True  # faux si l'on est passé à « n'importe quel terme »
+    sigles: list = field(default_factory=list)
+    corrections: list = field(default_factory=list)
+    inconnus: list = field(default_factory=list)
+    total: int = 0
+    avertissement: str = ""
+    duree_ms: float = 0.0
+
+
+def _scores(index: Index, question: Question):
+    """Score BM25 pondéré par champ, et nombre de groupes satisfaits, pour chaque fiche."""
+    n = index.taille
+    total = np.zeros(n, dtype=np.float32)
+    couverture = np.zeros(n, dtype=np.int16)
+    presence_cache = {}
+    for groupe in question.groupes:
+        for racine, poids in groupe.poids.items():
+            if racine in presence_cache:
+                s = presence_cache[racine]
+            else:
+                s = np.zeros(n, dtype=np.float32)
+                for nom, bm in index.champs.items():
+                    if racine in bm.vocab_dict:
+                        s += CHAMPS[nom] * bm.get_scores([racine])
+                presence_cache[racine] = s
+            total += poids * s
+        satisfait = np.zeros(n, dtype=bool)
+        for alternative in groupe.alternatives:
+            # Un développement de sigle compte s'il est présent aux deux tiers (« carte d'identité » pour
+            # « carte nationale d'identité ») ; un mot seul, s'il est présent.
+            presents = np.zeros(n, dtype=np.int16)
+            for racine in alternative:
+                presents += presence_cache.get(racine, np.zeros(n, dtype=np.float32)) > 0
+            satisfait |= presents >= math.ceil(2 * len(alternative) / 3)
+        couverture += satisfait
+    return total, couverture
+
+
+def _masque(index: Index, operateur=None, theme=None, types=None):
+    masque = np.ones(index.taille, dtype=bool)
+    if operateur:
+        code = getattr(operateur, "code", operateur)
+        masque &= np.fromiter((code in ops for ops in index.operateurs), dtype=bool, count=index.taille)
+    if theme:
+        ident = getattr(theme, "identifiant", theme)
+        masque &= np.fromiter((ident in t for t in index.themes), dtype=bool, count=index.taille)
+    if types:
+        masque &= np.fromiter((d["type"] in types for d in index.documents), dtype=bool, count=index.taille)
+    return masque
+
+
+def classer_lexical(index: Index, question: Question, masque, strategie="douce"):
+    """Les rangs des fiches (indices) qui ont au moins un terme de la question (jamais zéro résultat tant
+    qu'un mot est connu), les fiches qui ont tous les mots favorisées.
+
+    strategie :
+    - « douce » (par défaut) : score BM25 × (part des termes présents)^0,5 — une fiche qui a tous les mots
+      garde son score, une fiche qui n'en a que la moitié perd 30 % ;
+    - « couverture » : le plus de termes d'abord, puis le score ;
+    - « et-puis-ou » : tous les termes d'abord, puis n'importe lequel ;
+    - « bm25 » : le score seul.
+    bench/recherche.py compare les quatre (la stricte « tous les mots d'abord » classe moins bien : les mots
+    de la langue parlée, « refaire », « toucher », pèsent alors autant que le sujet de la question)."""
+    if not question.groupes:
+        return np.array([], dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool)
+    total, couverture = _scores(index, question)
+    candidats = np.nonzero((total > 0) & masque)[0]
+    if candidats.size == 0:
+        return candidats, total, np.zeros(index.taille, dtype=bool)
+    complets = couverture == len(question.groupes)
+    if strategie == "bm25":
+        ordre = candidats[np.argsort(-total[candidats], kind="stable")]
+    elif strategie == "douce":
+        part = couverture[candidats] / len(question.groupes)
+        ordre = candidats[np.argsort(-total[candidats] * part**EXPOSANT_COUVERTURE, kind="stable")]
+    elif strategie == "et-puis-ou":
+        ordre = candidats[np.lexsort((-total[candidats], ~complets[candidats]))]
+    else:
+        ordre = candidats[np.lexsort((-total[candidats], -couverture[candidats]))]
+    return ordre, total, complets
+
+
+def chercher(
+    texte: str,
+    limite: int = 10,
+    operateur=None,
+    theme=None,
+    types=None,
+    mode: str = "lexical",
+    strategie: str = "douce",
+    extraits: bool = True,
+    index: Index | None = None,
+) -> Reponse:
+    """La recherche complète : analyse, classement, fiches et extraits surlignés."""
+    from guichet.connaissances import semantique
+    from guichet.connaissances.models import Fiche
+
+    debut = time.perf_counter()
+    index = index or index_courant()
+    question = analyser(index, texte)
+    reponse = Reponse(
+        question=texte,
+        resultats=[],
+        mode="lexical",
+        sigles=question.sigles,
+        corrections=question.corrections,
+        inconnus=question.inconnus,
+    )
+    if index.taille == 0:
+        reponse.duree_ms = (time.perf_counter() - debut) * 1000
+        return reponse
+    masque = _masque(index, operateur, theme, types)
+    ordre, total, complets = classer_lexical(index, question, masque, strategie)
+    reponse.total = int(ordre.size)
+    reponse.tous_les_termes = bool(ordre.size and complets[ordre[0]])
+    rangs_lexicaux = {int(i): r for r, i in enumerate(ordre[:NOMBRE_CANDIDATS_HYBRIDE])}
+    rangs_semantiques = {}
+    if mode == "hybride":
+        fusion = semantique.fusionner(index, texte, ordre, masque)
+        if fusion is None:
+            reponse.avertissement = semantique.raison_indisponible(index)
+        else:
+            ordre, rangs_semantiques = fusion
+            reponse.mode = "hybride"
+            reponse.total = max(reponse.total, int(ordre.size))
+    retenus = [int(i) for i in ordre[:limite]]
+    pks = [index.documents[i]["pk"] for i in retenus]
+    champs = ["pk", "identifiant", "type", "nature", "titre", "audience", "date", "description", "introduction"]
+    champs += ["ressources", "url", "numero_cerfa", "url_source"] + (["texte"] if extraits else [])
+    fiches = Fiche.objects.only(*champs).in_bulk(pks)
+    racines_question = question.racines
+    for i in retenus:
+        fiche = fiches.get(index.documents[i]["pk"])
+        if fiche is None:  # supprimée depuis la construction de l'index
+            continue
+        rang_l = rangs_lexicaux.get(i)
+        if reponse.mode == "hybride":
+            score = semantique.score_rrf(rang_l, rangs_semantiques.get(i))
+        else:
+            score = float(total[i])
+        reponse.resultats.append(
+            Resultat(
+                fiche=fiche,
+                score=round(score, 4),
+                extrait=extrait(fiche, racines_question, index) if extraits else mark_safe(""),
+                tous_les_termes=bool(complets[i]) if complets.size else False,
+                rang_lexical=rang_l,
+                rang_semantique=rangs_semantiques.get(i),
+            )
+        )
+    reponse.duree_ms = (time.perf_counter() - debut) * 1000
+    return reponse
+
+
+# Extraits surlignés -------------------------------------------------------------------------------
+
+
+def _poids_racine(index: Index, racine: str) -> float:
+    return math.log(1 + index.taille / (1 + index.df.get(racine, 0)))
+
+
+def surligner(texte: str, racines_question: set) -> SafeString:
+    """Le texte échappé, les mots dont la racine est dans la question entourés de <mark>."""
+    morceaux = []
+    position = 0
+    for m in MOT_ORIGINAL.finditer(texte):
+        if racines_du_mot(m.group()) & racines_question:
+            morceaux.append(html.escape(texte[position : m.start()]))
+            morceaux.append(f"<mark>{html.escape(m.group())}</mark>")
+            position = m.end()
+    morceaux.append(html.escape(texte[position:]))
+    return mark_safe("".join(morceaux))
+
+
+def _meilleur_passage(fiche, racines_question: set, index: Index) -> str:
+    """La ligne (paragraphe, titre de section, ligne de tableau) qui porte le plus de poids de la question.
+
+    Une passe d'expression régulière sur tout le texte normalisé repère les racines (approximation par
+    sous-chaîne) ; les quelques lignes les mieux placées sont ensuite vérifiées mot à mot."""
+    texte = f"{fiche.description}\n{fiche.texte or ''}".replace("\r", " ")
+    if not texte.strip():
+        return fiche.introduction or ""
+    lignes = texte.split("\n")
+    normal = normaliser(texte)  # garde les sauts de ligne (et donc la numérotation des lignes)
+    poids = {r: _poids_racine(index, r) for r in racines_question if len(r) >= 2}
+    premiere = next((ligne for ligne in lignes if ligne.strip()), "")
+    if not poids or normal.count("\n") != len(lignes) - 1:
+        return premiere
+    motif = re.compile("|".join(re.escape(r) for r in sorted(poids, key=len, reverse=True)))
+    debuts = [0] + [m.end() for m in re.finditer("\n", normal)]
+    par_ligne: dict[int, set] = {}
+    for m in motif.finditer(normal):
+        par_ligne.setdefault(bisect.bisect_right(debuts, m.start()) - 1, set()).add(m.group())
+    approches = sorted(par_ligne, key=lambda i: (-sum(poids[r] for r in par_ligne[i]), i))[:4]
+    meilleur, meilleur_score = premiere, 0.0
+    for i in approches:
+        ligne = lignes[i]
+        presentes = {r for mot in MOT_ORIGINAL.findall(ligne) for r in racines_du_mot(mot) if r in poids}
+        score = sum(poids[r] for r in presentes) - 0.002 * max(0, len(ligne) - 400)
+        if score > meilleur_score:
+            meilleur, meilleur_score = ligne, score
+    return meilleur
+
+
+def _couper(texte: str, racines_question: set) -> str:
+    if len(texte) <= LONGUEUR_EXTRAIT:
+        return texte
+    premier = None
+    for m in MOT_ORIGINAL.finditer(texte):
+        if racines_du_mot(m.group()) & racines_question:
+            premier = m.start()
+            break
+    debut = 0 if premier is None or premier < LONGUEUR_EXTRAIT // 3 else premier - LONGUEUR_EXTRAIT // 3
+    if debut:
+        espace = texte.find(" ", debut)
+        debut = espace + 1 if 0 <= espace < premier else debut
+    fin = debut + LONGUEUR_EXTRAIT
+    if fin < len(texte):
+        espace = texte.rfind(" ", debut, fin)
+        fin = espace if espace > debut else fin
+    return ("… " if debut else "") + texte[debut:fin].strip() + (" …" if fin < len(texte) else "")
+
+
+def extrait(fiche, racines_question: set, index: Index) -> SafeString:
+    """Le passage de la fiche qui répond le mieux à la question, coupé et surligné."""
+    passage = _couper(_meilleur_passage(fiche, racines_question, index), racines_question)
+    return surligner(passage, racines_question)

@@ -1,0 +1,122 @@
+"""Les règles de la base de connaissances, pour les vues et les autres applications (bureau de l'agent).
+
+`rechercher(question, limite=10, operateur=None, theme=None)` est l'interface publique de la recherche
+(contrat entre applications) : une liste de résultats (fiche, score, extrait surligné).
+"""
+
+from django.db.models import Q
+
+from guichet.connaissances import recherche, rendu, semantique
+from guichet.connaissances.models import Fiche, SourceAutorisee, Theme
+from guichet.reseau.models import Operateur
+
+
+def rechercher(question: str, limite: int = 10, operateur=None, theme=None, mode: str = "lexical") -> list:
+    """Les fiches qui répondent à la question, les meilleures d'abord : `Resultat(fiche, score, extrait, …)`.
+
+    `operateur` : un Operateur ou son code (caf, france-travail…) ; `theme` : un Theme ou son identifiant (N19810)."""
+    return recherche.chercher(question, limite=limite, operateur=operateur, theme=theme, mode=mode).resultats
+
+
+def reponse(question: str, limite: int = 10, operateur=None, theme=None, mode: str = "lexical"):
+    """La réponse complète (résultats, sigles développés, corrections, repli sur « n'importe quel mot »)."""
+    return recherche.chercher(question, limite=limite, operateur=operateur, theme=theme, mode=mode)
+
+
+def hybride_disponible() -> bool:
+    return semantique.disponible()
+
+
+def operateurs_filtrables():
+    """Les opérateurs qui ont au moins un domaine parmi les sources autorisées actives."""
+    return Operateur.objects.filter(
+        pk__in=SourceAutorisee.objects.actives().exclude(operateur=None).values("operateur")
+    ).order_by("ordre", "nom")
+
+
+def themes_principaux():
+    """Les thèmes de premier niveau (Argent, Famille, Papiers - Citoyenneté…) qui ont des fiches."""
+    return Theme.objects.filter(niveau=Theme.Niveau.THEME, parent=None).filter(fiches__isnull=False).distinct()
+
+
+def _identifiants_cites(fiche) -> set:
+    cites = {lien["identifiant"] for lien in fiche.liens}
+    cites |= {r.get("identifiant", "") for r in fiche.ressources}
+    for groupe in (fiche.contenu or {}).get("sous_dossiers", []):
+        cites |= {m["identifiant"] for m in groupe.get("fiches", [])}
+    cites |= {ident for ident, _ in fiche.ariane}
+
+    def parcourir(blocs):
+        for b in blocs or []:
+            for s in b.get("segments", []):
+                if s.get("fiche"):
+                    cites.add(s["fiche"])
+            if b.get("type") == "service" and b.get("identifiant"):
+                cites.add(b["identifiant"])
+            parcourir(b.get("blocs"))
+            for item in b.get("items", []):
+                parcourir(item)
+            for c in b.get("cas", []):
+                parcourir(c.get("blocs"))
+            for r in b.get("rangees", []):
+                for cellule in r.get("cellules", []):
+                    parcourir(cellule)
+
+    c = fiche.contenu or {}
+    for partie in ("introduction", "sections", "avertissements"):
+        parcourir(c.get(partie))
+    for s in c.get("situations", []):
+        parcourir(s.get("blocs"))
+    return {i for i in cites if i}
+
+
+def page_fiche(fiche) -> dict:
+    """Ce que la page d'une fiche affiche : HTML du contenu, liens résolus (vers nos fiches quand elles sont
+    importées, sinon vers service-public.fr), ressources, fil d'Ariane."""
+    existants = set(
+        Fiche.objects.filter(identifiant__in=_identifiants_cites(fiche)).values_list("identifiant", flat=True)
+    )
+    parties = rendu.contenu(fiche, existants)
+    url_fiche = parties.pop("url_fiche")
+
+    def resoudre(liste):
+        return [
+            {**lien, "url": url_fiche(lien["identifiant"]), "interne": lien["identifiant"] in existants}
+            for lien in liste
+        ]
+
+    liens = resoudre(fiche.liens)
+    sous_dossiers = [
+        {"titre": g.get("titre", ""), "fiches": resoudre(g.get("fiches", []))}
+        for g in (fiche.contenu or {}).get("sous_dossiers", [])
+    ]
+    return {
+        **parties,
+        "voir_aussi": [lien for lien in liens if lien["nature"] in ("voir_aussi", "fiche_liee")],
+        "questions": [lien for lien in liens if lien["nature"] in ("question", "comment_faire")],
+        "sous_dossiers": sous_dossiers,
+        "boutons": [rendu.bouton_ressource(r, url_fiche) for r in fiche.ressources],
+        "ariane": [
+            {"titre": titre, "url": url_fiche(ident)}
+            for ident, titre in fiche.ariane
+            if ident.startswith("N") and ident != fiche.identifiant
+        ],
+        "operateurs": operateurs_de(fiche),
+    }
+
+
+def operateurs_de(fiche):
+    """Les opérateurs dont relève une fiche : par les domaines autorisés vers lesquels elle pointe, ou par son
+    thème (rattachements des thèmes aux opérateurs) — les mêmes règles que le filtre de la recherche."""
+    themes = list(fiche.themes.values_list("identifiant", flat=True))
+    return Operateur.objects.filter(
+        Q(sources_autorisees__domaine__in=fiche.domaines, sources_autorisees__active=True)
+        | Q(themes_fiches__theme__in=themes)
+    ).distinct()
+
+
+def boutons_resultat(fiche, nombre: int = 4) -> list:
+    """Les formulaires et services en ligne d'un résultat de recherche, en boutons (les premiers seulement)."""
+    if fiche.type == Fiche.Type.RESSOURCE and fiche.url:
+        return [rendu.bouton_ressource({"titre": fiche.titre, "url": fiche.url, "cerfa": fiche.numero_cerfa})]
+    return [rendu.bouton_ressource(r) for r in fiche.ressources if r.get("url")][:nombre]

@@ -1,0 +1,51 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+
+from guichet import permissions
+from guichet.connaissances import services
+from guichet.connaissances.forms import RechercheForm
+from guichet.connaissances.models import Fiche
+
+
+def _autoriser(request):
+    if not permissions.peut_consulter_connaissances(request.user):
+        raise PermissionDenied("La base de connaissances est réservée aux professionnels du réseau.")
+
+
+@login_required
+def recherche(request):
+    _autoriser(request)
+    operateurs = list(services.operateurs_filtrables())
+    themes = list(services.themes_principaux())
+    form = RechercheForm(request.GET or None, operateurs=operateurs, themes=themes)
+    reponse = None
+    resultats = []
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        donnees = form.cleaned_data
+        reponse = services.reponse(
+            donnees["q"],
+            limite=20,
+            operateur=donnees["operateur"] or None,
+            theme=donnees["theme"] or None,
+            mode=donnees["mode"] or "lexical",
+        )
+        resultats = [{"r": r, "boutons": services.boutons_resultat(r.fiche)} for r in reponse.resultats]
+    contexte = {
+        "titre": "Base de connaissances"
+        if reponse is None
+        else f"« {form.cleaned_data['q']} » — Base de connaissances",
+        "form": form,
+        "reponse": reponse,
+        "resultats": resultats,
+        "hybride": services.hybride_disponible(),
+    }
+    return render(request, "connaissances/recherche.html", contexte)
+
+
+@login_required
+def fiche(request, identifiant):
+    _autoriser(request)
+    fiche = get_object_or_404(Fiche, identifiant=identifiant)
+    contexte = {"titre": fiche.titre, "fiche": fiche, **services.page_fiche(fiche)}
+    return render(request, "connaissances/fiche.html", contexte)

@@ -1,0 +1,342 @@
+"""Formulaires des demandes : ouverture, réponse dans le fil, réorientation, invitation, clôture.
+
+Chaque message d'erreur nomme le champ en cause. Les pièces jointes sont vérifiées par leur contenu
+(`chiffrement.verifier_piece_jointe`) ; un navigateur ne peut pas garder un fichier choisi quand le
+formulaire revient avec une erreur : la page le dit (voir `a_des_fichiers_perdus`).
+"""
+
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from guichet.comptes.forms import FormulaireDsfr
+from guichet.demandes import validateurs
+from guichet.demandes.chiffrement import LIBELLE_TYPES_ACCEPTES, verifier_piece_jointe
+from guichet.demandes.models import NatureMandat, Utilite
+from guichet.demarches.models import Demarche
+from guichet.reseau.models import Operateur
+
+PIECES_MAXIMUM = 5
+FORMATS_DATE = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class EntreeFichiers(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class ChampFichiers(forms.FileField):
+    """Plusieurs fichiers dans un seul champ ; la valeur nettoyée est une liste (éventuellement vide)."""
+
+    widget = EntreeFichiers
+    template_name = "demandes/champ_fichiers.html"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        un = super().clean
+        if isinstance(data, list | tuple):
+            return [un(d, initial) for d in data if d]
+        return [un(data, initial)] if data else []
+
+
+def _messages_nommes(form):
+    """Des messages d'erreur qui nomment le champ (« Nom de l'usager : champ obligatoire »)."""
+    for field in form.fields.values():
+        libelle = str(field.label)
+        field.error_messages["required"] = f"« {libelle} » est obligatoire."
+        if isinstance(field, forms.DateField):
+            field.error_messages["invalid"] = f"« {libelle} » : saisissez une date valide (jj/mm/aaaa)."
+        if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+            field.error_messages["invalid_choice"] = f"« {libelle} » : choisissez une valeur de la liste."
+        if isinstance(field, forms.CharField) and field.max_length:
+            field.error_messages["max_length"] = (
+                f"« {libelle} » : {field.max_length} caractères au plus (ici %(show_value)d)."
+            )
+
+
+def verifier_pieces(fichiers, libelle="Pièces jointes"):
+    """Vérifie chaque fichier ; renvoie [(fichier, nom assaini, type)] ou lève une erreur par fichier."""
+    if len(fichiers) > PIECES_MAXIMUM:
+        raise ValidationError(f"« {libelle} » : {PIECES_MAXIMUM} fichiers au plus par envoi (ici {len(fichiers)}).")
+    verifies, erreurs = [], []
+    for fichier in fichiers:
+        try:
+            nom, type_mime = verifier_piece_jointe(fichier)
+        except ValidationError as erreur:
+            erreurs.extend(erreur.messages)
+        else:
+            verifies.append((fichier, nom, type_mime))
+    if erreurs:
+        raise ValidationError(erreurs)
+    return verifies
+
+
+class AvecPiecesJointes:
+    """Mélange : un champ `pieces_jointes` vérifié et un signal « fichiers à choisir de nouveau »."""
+
+    def clean_pieces_jointes(self):
+        return verifier_pieces(self.cleaned_data.get("pieces_jointes") or [], self.fields["pieces_jointes"].label)
+
+    @property
+    def a_des_fichiers_perdus(self):
+        """Vrai si des fichiers avaient été choisis mais que le formulaire revient avec des erreurs."""
+        return self.is_bound and bool(self.errors) and bool(self.files.getlist(self.add_prefix("pieces_jointes")))
+
+
+def operateurs_possibles(departement):
+    """Les opérateurs nationaux et les partenaires locaux du département."""
+    return Operateur.objects.filter(Q(national=True) | Q(departement=departement)).order_by("-national", "ordre", "nom")
+
+
+class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
+    structure = forms.ModelChoiceField(label="France services", queryset=None, empty_label=None)
+    operateur = forms.ModelChoiceField(label="Opérateur", queryset=None, empty_label="Choisir un opérateur")
+    objet = forms.ModelChoiceField(
+        label="Démarche concernée",
+        queryset=Demarche.objects.none(),
+        required=False,
+        empty_label="Autre (préciser ci-dessous)",
+    )
+    objet_libre = forms.CharField(
+        label="Objet de la demande",
+        max_length=200,
+        required=False,
+        help_text="Affiché dans les listes : n'y écrivez ni le nom ni un numéro de l'usager.",
+    )
+    description = forms.CharField(
+        label="Description de la situation",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Ce que l'usager demande, ce qui a déjà été fait, ce qui bloque.",
+    )
+    usager_nom = forms.CharField(label="Nom de l'usager", max_length=150)
+    usager_prenom = forms.CharField(label="Prénom de l'usager", max_length=150)
+    usager_date_naissance = forms.DateField(
+        label="Date de naissance de l'usager",
+        input_formats=FORMATS_DATE,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    usager_nir = forms.CharField(
+        label="Numéro de sécurité sociale (NIR)",
+        required=False,
+        max_length=25,
+        help_text="15 caractères, clé comprise ; la clé est vérifiée.",
+    )
+    usager_numero_allocataire = forms.CharField(label="Numéro d'allocataire CAF", required=False, max_length=20)
+    usager_numero_fiscal = forms.CharField(
+        label="Numéro fiscal", required=False, max_length=20, help_text="13 chiffres, en haut de l'avis d'impôt."
+    )
+    usager_numero_dossier = forms.CharField(label="Numéro de dossier chez l'opérateur", required=False, max_length=50)
+    usager_adresse = forms.CharField(
+        label="Adresse de l'usager", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    usager_telephone = forms.CharField(label="Téléphone de l'usager", required=False, max_length=25)
+    consentement_atteste = forms.BooleanField(
+        label="J'atteste que l'usager a consenti à la transmission de ces informations à l'opérateur",
+    )
+    mandat_nature = forms.ChoiceField(label="Nature du mandat", choices=[("", "Choisir"), *NatureMandat.choices])
+    mandat_date = forms.DateField(
+        label="Date du mandat",
+        input_formats=FORMATS_DATE,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    pieces_jointes = ChampFichiers(
+        label="Pièces jointes",
+        help_text=f"{PIECES_MAXIMUM} fichiers au plus, 10 Mo chacun : {LIBELLE_TYPES_ACCEPTES}.",
+    )
+
+    def __init__(self, *args, structures, **kwargs):
+        super().__init__(*args, **kwargs)
+        structures = structures.select_related("commune__departement").order_by("nom")
+        self.fields["structure"].queryset = structures
+        if len(structures) == 1:
+            self.fields["structure"].widget = forms.HiddenInput()
+            self.fields["structure"].initial = structures[0].pk
+        self.departement = self._departement_choisi(structures)
+        self.fields["operateur"].queryset = (
+            operateurs_possibles(self.departement) if self.departement else Operateur.objects.filter(national=True)
+        )
+        self.operateurs_avec_referent = set()
+        if self.departement is not None:
+            from guichet.demandes.services import operateurs_avec_referent
+
+            self.operateurs_avec_referent = operateurs_avec_referent(self.departement)
+        self.fields["operateur"].label_from_instance = self._libelle_operateur
+        demarches = Demarche.objects.actives().select_related("operateur")
+        self.fields["objet"].queryset = demarches
+        groupes = {}
+        for demarche in demarches:
+            groupes.setdefault(demarche.operateur.nom, []).append((demarche.pk, demarche.libelle))
+        self.fields["objet"].widget.choices = [("", self.fields["objet"].empty_label), *groupes.items()]
+        _messages_nommes(self)
+        self.fields["consentement_atteste"].error_messages["required"] = (
+            "Cochez l'attestation de consentement : sans l'accord de l'usager, la demande ne peut pas partir."
+        )
+
+    def _departement_choisi(self, structures):
+        choisie = self.data.get(self.add_prefix("structure")) if self.is_bound else None
+        for structure in structures:
+            if str(structure.pk) == str(choisie):
+                return structure.commune.departement
+        return structures[0].commune.departement if structures else None
+
+    def _libelle_operateur(self, operateur):
+        if operateur.pk in self.operateurs_avec_referent:
+            return operateur.nom
+        return f"{operateur.nom} — aucun référent dans ce département"
+
+    def operateurs_sans_referent(self):
+        return [o for o in self.fields["operateur"].queryset if o.pk not in self.operateurs_avec_referent]
+
+    def clean_usager_nir(self):
+        valeur = self.cleaned_data["usager_nir"].strip()
+        return validateurs.valider_nir(valeur) if valeur else ""
+
+    def clean_usager_numero_fiscal(self):
+        valeur = self.cleaned_data["usager_numero_fiscal"].strip()
+        return validateurs.valider_numero_fiscal(valeur) if valeur else ""
+
+    def clean_usager_numero_allocataire(self):
+        valeur = self.cleaned_data["usager_numero_allocataire"].strip()
+        return validateurs.valider_numero_allocataire(valeur) if valeur else ""
+
+    def clean_usager_telephone(self):
+        valeur = self.cleaned_data["usager_telephone"].strip()
+        return validateurs.valider_telephone(valeur) if valeur else ""
+
+    def clean_usager_date_naissance(self):
+        jour = self.cleaned_data["usager_date_naissance"]
+        if jour > timezone.localdate():
+            raise ValidationError("« Date de naissance de l'usager » : la date est dans le futur.")
+        if jour < date(1900, 1, 1):
+            raise ValidationError("« Date de naissance de l'usager » : la date est antérieure à 1900.")
+        return jour
+
+    def clean_mandat_date(self):
+        jour = self.cleaned_data["mandat_date"]
+        if jour > timezone.localdate():
+            raise ValidationError("« Date du mandat » : le mandat ne peut pas être daté de demain ou après.")
+        return jour
+
+    def clean(self):
+        cleaned = super().clean()
+        structure, operateur, objet = cleaned.get("structure"), cleaned.get("operateur"), cleaned.get("objet")
+        if objet is not None and operateur is not None and objet.operateur_id != operateur.pk:
+            self.add_error("objet", f"« Démarche concernée » : cette démarche n'est pas une démarche de {operateur}.")
+        if objet is None and not cleaned.get("objet_libre") and "objet_libre" not in self.errors:
+            self.add_error("objet_libre", "« Objet de la demande » : choisissez une démarche ou précisez l'objet.")
+        if structure is not None and operateur is not None:
+            from guichet.demandes.services import operateurs_avec_referent
+
+            if operateur.pk not in operateurs_avec_referent(structure.commune.departement):
+                self.add_error(
+                    "operateur",
+                    f"« Opérateur » : {operateur} n'a aucun référent pour {structure.commune.departement} ; "
+                    "la demande ne peut pas lui être envoyée. Choisissez un autre opérateur ou contactez-le "
+                    "par ses canaux habituels.",
+                )
+        return cleaned
+
+    def donnees_demande(self):
+        """Les champs de la demande, prêts pour `services.ouvrir_demande`."""
+        c = self.cleaned_data
+        return {
+            "objet": c["objet"],
+            "objet_libre": c["objet_libre"].strip(),
+            "description": c["description"].strip(),
+            "usager_nom": c["usager_nom"].strip(),
+            "usager_prenom": c["usager_prenom"].strip(),
+            "usager_date_naissance": c["usager_date_naissance"].isoformat(),
+            "usager_nir": c["usager_nir"],
+            "usager_numero_allocataire": c["usager_numero_allocataire"],
+            "usager_numero_fiscal": c["usager_numero_fiscal"],
+            "usager_numero_dossier": c["usager_numero_dossier"].strip(),
+            "usager_adresse": c["usager_adresse"].strip(),
+            "usager_telephone": c["usager_telephone"],
+            "consentement_atteste": c["consentement_atteste"],
+            "mandat_nature": c["mandat_nature"],
+            "mandat_date": c["mandat_date"],
+        }
+
+
+class MessageForm(AvecPiecesJointes, FormulaireDsfr):
+    corps = forms.CharField(label="Votre message", widget=forms.Textarea(attrs={"rows": 5}), max_length=20_000)
+    interne = forms.BooleanField(
+        label="Note interne : visible des seuls référents, pas de la France services", required=False
+    )
+    pieces_jointes = ChampFichiers(
+        label="Pièces jointes",
+        help_text=f"{PIECES_MAXIMUM} fichiers au plus, 10 Mo chacun : {LIBELLE_TYPES_ACCEPTES}.",
+    )
+
+    def __init__(self, *args, notes_internes=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not notes_internes:
+            del self.fields["interne"]
+        _messages_nommes(self)
+
+
+class ReroutageForm(FormulaireDsfr):
+    operateur = forms.ModelChoiceField(label="Opérateur compétent", queryset=None, empty_label="Choisir")
+    corps = forms.CharField(
+        label="Précision pour l'agent et le nouvel opérateur",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5_000,
+    )
+
+    def __init__(self, *args, demande, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["operateur"].queryset = operateurs_possibles(demande.departement).exclude(pk=demande.operateur_id)
+        _messages_nommes(self)
+
+
+class InvitationForm(FormulaireDsfr):
+    operateur = forms.ModelChoiceField(label="Opérateur à inviter", queryset=None, empty_label="Choisir")
+
+    def __init__(self, *args, demande, **kwargs):
+        super().__init__(*args, **kwargs)
+        deja = demande.invitations.values_list("operateur_id", flat=True)
+        self.fields["operateur"].queryset = (
+            operateurs_possibles(demande.departement).exclude(pk=demande.operateur_id).exclude(pk__in=deja)
+        )
+        _messages_nommes(self)
+
+
+class ClotureForm(FormulaireDsfr):
+    utile = forms.ChoiceField(
+        label="La réponse a-t-elle été utile ?", choices=Utilite.choices, widget=forms.RadioSelect
+    )
+    corps = forms.CharField(
+        label="Un mot pour l'opérateur (facultatif)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5_000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _messages_nommes(self)
+        self.fields["utile"].error_messages["required"] = (
+            "« La réponse a-t-elle été utile ? » : choisissez oui, non ou je ne sais pas."
+        )
+
+
+class ReouvertureForm(FormulaireDsfr):
+    corps = forms.CharField(
+        label="Pourquoi rouvrir la demande ?", widget=forms.Textarea(attrs={"rows": 2}), max_length=5_000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _messages_nommes(self)
+
+
+class FiltreBoiteForm(forms.Form):
+    """Le filtre de la liste (valeurs connues, sinon la valeur par défaut)."""
+
+    filtre = forms.ChoiceField(required=False, choices=[])

@@ -1,0 +1,8 @@
+"""La qualité du back-office des opérateurs, mesurée sur les demandes (issue 4)."""
+
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "guichet.qualite"
+    verbose_name = "Qualité du back-office"
