@@ -42,5 +42,10 @@ quality: install
 	.venv/bin/ruff format --check .
 	DEBUG=true $(GUICHET) makemigrations --check --dry-run
 
+# Les bancs rapides ; bench/activite.py (10 millions de lignes sous PostgreSQL) et bench/charge_trouver.py
+# (gunicorn, base de démonstration) se lancent à part : voir bench/README.md.
 bench: install
 	.venv/bin/python bench/proximite.py
+	.venv/bin/python bench/recherche.py --sans-semantique
+	.venv/bin/python bench/boite_referent.py
+	.venv/bin/python bench/ingestion_api.py
