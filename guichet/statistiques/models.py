@@ -76,15 +76,23 @@ class ActiviteMois(Mesures):
         return f"{self.mois:%m/%Y} : {self.nombre}"
 
 
-class DemarcheJour(models.Model):
-    """Un jour × un département × une démarche (ou aucune) : nombre et résolus sur place."""
+class CompteParDemarche(models.Model):
+    """Le nombre d'accompagnements d'une démarche (ou d'aucune) et ceux résolus sur place."""
 
-    jour = models.DateField()
-    departement = _cle("territoires.Departement")
     operateur = _cle("reseau.Operateur")
     demarche = _cle("demarches.Demarche", null=True)
     nombre = models.PositiveIntegerField(default=0)
     resultat_resolu = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DemarcheJour(CompteParDemarche):
+    """Un jour × un département × une démarche (ou aucune) : nombre et résolus sur place."""
+
+    jour = models.DateField()
+    departement = _cle("territoires.Departement")
 
     class Meta:
         verbose_name = "activité d'un jour par démarche"
@@ -94,15 +102,11 @@ class DemarcheJour(models.Model):
         return f"{self.jour:%d/%m/%Y} : {self.nombre}"
 
 
-class DemarcheJourFrance(models.Model):
+class DemarcheJourFrance(CompteParDemarche):
     """Un jour × une démarche, France entière (somme de DemarcheJour sur les départements) : les
     bords d'une période nationale au jour près se lisent en quelques milliers de lignes."""
 
     jour = models.DateField()
-    operateur = _cle("reseau.Operateur")
-    demarche = _cle("demarches.Demarche", null=True)
-    nombre = models.PositiveIntegerField(default=0)
-    resultat_resolu = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "activité d'un jour par démarche, France entière"
@@ -112,15 +116,11 @@ class DemarcheJourFrance(models.Model):
         return f"{self.jour:%d/%m/%Y} : {self.nombre}"
 
 
-class DemarcheMois(models.Model):
+class DemarcheMois(CompteParDemarche):
     """Un mois × un département × une démarche (ou aucune) : nombre et résolus sur place."""
 
     mois = models.DateField()
     departement = _cle("territoires.Departement")
-    operateur = _cle("reseau.Operateur")
-    demarche = _cle("demarches.Demarche", null=True)
-    nombre = models.PositiveIntegerField(default=0)
-    resultat_resolu = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "activité d'un mois par démarche"

@@ -241,14 +241,16 @@ def test_national_invite_partout(client, monde):
 
 
 def test_le_courriel_d_invitation_part_en_tache_de_fond(settings, monde):
-    """Avec le moteur de tâches en base, la requête ne fait que mettre le courriel en file ; le worker l'envoie."""
-    from django.core.management import call_command
+    """Avec le moteur de tâches en base, la requête ne fait que mettre le courriel en file ; la tâche l'envoie."""
+    from django_tasks_db.models import DBTaskResult
 
     from guichet.comptes import services
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     services.inviter(monde.a1, "lea.durand@example.fr", Role.CONSEILLER, monde.gestionnaire_a1)
     assert not mail.outbox
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    (en_file,) = DBTaskResult.objects.all()
+    assert en_file.task_path == "guichet.comptes.taches.envoyer_invitation"
+    en_file.task.call(*en_file.args_kwargs["args"], **en_file.args_kwargs["kwargs"])
     (message,) = mail.outbox
     assert message.to == ["lea.durand@example.fr"]
