@@ -52,7 +52,10 @@ class CommuneQuerySet(models.QuerySet):
         if not texte:
             return self.none()
         if texte.isdigit():
-            return self.filter(codes_postaux__code__startswith=texte).distinct().order_by("-population")
+            # Une sous-requête plutôt qu'une jointure + DISTINCT : sous PostgreSQL, DISTINCT sur toutes les
+            # colonnes (contours compris) trie des lignes énormes.
+            codes = CodePostal.objects.filter(code__startswith=texte).values("commune_id")
+            return self.filter(pk__in=codes).order_by("-population")
         # Un intervalle plutôt qu'un LIKE : l'index sur nom_normalise sert sous SQLite comme sous PostgreSQL.
         debut = normaliser_nom(texte)
         return self.filter(nom_normalise__gte=debut, nom_normalise__lt=debut + "\uffff").order_by("-population")
