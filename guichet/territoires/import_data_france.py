@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 
 import shapely
-from django.db import transaction
+from django.db import connection, transaction
 from tqdm import tqdm
 
 from guichet.territoires.models import EPCI, Canton, CodePostal, Commune, Departement, Region
@@ -202,6 +202,17 @@ def importer(progression: bool = True) -> Bilan:
         "EPCI": len(epcis),
         **bilan.comptes,
     }
+    _analyser()
     etapes.update()
     etapes.close()
     return bilan
+
+
+def _analyser():
+    """Après un chargement en masse, PostgreSQL doit relire ses statistiques : sans elles, il estime mal
+    les jointures (communes × codes postaux) et choisit des boucles imbriquées de plusieurs minutes."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as curseur:
+        for modele in (Region, Departement, EPCI, Canton, Commune, CodePostal):
+            curseur.execute(f"ANALYZE {connection.ops.quote_name(modele._meta.db_table)}")
