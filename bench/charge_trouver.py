@@ -21,7 +21,7 @@ from _commun import RACINE, afficher, percentiles
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("--clients", type=int, default=20)
 parser.add_argument("--duree", type=float, default=30.0, help="secondes de mesure (après 5 s d'échauffement)")
-parser.add_argument("--workers", type=int, default=4)
+parser.add_argument("--workers", type=int, default=2, help="workers gunicorn (défaut : un par cœur)")
 parser.add_argument("--port", type=int, default=8765)
 args = parser.parse_args()
 
