@@ -4,7 +4,7 @@ Les droits viennent de `guichet.permissions` ; ce module ne fait que lire et ran
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from itertools import groupby
 
 from django.db.models import Count
@@ -15,6 +15,7 @@ from guichet import permissions
 from guichet.activite.models import Accompagnement
 from guichet.bureau.models import EtapeGuide, LienOperateur
 from guichet.demarches.models import EvenementDeVie
+from guichet.statistiques.agregation import debut_du_jour
 
 URL_FICHE_SERVICE_PUBLIC = "https://www.service-public.fr/particuliers/vosdroits/{}"
 
@@ -22,9 +23,7 @@ URL_FICHE_SERVICE_PUBLIC = "https://www.service-public.fr/particuliers/vosdroits
 def bornes_du_jour(jour=None) -> tuple[datetime, datetime]:
     """Début et fin (exclue) du jour local (Europe/Paris), en dates conscientes du fuseau."""
     jour = jour or timezone.localdate()
-    debut = timezone.make_aware(datetime.combine(jour, time.min))
-    fin = timezone.make_aware(datetime.combine(jour + timedelta(days=1), time.min))
-    return debut, fin
+    return debut_du_jour(jour), debut_du_jour(jour + timedelta(days=1))
 
 
 @dataclass

@@ -3,16 +3,15 @@
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.utils import timezone
 
 from guichet.reseau.annuaire import annuaire, boite
+from guichet.reseau.horaires import PARIS
 from guichet.reseau.models import Passage, Structure
 from guichet.territoires.services import distance_km
 
-PARIS = ZoneInfo("Europe/Paris")
 # Demi-côtés successifs (en km) de la boîte de recherche autour du point : on l'élargit jusqu'à
 # trouver assez de structures, puis on trie par distance exacte.
 PAS_DE_RECHERCHE_KM = (25, 60, 150, 400, 1500, 20000)
