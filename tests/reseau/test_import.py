@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from guichet.reseau.import_national import importer
+from guichet.reseau.importation.structures import importer
 from guichet.reseau.models import Creneau, HistoriqueStatut, Structure
 from tests.reseau.factories import CreneauFactory, StructureFactory, communes_de_l_ain_et_du_genevois
 
@@ -20,11 +20,14 @@ def communes():
     return communes_de_l_ain_et_du_genevois()
 
 
-def importer_structures(chemin, *options):
-    """Lance la commande avec --json : (rapport, erreur de commande ou None)."""
+def importer_structures(chemin, *options, ecrire=True):
+    """Lance la commande avec --json (et --wet-run) : (rapport, erreur de commande ou None)."""
     sortie = io.StringIO()
+    ecriture = ["--wet-run"] if ecrire else []
     try:
-        call_command("import_structures", str(chemin), "--json", *options, stdout=sortie)
+        call_command(
+            "import_structures", str(chemin), "--json", *ecriture, *options, stdout=sortie, stderr=io.StringIO()
+        )
         erreur = None
     except CommandError as exc:
         erreur = exc
@@ -101,6 +104,8 @@ def test_import_de_la_liste_nationale_csv(communes, fichier):
     rapport, erreur = importer_structures(FICHIERS / fichier)
 
     assert erreur is None
+    # Les clés documentées, plus les deux communes à toutes les commandes (écrit, durée).
+    assert rapport.pop("ecrit") is True and rapport.pop("duree_s") >= 0
     assert rapport == {"rows": 3, "created": 3, "updated": 0, "rejected": [], "warnings": []}
     etat = etat_des_structures()
     assert etat["FS-01-001"] == BOURG
@@ -215,7 +220,7 @@ def test_fichier_casse_rien_n_est_ecrit(communes):
 def test_rapport_en_francais_nomme_ligne_et_champ(communes):
     sortie = io.StringIO()
     with pytest.raises(CommandError, match="4 lignes rejetées"):
-        call_command("import_structures", str(FICHIERS / "liste_cassee.csv"), stdout=sortie)
+        call_command("import_structures", str(FICHIERS / "liste_cassee.csv"), "--wet-run", stdout=sortie)
     texte = sortie.getvalue()
     assert "6 lignes dans le fichier : 0 structures créées" in texte
     assert "Rien n'a été enregistré" in texte
@@ -224,8 +229,9 @@ def test_rapport_en_francais_nomme_ligne_et_champ(communes):
     assert "ligne 7, champ lib_france_services : nom de la France Services absent" in texte
 
 
-def test_skip_invalid_enregistre_les_lignes_valides(communes):
-    rapport, erreur = importer_structures(FICHIERS / "liste_cassee.csv", "--skip-invalid")
+@pytest.mark.parametrize("option", ["--enregistrer-valides", "--skip-invalid", "--ignorer-invalides"])
+def test_enregistrer_valides_enregistre_les_lignes_valides(communes, option):
+    rapport, erreur = importer_structures(FICHIERS / "liste_cassee.csv", option)
 
     assert erreur is None
     assert len(rapport["rejected"]) == 4
@@ -236,18 +242,49 @@ def test_skip_invalid_enregistre_les_lignes_valides(communes):
     ]
 
 
-def test_dry_run_n_ecrit_rien(communes):
-    rapport, erreur = importer_structures(FICHIERS / "liste_point_virgule.csv", "--dry-run")
+@pytest.mark.parametrize("option", ["--skip-invalid", "--ignorer-invalides", "--dry-run"])
+def test_les_anciennes_options_sont_acceptees_avec_un_avertissement(communes, option):
+    erreurs = io.StringIO()
+    call_command(
+        "import_structures", str(FICHIERS / "liste_point_virgule.csv"), option, stdout=io.StringIO(), stderr=erreurs
+    )
+    assert f"{option} est obsolète" in erreurs.getvalue()
+
+
+@pytest.mark.parametrize("options", [[], ["--dry-run"]])
+def test_sans_wet_run_rien_n_est_ecrit(communes, options):
+    rapport, erreur = importer_structures(FICHIERS / "liste_point_virgule.csv", *options, ecrire=False)
 
     assert erreur is None
     assert (rapport["rows"], rapport["created"], rapport["updated"]) == (3, 3, 0)
+    assert rapport["ecrit"] is False
     assert not Structure.objects.exists()
     assert not Creneau.objects.exists()
     assert not HistoriqueStatut.objects.exists()
 
 
-def test_dry_run_d_un_fichier_casse_echoue_comme_l_import(communes):
-    rapport, erreur = importer_structures(FICHIERS / "liste_cassee.csv", "--dry-run")
+def test_la_simulation_le_dit_en_francais(communes):
+    sortie = io.StringIO()
+    call_command("import_structures", str(FICHIERS / "liste_point_virgule.csv"), stdout=sortie)
+    assert "Simulation : rien n'a été enregistré" in sortie.getvalue()
+    assert "--wet-run" in sortie.getvalue()
+
+
+def test_dry_run_et_wet_run_s_excluent(communes):
+    with pytest.raises(CommandError, match="s'excluent"):
+        call_command(
+            "import_structures",
+            str(FICHIERS / "liste_point_virgule.csv"),
+            "--dry-run",
+            "--wet-run",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert not Structure.objects.exists()
+
+
+def test_une_simulation_d_un_fichier_casse_echoue_comme_l_import(communes):
+    rapport, erreur = importer_structures(FICHIERS / "liste_cassee.csv", ecrire=False)
     assert erreur is not None and len(rapport["rejected"]) == 4
     assert not Structure.objects.exists()
 
@@ -365,7 +402,7 @@ def test_fichier_illisible(communes, tmp_path, contenu, message):
     if contenu is not None:
         chemin.write_bytes(contenu)
     with pytest.raises(CommandError, match=message):
-        call_command("import_structures", str(chemin), stdout=io.StringIO())
+        call_command("import_structures", str(chemin), "--wet-run", stdout=io.StringIO())
     assert not Structure.objects.exists()
 
 
@@ -379,9 +416,9 @@ def test_trois_mille_lignes_en_peu_de_requetes(communes, tmp_path, django_assert
     chemin.write_text("\n".join([entete, *lignes]) + "\n", encoding="utf-8")
 
     with django_assert_max_num_queries(300):
-        rapport = importer(chemin)
+        rapport = importer(chemin, ecrire=True)
 
-    assert (rapport.rows, rapport.created, rapport.rejected) == (3000, 3000, [])
+    assert (rapport.lignes, rapport.creees, rapport.rejets) == (3000, 3000, [])
     assert Structure.objects.count() == 3000
     assert Creneau.objects.count() == 9000
     assert HistoriqueStatut.objects.count() == 3000

@@ -1,0 +1,317 @@
+"""La validation d'une ligne, commune aux deux formats (liste nationale, lieux de médiation numérique).
+
+`Ligne` lit les cellules et consigne avertissements (corrigé, signalé) et erreurs (ligne rejetée) ;
+les fonctions `lire_*` sont les contrôles réutilisables d'un champ ; `Referentiel` résout les communes.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from guichet.reseau.importation.lecture import Source, cle_colonne
+from guichet.reseau.importation.rapport import RapportImport
+from guichet.reseau.models import Jour, Structure
+from guichet.territoires.models import CodePostal, Commune
+from guichet.territoires.services import normaliser_nom
+
+VALEURS_VIDES = {"", "na", "n/a", "n.a.", "n.a", "-", "--", "null", "none", "nan", "#n/a", "?"}
+JOURS = [jour.label for jour in Jour]  # lundi … dimanche, dans l'ordre des numéros
+
+
+class Colonnes:
+    """Correspondance entre les champs attendus et les en-têtes réels du fichier (casse, `.`, `_`)."""
+
+    def __init__(self, source: Source, attendus: dict[str, tuple[str, ...]], rapport: RapportImport):
+        self.entetes = {}  # champ attendu → en-tête du fichier
+        alias = {cle_colonne(a): champ for champ, noms in attendus.items() for a in (champ, *noms)}
+        self.noms = {champ: noms[0] if noms else champ for champ, noms in attendus.items()}
+        for entete in source.colonnes:
+            champ = alias.get(cle_colonne(entete))
+            if champ is None:
+                rapport.signaler(None, None, entete, "colonne inconnue, ignorée")
+            elif champ not in self.entetes:
+                self.entetes[champ] = entete
+
+    def __contains__(self, champ):
+        return champ in self.entetes
+
+    def nom(self, champ) -> str:
+        """Le nom du champ tel qu'il apparaît dans le fichier (pour les messages)."""
+        return self.entetes.get(champ) or self.noms.get(champ, champ)
+
+
+class Ligne:
+    """Une ligne en cours de validation : lit les cellules, consigne avertissements et erreurs."""
+
+    def __init__(self, numero: int, cellules: dict, colonnes: Colonnes, rapport: RapportImport):
+        self.numero = numero
+        self.cellules = cellules
+        self.colonnes = colonnes
+        self.rapport = rapport
+        self.matricule = None
+        self.invalide = False
+
+    def brut(self, champ):
+        entete = self.colonnes.entetes.get(champ)
+        return None if entete is None else self.cellules.get(entete)
+
+    def texte(self, champ) -> str | None:
+        """La cellule nettoyée, ou None si elle est vide (`NA`, `N/A`, `-`…)."""
+        valeur = self.brut(champ)
+        if valeur is None:
+            return None
+        if isinstance(valeur, list):
+            valeur = "|".join(str(v) for v in valeur)
+        valeur = " ".join(str(valeur).split())
+        return None if valeur.lower() in VALEURS_VIDES else valeur
+
+    def texte_borne(self, champ, longueur: int) -> str | None:
+        valeur = self.texte(champ)
+        if valeur and len(valeur) > longueur:
+            self.signaler(champ, f"texte de {len(valeur)} caractères tronqué à {longueur}")
+            valeur = valeur[:longueur]
+        return valeur
+
+    def signaler(self, champ, message):
+        self.rapport.signaler(self.numero, self.matricule, self.colonnes.nom(champ), message)
+
+    def erreur(self, champ, message):
+        self.invalide = True
+        self.rapport.rejeter(self.numero, self.matricule, self.colonnes.nom(champ), message)
+
+
+ABSENT = object()
+
+
+@dataclass
+class Fiche:
+    """Une structure validée, prête à être écrite. `valeurs` ne contient que les champs fournis."""
+
+    numero: int
+    matricule: str
+    valeurs: dict
+    statut: str = Structure.Statut.LABELLISEE
+    creneaux: list | None = None  # None : le fichier ne dit rien des horaires, on n'y touche pas
+    horaires_source: dict | None = None
+    structure_mere: object = ABSENT  # matricule de l'espace parent, None pour aucun, ABSENT : inchangé
+
+
+# Emprises (lat_min, lat_max, lon_min, lon_max) de la France métropolitaine et des outre-mer.
+EMPRISES_FRANCE = [
+    (41.2, 51.3, -5.5, 9.8),  # métropole et Corse
+    (15.8, 18.2, -63.3, -60.8),  # Guadeloupe, Saint-Martin, Saint-Barthélemy
+    (14.3, 15.0, -61.3, -60.7),  # Martinique
+    (2.0, 6.0, -54.8, -51.5),  # Guyane
+    (-21.5, -20.8, 55.1, 56.0),  # La Réunion
+    (-13.1, -12.5, 44.9, 45.4),  # Mayotte
+    (46.7, 47.2, -56.5, -56.0),  # Saint-Pierre-et-Miquelon
+    (-23.0, -19.5, 163.5, 168.3),  # Nouvelle-Calédonie
+    (-28.0, -7.0, -155.0, -134.0),  # Polynésie française
+    (-14.5, -13.1, -178.3, -176.0),  # Wallis-et-Futuna
+]
+
+
+def en_france(lat: float, lon: float) -> bool:
+    return any(a <= lat <= b and c <= lon <= d for a, b, c, d in EMPRISES_FRANCE)
+
+
+def lire_nombre(texte) -> float | None:
+    if texte is None:
+        return None
+    try:
+        return float(str(texte).replace(",", ".").replace(" ", ""))
+    except ValueError:
+        return None
+
+
+def lire_position(ligne: Ligne, commune, champ_lat, champ_lon, lat=None, lon=None):
+    """(latitude, longitude, approchée) ; à défaut de coordonnées utilisables, le point de la commune."""
+    lat = lire_nombre(ligne.texte(champ_lat) if lat is None else lat)
+    lon = lire_nombre(ligne.texte(champ_lon) if lon is None else lon)
+    if lat is not None and lon is not None:
+        if en_france(lat, lon):
+            return lat, lon, False
+        if en_france(lon, lat):
+            ligne.signaler(champ_lat, f"latitude et longitude inversées ({lat}, {lon}) : remises dans l'ordre")
+            return lon, lat, False
+        motif = f"coordonnées ({lat}, {lon}) hors de France"
+    elif ligne.texte(champ_lat) or ligne.texte(champ_lon):
+        motif = f"coordonnées illisibles ({ligne.texte(champ_lat)}, {ligne.texte(champ_lon)})"
+    else:
+        motif = "coordonnées absentes"
+    if commune is None:
+        return None
+    if commune.latitude is None or commune.longitude is None:
+        ligne.erreur(champ_lat, f"{motif}, et la commune {commune.nom} n'a pas de point de référence")
+        return None
+    ligne.signaler(champ_lat, f"{motif} : point de la commune {commune.nom} utilisé (position approchée)")
+    return commune.latitude, commune.longitude, True
+
+
+def lire_courriel(ligne: Ligne, champ, valeur=ABSENT) -> str | None:
+    """Le premier courriel valide ; les autres sont signalés et écartés. None si rien d'utilisable."""
+    valeur = ligne.texte(champ) if valeur is ABSENT else valeur
+    if not valeur:
+        return None
+    retenu = None
+    for candidat in re.split(r"[;,|\s]+", valeur):
+        candidat = candidat.strip().strip("<>").removeprefix("mailto:")
+        if not candidat:
+            continue
+        try:
+            validate_email(candidat)
+        except ValidationError:
+            ligne.signaler(champ, f"courriel « {candidat} » invalide, ignoré")
+            continue
+        if retenu is None and len(candidat) <= 254:
+            retenu = candidat.lower()
+        else:
+            ligne.signaler(champ, f"courriel supplémentaire « {candidat} » ignoré (un seul est conservé)")
+    return retenu
+
+
+def lire_telephone(ligne: Ligne, champ) -> str | None:
+    valeur = ligne.texte(champ)
+    if not valeur:
+        return None
+    chiffres = re.sub(r"[^\d+]", "", valeur)
+    if re.fullmatch(r"\+33\d{9}", chiffres):
+        chiffres = "0" + chiffres[3:]
+    if re.fullmatch(r"[1-9]\d{8}", chiffres):
+        ligne.signaler(champ, f"téléphone « {valeur} » à 9 chiffres : zéro initial rétabli")
+        chiffres = "0" + chiffres
+    if re.fullmatch(r"0\d{9}", chiffres):
+        return " ".join(chiffres[i : i + 2] for i in range(0, 10, 2))
+    if len(valeur) > 30 or not re.search(r"\d{4}", chiffres):
+        ligne.signaler(champ, f"téléphone « {valeur} » illisible, ignoré")
+        return None
+    return valeur
+
+
+def lire_contacts(ligne: Ligne, valeurs: dict, champ_email: str, champ_telephone: str = "telephone") -> None:
+    """Courriel et téléphone des colonnes présentes : une valeur illisible est signalée et la valeur
+    enregistrée reste telle quelle ; une cellule vide efface la valeur."""
+    for cle, champ, lire in (("email", champ_email, lire_courriel), ("telephone", champ_telephone, lire_telephone)):
+        if champ in ligne.colonnes:
+            lu = lire(ligne, champ)
+            if lu or not ligne.texte(champ):
+                valeurs[cle] = lu or ""
+
+
+def lire_date(ligne: Ligne, champ) -> date | None:
+    valeur = ligne.texte(champ)
+    if not valeur:
+        return None
+    for forme in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y", "%Y/%m/%d"):
+        try:
+            return datetime.strptime(valeur[:10] if forme.startswith("%Y") else valeur, forme).date()
+        except ValueError:
+            continue
+    ligne.signaler(champ, f"date « {valeur} » illisible (attendu JJ/MM/AAAA ou AAAA-MM-JJ), ignorée")
+    return None
+
+
+def code_sur(valeur: str | None, longueur: int = 5) -> str | None:
+    """Un code INSEE ou postal dont un tableur a mangé le zéro initial (« 1053 » → « 01053 »)."""
+    if not valeur:
+        return None
+    valeur = valeur.replace(" ", "").upper()
+    if valeur.endswith(".0"):
+        valeur = valeur[:-2]
+    if valeur.isdigit() and len(valeur) == longueur - 1:
+        valeur = "0" + valeur
+    return valeur
+
+
+class Referentiel:
+    """Les communes et codes postaux, chargés une fois en mémoire pour tout le fichier."""
+
+    def __init__(self):
+        communes = Commune.objects.only("id", "code", "nom", "nom_normalise", "latitude", "longitude")
+        self.par_code = {c.code: c for c in communes}
+        par_id = {c.pk: c for c in self.par_code.values()}
+        self.par_cp = defaultdict(list)
+        for code, commune_id in CodePostal.objects.values_list("code", "commune_id"):
+            self.par_cp[code].append(par_id[commune_id])
+        self.par_nom = defaultdict(list)
+        for commune in self.par_code.values():
+            self.par_nom[commune.nom_normalise].append(commune)
+
+    def _par_cp_et_nom(self, cp, nom_normalise, departement):
+        candidates = self.par_cp.get(cp, []) if cp else []
+        if nom_normalise:
+            homonymes = [c for c in candidates if c.nom_normalise == nom_normalise]
+            if not homonymes and departement:
+                homonymes = [c for c in self.par_nom.get(nom_normalise, []) if c.code.startswith(departement)]
+            return homonymes[0] if len(homonymes) == 1 else None
+        return candidates[0] if len(candidates) == 1 else None
+
+    def resoudre(self, ligne: Ligne, *, champ_insee, champ_cp, champ_nom, insee=ABSENT, cp=None, nom=None):
+        """La commune de la ligne : par son code INSEE, sinon par code postal et nom normalisé."""
+        insee = code_sur(ligne.texte(champ_insee) if insee is ABSENT else insee)
+        cp = cp or code_sur(ligne.texte(champ_cp))
+        nom = nom or ligne.texte(champ_nom)
+        nom_normalise = normaliser_nom(nom) if nom else None
+        departement = (insee or cp or "")[:2] or None
+        commune = self.par_code.get(insee) if insee else None
+        if commune is not None:
+            if nom_normalise and commune.nom_normalise != nom_normalise:
+                autre = self._par_cp_et_nom(cp, nom_normalise, departement)
+                if autre is not None and autre != commune:
+                    ligne.signaler(
+                        champ_insee,
+                        f"code INSEE {insee} ({commune.nom}) incohérent avec « {nom} » {cp or ''} : "
+                        f"commune {autre.nom} ({autre.code}) retenue".replace("  ", " "),
+                    )
+                    return autre
+            return commune
+        trouvee = self._par_cp_et_nom(cp, nom_normalise, departement)
+        debut = f"code INSEE {insee} inconnu" if insee else "code INSEE absent"
+        if trouvee is not None:
+            ligne.signaler(
+                champ_insee,
+                f"{debut} : commune {trouvee.nom} ({trouvee.code}) retrouvée par code postal et nom",
+            )
+            return trouvee
+        ligne.erreur(
+            champ_insee,
+            f"{debut}, et aucune commune « {nom or '?'} » de code postal {cp or '?'} : commune introuvable",
+        )
+        return None
+
+
+def creneaux_lus(ligne: Ligne, lecture, champs: dict[str, str], defaut: str) -> list | None:
+    """Les créneaux (jour, début, fin, sur_rdv) d'une `Lecture` d'horaires ; None si aucun jour n'est connu.
+
+    Chaque fragment non compris (ou seulement deviné) devient un avertissement qui nomme le champ de
+    son jour (`champs` : « mardi » → « h_mardi ») quand la lecture le préfixe du jour, sinon `defaut`.
+    """
+    for fragment in lecture.non_lus:
+        jour, separateur, _ = fragment.partition(" : ")
+        champ = champs.get(jour, defaut) if separateur else defaut
+        ligne.signaler(champ, f"horaires non compris ou seulement devinés : « {fragment} »")
+    if not lecture.jours:
+        return None
+    creneaux = []
+    for jour, intervalles in sorted(lecture.jours.items()):
+        for intervalle in intervalles:
+            if not (isinstance(intervalle.debut, time) and intervalle.debut < intervalle.fin):
+                ligne.signaler(champs.get(JOURS[jour], defaut), f"créneau {intervalle} incohérent, ignoré")
+                continue
+            creneaux.append((jour, intervalle.debut, intervalle.fin, bool(intervalle.sur_rdv)))
+    return creneaux
+
+
+def lire_matricule(ligne: Ligne, champ: str, libelle: str, precision: str = "") -> str:
+    """Le matricule de la ligne (noté sur la ligne pour le rapport) ; absent ou trop long : erreur."""
+    matricule = ligne.texte(champ)
+    ligne.matricule = matricule
+    if not matricule:
+        ligne.erreur(champ, f"{libelle} absent")
+    elif len(matricule) > 40:
+        ligne.erreur(champ, f"{libelle} de {len(matricule)} caractères (40 au plus{precision})")
+    return matricule
