@@ -374,18 +374,161 @@ def test_code_insee_d_une_autre_commune_corrige_par_code_postal_et_nom(communes,
     assert Structure.objects.get(matricule="FS-01-031").commune.code == "01004"
 
 
-def test_coordonnees_hors_de_france_remplacees_par_le_point_de_la_commune(communes, tmp_path):
+ENTETE_POSITION = "MATRICULE;lib_france_services;code_postal;lib_com;insee_com;LATITUDE;LONGITUDE\n"
+
+
+@pytest.mark.parametrize(
+    "latitude, longitude, champ, motif",
+    [
+        ("0", "0", "LATITUDE", "hors de France"),
+        ("999", "999", "LATITUDE", "latitude entre -90 et 90"),
+        ("46.2", "999", "LATITUDE", "latitude entre -90 et 90"),
+        ("abc", "5.2255", "LATITUDE", "nombres attendus"),
+        ("46.2052", "abc", "LONGITUDE", "nombres attendus"),
+        ("NaN", "NaN", "LATITUDE", "nombres attendus"),
+        ("nan", "5.2255", "LATITUDE", "nombres attendus"),
+        ("0/0", "0/0", "LATITUDE", "nombres attendus"),
+        ("inf", "5.2255", "LATITUDE", "nombres attendus"),
+        ("46.2052", "-Infinity", "LONGITUDE", "nombres attendus"),
+        ("46.2052", "", "LONGITUDE", "coordonnées incomplètes"),
+    ],
+)
+def test_coordonnees_fausses_rejetees(communes, tmp_path, latitude, longitude, champ, motif):
     chemin = tmp_path / "liste.csv"
     chemin.write_text(
-        "MATRICULE;lib_france_services;code_postal;lib_com;insee_com;LATITUDE;LONGITUDE\n"
-        "FS-01-030;France services du large;01000;Bourg-en-Bresse;01053;0;0\n",
+        ENTETE_POSITION + f"FS-01-030;France services du large;01000;Bourg-en-Bresse;01053;{latitude};{longitude}\n",
         encoding="utf-8",
     )
-    rapport, _ = importer_structures(chemin)
+    rapport, erreur = importer_structures(chemin)
+
+    assert erreur is not None and erreur.returncode == 1
+    assert [(r["row"], r["field"]) for r in rapport["rejected"]] == [(2, champ)]
+    assert motif in rapport["rejected"][0]["error"]
+    assert rapport["warnings"] == []  # plus de point de la commune mis à la place d'un point faux
+    assert not Structure.objects.exists()
+
+
+def test_coordonnees_fausses_avec_enregistrer_valides_la_ligne_seule_est_ecartee(communes, tmp_path):
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(
+        ENTETE_POSITION
+        + "FS-01-030;France services du large;01000;Bourg-en-Bresse;01053;999;999\n"
+        + "FS-01-031;France services de Bourg;01000;Bourg-en-Bresse;01053;46.2052;5.2255\n",
+        encoding="utf-8",
+    )
+    rapport, erreur = importer_structures(chemin, "--enregistrer-valides")
+    assert erreur is None and rapport["created"] == 1
+    assert list(Structure.objects.values_list("matricule", flat=True)) == ["FS-01-031"]
+
+
+@pytest.mark.parametrize("vide", ["", "NA", "-"])
+def test_coordonnees_absentes_point_de_la_commune(communes, tmp_path, vide):
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(
+        ENTETE_POSITION + f"FS-01-030;France services sans point;01000;Bourg-en-Bresse;01053;{vide};{vide}\n",
+        encoding="utf-8",
+    )
+    rapport, erreur = importer_structures(chemin)
+    assert erreur is None
     assert [(w["row"], w["field"]) for w in rapport["warnings"]] == [(2, "LATITUDE")]
-    assert "hors de France" in rapport["warnings"][0]["error"]
+    assert "coordonnées absentes" in rapport["warnings"][0]["error"]
     structure = Structure.objects.get(matricule="FS-01-030")
     assert (structure.latitude, structure.longitude, structure.position_approchee) == (46.2052, 5.2255, True)
+
+
+def feature(coordonnees=None, **proprietes):
+    geometrie = None if coordonnees is None else {"type": "Point", "coordinates": coordonnees}
+    proprietes = {"MATRICULE": "FS-01-040", "lib_france_services": "France services", "insee_com": "01053"} | proprietes
+    return {"type": "Feature", "geometry": geometrie, "properties": proprietes}
+
+
+def ecrire_geojson(chemin, *features, texte=None):
+    texte = texte or json.dumps({"type": "FeatureCollection", "features": list(features)})
+    chemin.write_text(texte, encoding="utf-8")
+    return chemin
+
+
+@pytest.mark.parametrize(
+    "geometrie",
+    [
+        "[999, 999]",
+        '["abc", 46.2]',
+        "[NaN, NaN]",
+        "[Infinity, 46.2]",
+        "[0, 0]",
+        '[{"x": 1}, 46.2]',
+    ],
+)
+def test_geojson_coordonnees_fausses_rejetees(communes, tmp_path, geometrie):
+    texte = json.dumps({"type": "FeatureCollection", "features": [feature([1, 2])]}).replace("[1, 2]", geometrie)
+    rapport, erreur = importer_structures(ecrire_geojson(tmp_path / "liste.geojson", texte=texte))
+    assert erreur is not None and erreur.returncode == 1
+    assert [r["row"] for r in rapport["rejected"]] == [1]
+    assert not Structure.objects.exists()
+
+
+def test_geojson_sans_geometrie_point_de_la_commune(communes, tmp_path):
+    rapport, erreur = importer_structures(ecrire_geojson(tmp_path / "liste.geojson", feature(None)))
+    assert erreur is None and rapport["created"] == 1
+    assert Structure.objects.get().position_approchee is True
+
+
+@pytest.mark.parametrize(
+    "features, message",
+    [
+        ([1], "l'élément 1 de « features » n'est pas un objet GeoJSON (trouvé : nombre 1)"),
+        ([feature([5.2, 46.2]), "x"], "l'élément 2 de « features » n'est pas un objet GeoJSON (trouvé : texte « x »)"),
+        ([None], "l'élément 1 de « features » n'est pas un objet GeoJSON (trouvé : null)"),
+        ([[]], "l'élément 1 de « features » n'est pas un objet GeoJSON (trouvé : liste)"),
+        ([{"type": "Feature", "properties": "x"}], "élément 1 de « features », « properties » doit être un objet"),
+        ([{"type": "Feature", "properties": [1, 2]}], "« properties » doit être un objet (trouvé : liste)"),
+        ([{"type": "Feature", "properties": {}, "geometry": "x"}], "« geometry » doit être un objet"),
+        (
+            [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": "5.2,46.2"}}],
+            "les coordonnées d'un point sont une liste",
+        ),
+        (
+            [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [5.2]}}],
+            "les coordonnées d'un point sont une liste",
+        ),
+        ("tout", "« features » doit être une liste d'objets GeoJSON (trouvé : texte « tout »)"),
+        ({"a": 1}, "« features » doit être une liste d'objets GeoJSON (trouvé : objet)"),
+    ],
+)
+def test_geojson_mal_forme_erreur_claire_et_rien_d_ecrit(communes, tmp_path, features, message):
+    texte = json.dumps({"type": "FeatureCollection", "features": features})
+    chemin = ecrire_geojson(tmp_path / "liste.geojson", texte=texte)
+    with pytest.raises(CommandError) as erreur:
+        call_command("import_structures", str(chemin), "--wet-run", stdout=io.StringIO())
+    assert erreur.value.returncode == 1
+    assert message in str(erreur.value)
+    assert not Structure.objects.exists()
+
+
+@pytest.mark.parametrize("ouvrant, fermant", [("[", "]"), ('{"a":', "}")])
+def test_json_imbrique_cent_mille_fois_erreur_claire(communes, tmp_path, ouvrant, fermant):
+    chemin = tmp_path / "liste.json"
+    chemin.write_text(ouvrant * 100_000 + "1" + fermant * 100_000, encoding="utf-8")
+    with pytest.raises(CommandError) as erreur:
+        call_command("import_structures", str(chemin), "--wet-run", stdout=io.StringIO())
+    assert erreur.value.returncode == 1
+    assert "imbrique trop" in str(erreur.value)
+
+
+def test_geojson_imbrique_dans_une_propriete_erreur_claire(communes, tmp_path):
+    texte = '{"type": "FeatureCollection", "features": [{"properties": {"nom": ' + "[" * 100_000 + "]" * 100_000
+    chemin = ecrire_geojson(tmp_path / "liste.geojson", texte=texte + "}}]}")
+    with pytest.raises(CommandError, match="imbrique trop") as erreur:
+        call_command("import_structures", str(chemin), "--wet-run", stdout=io.StringIO())
+    assert erreur.value.returncode == 1
+
+
+def test_liste_de_lieux_dont_un_element_n_est_pas_un_objet(communes, tmp_path):
+    chemin = tmp_path / "lieux.json"
+    chemin.write_text(json.dumps([{"id": "A", "nom": "B", "commune": "C"}, "x"]), encoding="utf-8")
+    with pytest.raises(CommandError, match="l'élément 2 de la liste n'est pas un objet JSON") as erreur:
+        call_command("import_structures", str(chemin), "--wet-run", stdout=io.StringIO())
+    assert erreur.value.returncode == 1
 
 
 @pytest.mark.parametrize(

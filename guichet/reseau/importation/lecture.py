@@ -94,21 +94,91 @@ def _lire_json(texte: str, chemin: Path) -> Source:
         raise FichierIllisible(
             f"Le fichier {chemin.name} n'est pas un JSON valide : {exc.msg}, ligne {exc.lineno}."
         ) from exc
+    except RecursionError as exc:
+        raise FichierIllisible(
+            f"Le fichier {chemin.name} imbrique trop de crochets ou d'accolades pour être un GeoJSON ou une "
+            "liste de lieux : fichier refusé."
+        ) from exc
     if isinstance(donnees, dict) and donnees.get("type") == "FeatureCollection":
-        lignes = []
-        for rang, objet in enumerate(donnees.get("features") or [], start=1):
-            proprietes = dict((objet or {}).get("properties") or {})
-            geometrie = (objet or {}).get("geometry") or {}
-            if geometrie.get("type") == "Point" and len(geometrie.get("coordinates") or []) >= 2:
-                proprietes["__longitude__"], proprietes["__latitude__"] = geometrie["coordinates"][:2]
-            lignes.append((rang, proprietes))
-        return Source("geojson", _colonnes(lignes), lignes)
-    if isinstance(donnees, list) and all(isinstance(o, dict) for o in donnees):
+        return _lire_geojson(donnees, chemin)
+    if isinstance(donnees, list):
+        for rang, objet in enumerate(donnees, start=1):
+            if not isinstance(objet, dict):
+                raise FichierIllisible(
+                    f"Le fichier {chemin.name} : l'élément {rang} de la liste n'est pas un objet JSON "
+                    f"(trouvé : {_nature(objet)}) ; attendu un lieu {{« id », « nom », …}}."
+                )
         lignes = list(enumerate(donnees, start=1))
         return Source("json", _colonnes(lignes), lignes)
     raise FichierIllisible(
         f"Le fichier {chemin.name} n'est ni une FeatureCollection GeoJSON ni une liste JSON de lieux."
     )
+
+
+def _lire_geojson(donnees: dict, chemin: Path) -> Source:
+    """Les propriétés de chaque « Feature », et la position de sa géométrie si c'est un point."""
+    objets = donnees.get("features")
+    if objets is None:
+        objets = []
+    if not isinstance(objets, list):
+        raise FichierIllisible(
+            f"Le fichier {chemin.name} : « features » doit être une liste d'objets GeoJSON "
+            f"(trouvé : {_nature(objets)})."
+        )
+    lignes = []
+    for rang, objet in enumerate(objets, start=1):
+        if not isinstance(objet, dict):
+            raise FichierIllisible(
+                f"Le fichier {chemin.name} : l'élément {rang} de « features » n'est pas un objet GeoJSON "
+                f"(trouvé : {_nature(objet)})."
+            )
+        proprietes = objet.get("properties")
+        if proprietes is not None and not isinstance(proprietes, dict):
+            raise FichierIllisible(
+                f"Le fichier {chemin.name} : élément {rang} de « features », « properties » doit être un objet "
+                f"(trouvé : {_nature(proprietes)})."
+            )
+        proprietes = dict(proprietes or {})
+        geometrie = objet.get("geometry")
+        if geometrie is not None and not isinstance(geometrie, dict):
+            raise FichierIllisible(
+                f"Le fichier {chemin.name} : élément {rang} de « features », « geometry » doit être un objet "
+                f"(trouvé : {_nature(geometrie)})."
+            )
+        geometrie = geometrie or {}
+        coordonnees = geometrie.get("coordinates")
+        if geometrie.get("type") == "Point" and coordonnees is not None:
+            if not isinstance(coordonnees, list) or len(coordonnees) < 2:
+                raise FichierIllisible(
+                    f"Le fichier {chemin.name} : élément {rang} de « features », les coordonnées d'un point "
+                    f"sont une liste [longitude, latitude] (trouvé : {_nature(coordonnees)})."
+                )
+            proprietes["__longitude__"], proprietes["__latitude__"] = (_scalaire(v) for v in coordonnees[:2])
+        lignes.append((rang, proprietes))
+    return Source("geojson", _colonnes(lignes), lignes)
+
+
+def _scalaire(valeur) -> str | None:
+    """Une coordonnée telle qu'écrite (texte), pour que la validation la juge comme une cellule de CSV."""
+    if valeur is None:
+        return None
+    if isinstance(valeur, bool) or not isinstance(valeur, (int, float, str)):
+        return json.dumps(valeur, ensure_ascii=False)[:40]
+    return str(valeur)
+
+
+def _nature(valeur) -> str:
+    if isinstance(valeur, bool):
+        return "booléen"
+    if isinstance(valeur, (int, float)):
+        return f"nombre {valeur}"
+    if isinstance(valeur, str):
+        return f"texte « {valeur[:30]} »"
+    if isinstance(valeur, list):
+        return "liste"
+    if isinstance(valeur, dict):
+        return "objet"
+    return "null"
 
 
 def _colonnes(lignes) -> list[str]:

@@ -4,6 +4,7 @@
 les fonctions `lire_*` sont les contrôles réutilisables d'un champ ; `Referentiel` résout les communes.
 """
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -120,36 +121,70 @@ def en_france(lat: float, lon: float) -> bool:
 
 
 def lire_nombre(texte) -> float | None:
+    """Un nombre fini écrit à la française ou non (« 46,2 », « 46.2 ») ; None s'il est illisible, NaN ou infini."""
     if texte is None:
         return None
     try:
-        return float(str(texte).replace(",", ".").replace(" ", ""))
+        nombre = float(str(texte).replace(",", ".").replace(" ", ""))
     except ValueError:
         return None
+    return nombre if math.isfinite(nombre) else None
+
+
+def _coordonnee_ecrite(ligne: Ligne, champ, valeur) -> str | None:
+    """La coordonnée telle qu'écrite, None si elle est absente (« NaN » n'est pas une absence ici)."""
+    valeur = ligne.brut(champ) if valeur is None else valeur
+    if valeur is None:
+        return None
+    texte = " ".join(str(valeur).split())
+    return None if texte.lower() in VALEURS_VIDES - {"nan"} else texte
 
 
 def lire_position(ligne: Ligne, commune, champ_lat, champ_lon, lat=None, lon=None):
-    """(latitude, longitude, approchée) ; à défaut de coordonnées utilisables, le point de la commune."""
-    lat = lire_nombre(ligne.texte(champ_lat) if lat is None else lat)
-    lon = lire_nombre(ligne.texte(champ_lon) if lon is None else lon)
-    if lat is not None and lon is not None:
-        if en_france(lat, lon):
-            return lat, lon, False
-        if en_france(lon, lat):
-            ligne.signaler(champ_lat, f"latitude et longitude inversées ({lat}, {lon}) : remises dans l'ordre")
-            return lon, lat, False
-        motif = f"coordonnées ({lat}, {lon}) hors de France"
-    elif ligne.texte(champ_lat) or ligne.texte(champ_lon):
-        motif = f"coordonnées illisibles ({ligne.texte(champ_lat)}, {ligne.texte(champ_lon)})"
-    else:
-        motif = "coordonnées absentes"
-    if commune is None:
+    """(latitude, longitude, approchée), ou None.
+
+    Coordonnées absentes : le point de la commune, signalé (position approchée). Coordonnées données
+    mais fausses (illisibles, NaN, infinies, hors des bornes, hors de France, une seule des deux) :
+    erreur, la ligne est rejetée ; une position inventée à la place d'une position fausse cacherait
+    l'erreur au lieu de la faire corriger. Latitude et longitude inversées : remises dans l'ordre, signalé.
+    """
+    texte_lat = _coordonnee_ecrite(ligne, champ_lat, lat)
+    texte_lon = _coordonnee_ecrite(ligne, champ_lon, lon)
+    if texte_lat is None and texte_lon is None:
+        if commune is None:
+            return None
+        if commune.latitude is None or commune.longitude is None:
+            ligne.erreur(champ_lat, f"coordonnées absentes, et la commune {commune.nom} n'a pas de point de référence")
+            return None
+        ligne.signaler(
+            champ_lat, f"coordonnées absentes : point de la commune {commune.nom} utilisé (position approchée)"
+        )
+        return commune.latitude, commune.longitude, True
+    ecrites = f"({texte_lat or 'vide'}, {texte_lon or 'vide'})"
+    if texte_lat is None or texte_lon is None:
+        manquante = champ_lat if texte_lat is None else champ_lon
+        ligne.erreur(manquante, f"coordonnées incomplètes {ecrites} : donnez latitude et longitude, ou aucune des deux")
         return None
-    if commune.latitude is None or commune.longitude is None:
-        ligne.erreur(champ_lat, f"{motif}, et la commune {commune.nom} n'a pas de point de référence")
+    lat, lon = lire_nombre(texte_lat), lire_nombre(texte_lon)
+    if lat is None or lon is None:
+        fausse = champ_lat if lat is None else champ_lon
+        ligne.erreur(fausse, f"coordonnées impossibles {ecrites} : nombres attendus (ex. 46.2052 ; 5.2255)")
         return None
-    ligne.signaler(champ_lat, f"{motif} : point de la commune {commune.nom} utilisé (position approchée)")
-    return commune.latitude, commune.longitude, True
+    if not (abs(lat) <= 90 and abs(lon) <= 180) and not (abs(lon) <= 90 and abs(lat) <= 180):
+        ligne.erreur(
+            champ_lat, f"coordonnées impossibles {ecrites} : latitude entre -90 et 90, longitude entre -180 et 180"
+        )
+        return None
+    if en_france(lat, lon):
+        return lat, lon, False
+    if en_france(lon, lat):
+        ligne.signaler(champ_lat, f"latitude et longitude inversées ({lat}, {lon}) : remises dans l'ordre")
+        return lon, lat, False
+    ligne.erreur(
+        champ_lat,
+        f"coordonnées ({lat}, {lon}) hors de France : corrigez-les, ou videz-les pour retenir le point de la commune",
+    )
+    return None
 
 
 def lire_courriel(ligne: Ligne, champ, valeur=ABSENT) -> str | None:
