@@ -9,8 +9,8 @@ Toute commande `guichet …` du projet hérite de `Commande` :
 - `executer` tourne dans une transaction (`atomique = True`) : une erreur et rien n'est écrit. Les
   rares commandes qui valident par lots (données synthétiques, rotation des clés : des fichiers sur
   disque suivent chaque lot) le disent avec `atomique = False` ;
-- `--json` imprime le rapport en un objet JSON (`Rapport.en_dict`, plus `ecrit` et `duree_s`) ;
-  sinon son texte en français, suivi de la durée ;
+- `--json` imprime le rapport en un objet JSON (`Rapport.en_dict`, plus `duree_s`, et `ecrit` pour
+  les commandes qui écrivent) ; sinon son texte en français, suivi de la durée ;
 - `--sans-progression` coupe la progression (affichée sur la sortie d'erreur, jamais avec `--json`
   ni `-v 0`) : `self.progression` dit s'il faut en afficher, `self.progresser(…)` l'affiche ;
 - un rapport en échec (`Rapport.echec`) fait sortir la commande en erreur (code 1) après l'avoir imprimé.
@@ -35,8 +35,9 @@ MESSAGE_SIMULATION = "Simulation : rien n'est écrit. Relancez avec --wet-run po
 class Rapport:
     """Ce qu'une commande a fait (ou ferait, en simulation).
 
-    `resume` : une phrase ; `nombres` : les comptes, publiés tels quels en JSON ; `details` : des lignes
-    de plus dans le texte ; `echec` : le motif qui fait sortir la commande en erreur (code 1)."""
+    `resume` : une phrase ; `nombres` : les comptes (ou le résultat d'un outil de lecture), publiés tels
+    quels en JSON ; `details` : des lignes de plus dans le texte ; `echec` : le motif qui fait sortir la
+    commande en erreur (code 1)."""
 
     resume: str = ""
     nombres: dict = field(default_factory=dict)
@@ -58,12 +59,13 @@ class Rapport:
         return "\n".join(lignes)
 
     def en_dict(self) -> dict:
-        return {
-            "resume": self.resume,
-            **self.nombres,
-            "avertissements": self.avertissements,
-            "erreurs": self.erreurs,
-        }
+        """Les nombres ; avertissements et erreurs s'il y en a (une clé absente : aucun)."""
+        donnees = dict(self.nombres)
+        if self.avertissements:
+            donnees["avertissements"] = self.avertissements
+        if self.erreurs:
+            donnees["erreurs"] = self.erreurs
+        return donnees
 
 
 class _Obsolete(argparse.Action):
@@ -82,6 +84,7 @@ class Commande(BaseCommand):
     ecrit = False  # True : la commande modifie la base, seulement avec --wet-run
     atomique = True
     progression_possible = True  # False : la commande n'a rien à montrer en cours de route
+    rapport_sur_sortie_erreur = False  # True : la sortie standard porte des données (un export)
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
@@ -146,15 +149,16 @@ class Commande(BaseCommand):
             raise CommandError(rapport.echec, returncode=1)
 
     def publier(self, rapport):
+        flux = self.stderr if self.rapport_sur_sortie_erreur else self.stdout
         if self.en_json:
-            donnees = {**rapport.en_dict(), "ecrit": rapport.ecrit, "duree_s": rapport.duree_s}
-            self.stdout.write(json.dumps(donnees, ensure_ascii=False, default=str))
+            donnees = rapport.en_dict() | ({"ecrit": rapport.ecrit} if self.ecrit else {})
+            flux.write(json.dumps(donnees | {"duree_s": rapport.duree_s}, ensure_ascii=False, default=str))
             return
         texte = rapport.texte()
         if texte:
-            self.stdout.write(texte)
+            flux.write(texte)
         if self.options.get("verbosity", 1) >= 1:
-            self.stdout.write(f"Durée : {rapport.duree_s:.1f} s.")
+            flux.write(f"Durée : {rapport.duree_s:.1f} s.")
 
     def progresser(self, message: str):
         """Une ligne de progression (sur la sortie d'erreur), si elle est demandée."""

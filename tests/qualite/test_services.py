@@ -91,7 +91,7 @@ def test_les_donnees_effacees_comptent_toujours(jeu, django_capture_on_commit_ca
 
     avant = _lignes(calculer(TOUT, *JANVIER, maintenant=MAINTENANT))[("caf", "01")]
     with django_capture_on_commit_callbacks(execute=True):
-        effacees = retention.purger(MAINTENANT.replace(year=2027), appliquer=True).effacees
+        effacees = retention.purger(MAINTENANT.replace(year=2027), ecrire=True).effacees
     assert len(effacees) == 3
     apres = _lignes(calculer(TOUT, *JANVIER, maintenant=MAINTENANT))[("caf", "01")]
     assert (apres.recues, apres.delais, apres.utilite) == (avant.recues, avant.delais, avant.utilite)
