@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from guichet.territoires.geometrie import TOLERANCE_KM, contour_de, distance_au_contour_km
 from guichet.territoires.models import Canton, CodePostal, Commune, Departement, Region
 
 
@@ -21,6 +22,24 @@ def test_import_des_territoires_reels_idempotent(capsys):
     assert 34_000 < Commune.objects.count() < 36_000
     assert 1_900 < Canton.objects.count() < 2_200
     assert f"{Commune.objects.count()} communes" in sortie
+    # Les points de mairie faux des données sont corrigés, et comptés par catégorie.
+    assert "points de mairie corrigés" in sortie
+    assert "signe de la longitude perdu : " in sortie and "point hors de la commune : " in sortie
+
+    # Chaque commune a son point dans son contour enregistré, ou tout près (tolérance de l'import).
+    loin = []
+    for commune in Commune.objects.exclude(contour=None).only("code", "latitude", "longitude", "contour"):
+        distance = distance_au_contour_km(contour_de(commune.contour), commune.latitude, commune.longitude)
+        if distance > TOLERANCE_KM:
+            loin.append((commune.code, round(distance, 1)))
+    assert loin == []
+    assert Commune.objects.filter(latitude=None).count() <= 10  # les seules communes sans contour ni mairie
+    carnac = Commune.objects.get(code="56034")
+    assert carnac.longitude == pytest.approx(-3.078, abs=0.01)
+    gex = Commune.objects.get(code="01173")
+    assert 46.3 < gex.latitude < 46.4 and 6.0 < gex.longitude < 6.1
+    sainte_rose = Commune.objects.get(code="97129")
+    assert sainte_rose.longitude < -61
 
     tulle = Commune.objects.get(code="19272")
     assert tulle.nom == "Tulle"
