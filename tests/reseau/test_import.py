@@ -565,3 +565,66 @@ def test_trois_mille_lignes_en_peu_de_requetes(communes, tmp_path, django_assert
     assert Structure.objects.count() == 3000
     assert Creneau.objects.count() == 9000
     assert HistoriqueStatut.objects.count() == 3000
+
+
+# Le point donné et le contour de la commune (la règle des territoires : dedans, ou à moins d'un kilomètre)
+
+CARRE_DE_BOURG = {
+    "type": "Polygon",
+    "coordinates": [[[5.15, 46.15], [5.30, 46.15], [5.30, 46.25], [5.15, 46.25], [5.15, 46.15]]],
+}
+
+
+@pytest.fixture
+def bourg_et_son_contour(communes):
+    communes["01053"].contour = CARRE_DE_BOURG
+    communes["01053"].save()
+    return communes
+
+
+def importer_un_point(tmp_path, latitude, longitude, *options):
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(
+        ENTETE_POSITION + f"FS-01-050;France services de Bourg;01000;Bourg-en-Bresse;01053;{latitude};{longitude}\n",
+        encoding="utf-8",
+    )
+    return importer_structures(chemin, *options)
+
+
+@pytest.mark.parametrize("latitude, longitude", [("46.2052", "5.2255"), ("46.2", "5.31")])  # dedans ; à 0,8 km
+def test_point_dans_sa_commune_ou_tout_pres_garde(bourg_et_son_contour, tmp_path, latitude, longitude):
+    rapport, erreur = importer_un_point(tmp_path, latitude, longitude)
+    assert erreur is None and rapport["warnings"] == []
+    structure = Structure.objects.get()
+    assert (structure.latitude, structure.longitude) == (float(latitude), float(longitude))
+
+
+def test_point_d_une_autre_commune_rejete(bourg_et_son_contour, tmp_path):
+    rapport, erreur = importer_un_point(tmp_path, "45.9584", "5.3597")  # la mairie d'Ambérieu
+    assert erreur is not None and erreur.returncode == 1
+    assert [(r["row"], r["field"]) for r in rapport["rejected"]] == [(2, "LATITUDE")]
+    assert "km de la commune Bourg-en-Bresse (01053), hors de son contour" in rapport["rejected"][0]["error"]
+    assert not Structure.objects.exists()
+
+
+def test_longitude_au_signe_perdu_retablie_et_signalee(bourg_et_son_contour, tmp_path):
+    rapport, erreur = importer_un_point(tmp_path, "46.2052", "-5.2255")
+    assert erreur is None
+    assert [(w["row"], w["field"]) for w in rapport["warnings"]] == [(2, "LONGITUDE")]
+    assert "signe rétabli" in rapport["warnings"][0]["error"]
+    assert Structure.objects.get().longitude == 5.2255
+
+
+def test_contours_lus_pour_les_seules_communes_concernees(
+    bourg_et_son_contour, tmp_path, django_assert_max_num_queries
+):
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(
+        ENTETE_POSITION
+        + "\n".join(f"FS-01-{n:03d};France services {n};01000;Bourg-en-Bresse;01053;46.2;5.2" for n in range(200))
+        + "\n",
+        encoding="utf-8",
+    )
+    with django_assert_max_num_queries(40):
+        rapport = importer(chemin, ecrire=False)
+    assert (rapport.lignes, rapport.rejets) == (200, [])

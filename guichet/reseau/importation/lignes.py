@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from guichet.reseau.importation.lecture import Source, cle_colonne
 from guichet.reseau.importation.rapport import RapportImport
 from guichet.reseau.models import Jour, Structure
+from guichet.territoires.geometrie import SIGNE_LONGITUDE, contour_de, distance_au_contour_km, verifier_point
 from guichet.territoires.models import CodePostal, Commune
 from guichet.territoires.services import normaliser_nom
 
@@ -185,6 +186,47 @@ def lire_position(ligne: Ligne, commune, champ_lat, champ_lon, lat=None, lon=Non
         f"coordonnées ({lat}, {lon}) hors de France : corrigez-les, ou videz-les pour retenir le point de la commune",
     )
     return None
+
+
+def controler_contours(paires: list[tuple[Ligne, "Fiche"]], taille_paquet: int = 500) -> None:
+    """Le point donné d'une structure doit tomber dans le contour de sa commune, ou tout près.
+
+    La règle est celle des territoires (`verifier_point`, même tolérance). Longitude au signe perdu :
+    rétablie et signalée, comme une inversion latitude/longitude. Point ailleurs : erreur, la ligne est
+    rejetée (un point d'une autre commune placerait la structure au mauvais endroit sur la carte).
+    Les contours ne sont lus que pour les communes concernées, par paquets.
+    """
+    a_controler = [
+        (ligne, fiche)
+        for ligne, fiche in paires
+        if fiche.valeurs.get("commune") is not None
+        and fiche.valeurs.get("latitude") is not None
+        and not fiche.valeurs.get("position_approchee")
+    ]
+    ids = sorted({fiche.valeurs["commune"].pk for _, fiche in a_controler})
+    contours = {}
+    for i in range(0, len(ids), taille_paquet):
+        contours.update(Commune.objects.filter(pk__in=ids[i : i + taille_paquet]).values_list("pk", "contour"))
+    for ligne, fiche in a_controler:
+        commune = fiche.valeurs["commune"]
+        contour = contour_de(contours.get(commune.pk))
+        lat, lon = fiche.valeurs["latitude"], fiche.valeurs["longitude"]
+        verifie = verifier_point(contour, lat, lon)
+        if verifie is None or not verifie.corrige:
+            continue
+        if verifie.correction == SIGNE_LONGITUDE:
+            ligne.signaler(
+                "longitude",
+                f"longitude {lon} hors de la commune {commune.nom}, {verifie.longitude} dedans : signe rétabli",
+            )
+            fiche.valeurs["longitude"] = verifie.longitude
+            continue
+        distance = distance_au_contour_km(contour, lat, lon)
+        ligne.erreur(
+            "latitude",
+            f"point ({lat}, {lon}) à {distance:.1f} km de la commune {commune.nom} ({commune.code}), hors de son "
+            "contour : corrigez-le, ou videz-le pour retenir le point de la commune",
+        )
 
 
 def lire_courriel(ligne: Ligne, champ, valeur=ABSENT) -> str | None:

@@ -7,7 +7,7 @@ n'est pas : une seule ligne rejetée et rien n'est écrit.
 
 from guichet.reseau.importation.ecriture import enregistrer
 from guichet.reseau.importation.lecture import LMN, NATIONAL, FichierIllisible, detecter_format, lire_fichier
-from guichet.reseau.importation.lignes import Colonnes, Ligne, Referentiel
+from guichet.reseau.importation.lignes import Colonnes, Ligne, Referentiel, controler_contours
 from guichet.reseau.importation.lmn import COLONNES_LMN, valider_ligne_lmn
 from guichet.reseau.importation.national import COLONNES_NATIONALES, valider_ligne_nationale
 from guichet.reseau.importation.rapport import RapportImport
@@ -38,7 +38,7 @@ def importer(chemin, *, format=None, ecrire=False, enregistrer_valides=False) ->
         raise FichierIllisible("Colonne « id » absente : ce n'est pas un export au schéma des lieux de médiation.")
 
     referentiel = Referentiel()
-    fiches, vus = [], {}
+    paires, vus = [], {}
     for numero, cellules in source.lignes:
         rapport.lignes += 1
         ligne = Ligne(numero, cellules, colonnes, rapport)
@@ -52,7 +52,9 @@ def importer(chemin, *, format=None, ecrire=False, enregistrer_valides=False) ->
         elif ligne.matricule:
             vus[ligne.matricule] = numero
         if fiche is not None:
-            fiches.append(fiche)
+            paires.append((ligne, fiche))
+    controler_contours(paires)
+    fiches = [fiche for ligne, fiche in paires if not ligne.invalide]
 
     if rapport.rejets and not enregistrer_valides:
         rapport.echec = f"{len(rapport.lignes_rejetees)} {rapport.unite}s rejetées : aucune structure enregistrée."
