@@ -9,7 +9,7 @@ from guichet.territoires.models import Canton, CodePostal, Commune, Departement,
 
 @pytest.mark.django_db
 def test_import_des_territoires_reels_idempotent(capsys):
-    call_command("import_territoires", "--sans-progression")
+    call_command("import_territoires", "--sans-progression", "--wet-run")
     sortie = capsys.readouterr().out
     comptes = (
         Region.objects.count(),
@@ -55,7 +55,7 @@ def test_import_des_territoires_reels_idempotent(capsys):
     assert Departement.objects.get(code="2A").contour["type"] in ("Polygon", "MultiPolygon")
     assert Departement.objects.filter(contour=None).count() == 0
 
-    call_command("import_territoires", "--sans-progression")
+    call_command("import_territoires", "--sans-progression", "--wet-run")
     assert comptes == (
         Region.objects.count(),
         Departement.objects.count(),

@@ -3,16 +3,18 @@
 Code de sortie 0 si elle est intacte, 1 en nommant la première entrée rompue (ou si les déclencheurs
 d'ajout seul manquent)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from guichet.commandes import Commande, Rapport
 from guichet.journal.models import EntreeJournal
 from guichet.journal.services import declencheurs_manquants, premiere_rupture
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Vérifie la chaîne d'empreintes du journal d'audit ; sort en erreur (1) sur la première entrée rompue."
+    progression_possible = False
 
-    def handle(self, *args, **options):
+    def executer(self, *args, **options):
         manquants = declencheurs_manquants()
         if manquants:
             raise CommandError(
@@ -28,4 +30,7 @@ class Command(BaseCommand):
                 returncode=1,
             )
         total = EntreeJournal.objects.count()
-        self.stdout.write(f"Journal d'audit intact : {total} entrées, chaîne d'empreintes vérifiée.")
+        return Rapport(
+            resume=f"Journal d'audit intact : {total} entrées, chaîne d'empreintes vérifiée.",
+            nombres={"entrees": total},
+        )

@@ -1,28 +1,38 @@
 import base64
-import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django_otp.oath import totp
 
+from guichet.commandes import Commande, Rapport
 from guichet.reseau import demo
 
 
-class Command(BaseCommand):
-    help = "Crée le réseau de démonstration (une structure par canton, bus, permanences) et un compte par rôle."
+class Command(Commande):
+    help = (
+        "Crée le réseau de démonstration (une structure par canton, bus, permanences) et un compte par rôle. "
+        "Sans --wet-run, dit seulement ce qui serait fait."
+    )
+    ecrit = True
+    progression_possible = False
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--code", metavar="EMAIL", help="Affiche le code TOTP du moment d'un compte de démonstration."
         )
 
-    def handle(self, *args, code=None, **options):
+    def executer(self, *args, code=None, **options):
         if code:
             if not code.endswith("@" + demo.DOMAINE):
                 raise CommandError(f"Seuls les comptes @{demo.DOMAINE} ont la clé de démonstration.")
             self.stdout.write(f"{totp(bytes.fromhex(demo.CLE_TOTP_DEMO)):06d}")
-            return
-        debut = time.perf_counter()
+            return None
+        if not self.ecrire:
+            # Pas de création suivie d'une annulation : les pièces jointes de démonstration sont des fichiers.
+            return Rapport(
+                resume="Le réseau de démonstration serait effacé puis recréé, avec un compte par rôle "
+                f"(@{demo.DOMAINE})."
+            )
         try:
             bilan = demo.creer_reseau()
         except RuntimeError as erreur:
@@ -31,16 +41,15 @@ class Command(BaseCommand):
         for module in demo.demos_des_applications():
             bilan.update(module.peupler())
         resume = ", ".join(f"{n} {nom}" for nom, n in bilan.items())
-        self.stdout.write(
-            self.style.SUCCESS(f"Réseau de démonstration créé en {time.perf_counter() - debut:.1f} s : {resume}.")
-        )
-        self.stdout.write(f"\nComptes de démonstration (mot de passe : {demo.MOT_DE_PASSE}) :")
+        rapport = Rapport(resume=f"Réseau de démonstration créé : {resume}.", nombres=dict(bilan))
+        rapport.details.append(f"\nComptes de démonstration (mot de passe : {demo.MOT_DE_PASSE}) :")
         for c in comptes:
             totp_ = "  [second facteur TOTP]" if c.totp else ""
-            self.stdout.write(f"  {c.email:<32} {c.role:<30} {c.perimetre}{totp_}")
+            rapport.details.append(f"  {c.email:<32} {c.role:<30} {c.perimetre}{totp_}")
         cle = base64.b32encode(bytes.fromhex(demo.CLE_TOTP_DEMO)).decode()
-        self.stdout.write(
+        rapport.details.append(
             f"\nSecond facteur des comptes marqués : clé TOTP {cle} à saisir dans une application "
             "d'authentification,\nou `guichet demo --code EMAIL` pour le code du moment."
         )
-        self.stdout.write(f"Adresse : {settings.GUICHET_URL}/")
+        rapport.details.append(f"Adresse : {settings.GUICHET_URL}/")
+        return rapport
