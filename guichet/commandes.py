@@ -10,7 +10,7 @@ Toute commande `guichet …` du projet hérite de `Commande` :
   rares commandes qui valident par lots (données synthétiques, rotation des clés : des fichiers sur
   disque suivent chaque lot) le disent avec `atomique = False` ;
 - `--json` imprime le rapport en un objet JSON (`Rapport.en_dict`, plus `duree_s`, et `ecrit` pour
-  les commandes qui écrivent) ; sinon son texte en français, suivi de la durée ;
+  les commandes qui écrivent) ; sinon son texte en français, et la durée sur la sortie d'erreur ;
 - `--sans-progression` coupe la progression (affichée sur la sortie d'erreur, jamais avec `--json`
   ni `-v 0`) : `self.progression` dit s'il faut en afficher, `self.progresser(…)` l'affiche ;
 - un rapport en échec (`Rapport.echec`) fait sortir la commande en erreur (code 1) après l'avoir imprimé.
@@ -157,8 +157,8 @@ class Commande(BaseCommand):
         texte = rapport.texte()
         if texte:
             flux.write(texte)
-        if self.options.get("verbosity", 1) >= 1:
-            flux.write(f"Durée : {rapport.duree_s:.1f} s.")
+        if self.options.get("verbosity", 1) >= 1:  # sur la sortie d'erreur : la sortie standard reste le résultat
+            self.stderr.write(f"Durée : {rapport.duree_s:.1f} s.")
 
     def progresser(self, message: str):
         """Une ligne de progression (sur la sortie d'erreur), si elle est demandée."""

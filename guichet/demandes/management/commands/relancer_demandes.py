@@ -14,8 +14,8 @@ class Command(Commande):
         "réponse, rappel et escalade au responsable départemental de l'opérateur à l'échéance (72 heures "
         "ouvrées), récapitulatif quotidien des référents (jours ouvrés, à partir de 8 h). Idempotente : une "
         "relance déjà envoyée ne repart jamais. Sans --wet-run, compte seulement. À lancer toutes les 15 minutes "
-        "(guichet/planification.py, `guichet planification` écrit la crontab) ; les courriels partent par les "
-        "tâches de fond (`guichet db_worker`)."
+        "(guichet/planification.py ; `python -m guichet.planification` écrit la crontab) ; les courriels "
+        "partent par les tâches de fond (`guichet db_worker`)."
     )
     ecrit = True
     progression_possible = False
