@@ -628,3 +628,11 @@ def test_contours_lus_pour_les_seules_communes_concernees(
     with django_assert_max_num_queries(40):
         rapport = importer(chemin, ecrire=False)
     assert (rapport.lignes, rapport.rejets) == (200, [])
+
+
+def test_nombre_demesure_erreur_claire(communes, tmp_path):
+    texte = '{"type": "FeatureCollection", "features": [{"geometry": {"type": "Point", "coordinates": [1, 1]}}]}'
+    chemin = ecrire_geojson(tmp_path / "liste.geojson", texte=texte.replace("[1, 1]", "[" + "1" * 5000 + ", 1]"))
+    with pytest.raises(CommandError, match="nombre démesuré") as erreur:
+        call_command("import_structures", str(chemin), "--wet-run", stdout=io.StringIO())
+    assert erreur.value.returncode == 1

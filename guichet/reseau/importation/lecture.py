@@ -99,6 +99,8 @@ def _lire_json(texte: str, chemin: Path) -> Source:
             f"Le fichier {chemin.name} imbrique trop de crochets ou d'accolades pour être un GeoJSON ou une "
             "liste de lieux : fichier refusé."
         ) from exc
+    except ValueError as exc:  # un entier de milliers de chiffres, que Python refuse de convertir
+        raise FichierIllisible(f"Le fichier {chemin.name} n'est pas un JSON lisible : nombre démesuré.") from exc
     if isinstance(donnees, dict) and donnees.get("type") == "FeatureCollection":
         return _lire_geojson(donnees, chemin)
     if isinstance(donnees, list):
