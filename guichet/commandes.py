@@ -69,14 +69,16 @@ class Rapport:
 
 
 class _Obsolete(argparse.Action):
-    """Une ancienne option, encore acceptée : sa valeur va à `dest`, et un avertissement est noté."""
+    """Une ancienne option, encore acceptée : sa valeur va à `dest`, et un avertissement est noté.
 
-    def __init__(self, option_strings, dest, message, valeur=True, **kwargs):
-        self.message, self.valeur = message, valeur
-        super().__init__(option_strings, dest, nargs=0, **kwargs)
+    Un drapeau (`avec_valeur=False`) pose `valeur` ; sinon l'option prend la valeur donnée, comme la nouvelle."""
+
+    def __init__(self, option_strings, dest, message, valeur=True, avec_valeur=False, **kwargs):
+        self.message, self.valeur, self.avec_valeur = message, valeur, avec_valeur
+        super().__init__(option_strings, dest, nargs=None if avec_valeur else 0, **kwargs)
 
     def __call__(self, parser, namespace, values, option_string=None):
-        setattr(namespace, self.dest, self.valeur)
+        setattr(namespace, self.dest, values if self.avec_valeur else self.valeur)
         namespace.options_obsoletes = [*getattr(namespace, "options_obsoletes", []), (option_string, self.message)]
 
 
@@ -99,9 +101,25 @@ class Commande(BaseCommand):
         return parser
 
     @staticmethod
-    def option_obsolete(parser, *noms, dest, message, valeur=True):
+    def option_obsolete(parser, *noms, dest, message, **kwargs):
         """Déclare une ancienne option encore acceptée (avertissement à chaque usage)."""
-        parser.add_argument(*noms, dest=dest, action=_Obsolete, message=message, valeur=valeur, help=argparse.SUPPRESS)
+        parser.add_argument(*noms, dest=dest, action=_Obsolete, message=message, help=argparse.SUPPRESS, **kwargs)
+
+    def option_renommee(self, parser, ancienne, nouvelle, **kwargs):
+        """L'option `nouvelle` (française), et `ancienne` encore acceptée avec un avertissement."""
+        dest = nouvelle.removeprefix("--").replace("-", "_")
+        parser.add_argument(nouvelle, dest=dest, **kwargs)
+        kwargs.pop("help", None)
+        kwargs.pop("default", None)
+        kwargs.pop("metavar", None)
+        self.option_obsolete(
+            parser,
+            ancienne,
+            dest=dest,
+            message=f"{ancienne} est obsolète : utilisez {nouvelle}.",
+            avec_valeur=True,
+            **kwargs,
+        )
 
     def ajouter_enregistrer_valides(self, parser):
         """L'option des imports : enregistrer ce qui est valide, seulement rendre compte du reste."""

@@ -159,3 +159,38 @@ def test_la_crontab_ecrite_lance_chaque_tache_a_l_heure_de_paris():
     assert lignes[0] == "CRON_TZ=Europe/Paris"
     assert "*/15 * * * * /srv/guichet/.venv/bin/guichet relancer_demandes --wet-run" in lignes
     assert sum(1 for ligne in lignes if not ligne.startswith(("#", "CRON_TZ"))) == len(planification.TACHES)
+
+
+# --- Un vocabulaire : les options en français, les anciens noms encore acceptés ---------------------
+
+
+def test_horaires_jour_et_ancien_day():
+    sortie, erreurs = io.StringIO(), io.StringIO()
+    call_command("horaires", "--jour", "samedi", "9h-12h", stdout=sortie, stderr=erreurs)
+    assert sortie.getvalue().startswith("Samedi : 09:00-12:00") and "obsolète" not in erreurs.getvalue()
+    sortie, erreurs = io.StringIO(), io.StringIO()
+    call_command("horaires", "--day", "samedi", "9h-12h", stdout=sortie, stderr=erreurs)
+    assert sortie.getvalue().startswith("Samedi : 09:00-12:00")
+    assert "--day est obsolète : utilisez --jour." in erreurs.getvalue()
+    with pytest.raises(CommandError):
+        call_command("horaires", "--day", "lunid", "9h-12h", stderr=io.StringIO())
+
+
+def test_recherche_limite_et_ancien_limit(db):
+    for option in ("--limite", "--limit"):
+        sortie, erreurs = io.StringIO(), io.StringIO()
+        call_command("recherche", "--json", option, "3", "passeport", stdout=sortie, stderr=erreurs)
+        assert json.loads(sortie.getvalue())["question"] == "passeport"
+        assert ("obsolète" in erreurs.getvalue()) == (option == "--limit")
+
+
+def test_export_sortie_et_ancien_output(db, tmp_path):
+    for option in ("--sortie", "--output"):
+        chemin = tmp_path / f"lieux{option}.json"
+        erreurs = io.StringIO()
+        call_command(
+            "export_structures", "--format", "lmn-json", option, str(chemin), stdout=io.StringIO(), stderr=erreurs
+        )
+        assert json.loads(chemin.read_text(encoding="utf-8")) == []
+        assert "0 lieux écrits dans" in erreurs.getvalue()
+        assert ("--output est obsolète" in erreurs.getvalue()) == (option == "--output")

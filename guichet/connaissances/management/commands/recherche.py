@@ -1,4 +1,4 @@
-"""`guichet recherche [--json] [--limit N] QUESTION` : la recherche de la page, en ligne de commande."""
+"""`guichet recherche [--json] [--limite N] QUESTION` : la recherche de la page, en ligne de commande."""
 
 from guichet.commandes import Commande, Rapport
 from guichet.connaissances import recherche
@@ -10,16 +10,18 @@ class Command(Commande):
 
     def add_arguments(self, parser):
         parser.add_argument("question", nargs="+", help="La question, en langage courant.")
-        parser.add_argument("--limit", type=int, default=10, help="Nombre de résultats (10 par défaut).")
+        self.option_renommee(
+            parser, "--limit", "--limite", type=int, default=10, help="Nombre de résultats (10 par défaut)."
+        )
         parser.add_argument("--mode", choices=["lexical", "hybride"], default="lexical")
         parser.add_argument("--operateur", help="Code d'opérateur (caf, france-travail…).")
         parser.add_argument("--theme", help="Identifiant de thème (N19810…).")
 
-    def executer(self, *args, question, limit, mode, operateur, theme, **options):
+    def executer(self, *args, question, limite, mode, operateur, theme, **options):
         question = " ".join(question)
         reponse = recherche.chercher(
             question,
-            limite=max(1, limit),
+            limite=max(1, limite),
             operateur=operateur,
             theme=theme,
             mode=mode,

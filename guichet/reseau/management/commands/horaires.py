@@ -15,13 +15,14 @@ class Command(Commande):
     progression_possible = False
 
     def add_arguments(self, parser):
-        parser.add_argument("texte", nargs="+", metavar="TEXT", help="Les horaires (les mots sont réunis).")
-        parser.add_argument(
+        parser.add_argument("texte", nargs="+", metavar="TEXTE", help="Les horaires (les mots sont réunis).")
+        self.option_renommee(
+            parser,
             "--day",
-            dest="jour",
+            "--jour",
             type=str.lower,
             choices=JOURS,
-            help="Lire TEXT comme la cellule de ce jour dans la liste nationale.",
+            help="Lire TEXTE comme la cellule de ce jour dans la liste nationale.",
         )
 
     def executer(self, *args, texte, jour, **options):
