@@ -50,7 +50,8 @@ from guichet.territoires.models import Commune  # noqa: E402
 nb_structures = Structure.objects.ouvertes_au_public().count()
 if not nb_structures:
     sys.exit(
-        "Base vide : lancez d'abord `make donnees` (ou `guichet import_territoires --wet-run` puis `guichet demo --wet-run`)."
+        "Base vide : lancez d'abord `make donnees` "
+        "(ou `guichet import_territoires --wet-run`, puis `guichet demo --wet-run`)."
     )
 noms = list(Commune.objects.filter(population__gte=500).order_by("?").values_list("nom", flat=True)[:500])
 
