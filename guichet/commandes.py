@@ -5,10 +5,11 @@ Toute commande `guichet …` du projet hérite de `Commande` :
 - elle écrit `executer(**options)` (pas `handle`), qui rend un `Rapport` (ou None) ;
 - une commande qui modifie la base (`ecrit = True`) ne fait qu'une simulation sans `--wet-run` :
   les services reçoivent `ecrire=self.ecrire`, et la transaction de la commande est de toute façon
-  annulée à la fin d'une simulation (filet de sécurité) ;
+  annulée à la fin d'une simulation (filet de sécurité ; il ne rattrape pas les fichiers : une
+  commande qui en écrit ou en efface ne fait rien de tel sans --wet-run, comme `demo`) ;
 - `executer` tourne dans une transaction (`atomique = True`) : une erreur et rien n'est écrit. Les
   rares commandes qui valident par lots (données synthétiques, rotation des clés : des fichiers sur
-  disque suivent chaque lot) le disent avec `atomique = False` ;
+  disque suivent chaque lot ; import des fiches : l'index suit l'écriture) le disent avec `atomique = False` ;
 - `--json` imprime le rapport en un objet JSON (`Rapport.en_dict`, plus `duree_s`, et `ecrit` pour
   les commandes qui écrivent) ; sinon son texte en français, et la durée sur la sortie d'erreur ;
 - `--sans-progression` coupe la progression (affichée sur la sortie d'erreur, jamais avec `--json`
