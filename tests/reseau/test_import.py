@@ -636,3 +636,22 @@ def test_nombre_demesure_erreur_claire(communes, tmp_path):
     with pytest.raises(CommandError, match="nombre démesuré") as erreur:
         call_command("import_structures", str(chemin), "--wet-run", stdout=io.StringIO())
     assert erreur.value.returncode == 1
+
+
+def test_longitude_au_signe_perdu_hors_de_france_retablie(communes, tmp_path):
+    # (46.2, -7.1) tombe en mer, hors de France ; (46.2, 7.1) est en France : le signe est rétabli.
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(
+        ENTETE_POSITION + "FS-01-060;France services;01000;Bourg-en-Bresse;01053;46.2;-7.1\n", encoding="utf-8"
+    )
+    rapport, erreur = importer_structures(chemin)
+    assert erreur is None
+    assert [(w["row"], w["field"]) for w in rapport["warnings"]] == [(2, "LONGITUDE")]
+    assert Structure.objects.get().longitude == 7.1
+
+
+def test_longitude_au_signe_retabli_mais_hors_du_contour_rejetee(bourg_et_son_contour, tmp_path):
+    rapport, erreur = importer_un_point(tmp_path, "46.2", "-7.1")  # 7.1 : en France, pas à Bourg
+    assert erreur is not None
+    assert [(r["row"], r["field"]) for r in rapport["rejected"]] == [(2, "LATITUDE")]
+    assert not Structure.objects.exists()

@@ -147,7 +147,8 @@ def lire_position(ligne: Ligne, commune, champ_lat, champ_lon, lat=None, lon=Non
     Coordonnées absentes : le point de la commune, signalé (position approchée). Coordonnées données
     mais fausses (illisibles, NaN, infinies, hors des bornes, hors de France, une seule des deux) :
     erreur, la ligne est rejetée ; une position inventée à la place d'une position fausse cacherait
-    l'erreur au lieu de la faire corriger. Latitude et longitude inversées : remises dans l'ordre, signalé.
+    l'erreur au lieu de la faire corriger. Latitude et longitude inversées, ou longitude au signe perdu
+    qui sort de France : remises dans l'ordre ou rétablie, signalé (le contour de la commune confirme).
     """
     texte_lat = _coordonnee_ecrite(ligne, champ_lat, lat)
     texte_lon = _coordonnee_ecrite(ligne, champ_lon, lon)
@@ -181,6 +182,9 @@ def lire_position(ligne: Ligne, commune, champ_lat, champ_lon, lat=None, lon=Non
     if en_france(lon, lat):
         ligne.signaler(champ_lat, f"latitude et longitude inversées ({lat}, {lon}) : remises dans l'ordre")
         return lon, lat, False
+    if en_france(lat, -lon):  # le contour de la commune confirme ensuite (controler_contours)
+        ligne.signaler(champ_lon, f"longitude {lon} hors de France, {-lon} en France : signe rétabli")
+        return lat, -lon, False
     ligne.erreur(
         champ_lat,
         f"coordonnées ({lat}, {lon}) hors de France : corrigez-les, ou videz-les pour retenir le point de la commune",
