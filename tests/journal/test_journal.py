@@ -217,6 +217,7 @@ def _verifier():
 
 def test_commande_chaine_intacte(db):
     _trois_entrees()
+    call_command("ancrer_journal", stdout=io.StringIO())
     sortie, erreur = _verifier()
     assert erreur is None
     assert "intact : 3 entrées" in sortie
