@@ -5,9 +5,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from ninja import NinjaAPI, Query
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 
 from guichet.api import accompagnements, schemas
+from guichet.api.auth import DEFI, MESSAGE_SANS_AUTHENTIFICATION, JetonInvalide
 from guichet.reseau import services
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Departement
@@ -20,6 +21,18 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("", accompagnements.router)
+
+
+@api.exception_handler(HttpError)
+def erreur_http(request, exc):
+    """Les erreurs de l'API dans le format documenté (`detail`, `erreurs` : index, champ, message) ; un 401
+    porte `WWW-Authenticate` (RFC 9110)."""
+    message = MESSAGE_SANS_AUTHENTIFICATION if isinstance(exc, AuthenticationError) else str(exc)
+    corps = {"detail": message, "erreurs": [{"index": None, "champ": "", "message": message}]}
+    reponse = api.create_response(request, corps, status=exc.status_code)
+    if exc.status_code == 401:
+        reponse["WWW-Authenticate"] = DEFI + (', error="invalid_token"' if isinstance(exc, JetonInvalide) else "")
+    return reponse
 
 
 def _coordonnees(near: str) -> tuple[float, float]:
