@@ -53,6 +53,14 @@ dans le passé (le délai de correction de l'agent).
             "content": {
                 "application/json": {
                     "schema": {"oneOf": [_SCHEMA_ENTREE, {"type": "array", "items": _SCHEMA_ENTREE}]},
+                    "example": {
+                        "id": "0f8c6a52-3c1e-4b7a-9a57-2f4f1d3e8b10",
+                        "operateur": "caf",
+                        "demarche": "prime-activite",
+                        "type_aide": "demarche_en_ligne",
+                        "resultat": "resolu",
+                        "duree": "moins_15",
+                    },
                 }
             },
         }
