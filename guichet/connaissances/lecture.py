@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from guichet import archives
+from guichet.liens import url_externe
 
 FORMATS = ("auto", "xml", "json")
 # Une fiche de la DILA fait quelques dizaines de Ko et une vingtaine de niveaux d'éléments ; l'archive
@@ -418,6 +419,11 @@ class Extracteur:
         url = (url or "").strip()
         if not url:
             return ""
+        if not url_externe(url):
+            motif = "adresse refusée : seuls les liens https (ou http, relevés en https) sont repris"
+            self.ecarter(element, motif, url)
+            return ""
+        url = url_externe(url)
         domaine = self.domaine_autorise(url)
         if domaine is None:
             self.ecarter(element, "lien hors des sources autorisées", url)
@@ -623,7 +629,8 @@ def extraire(fichier: str, racine: dict, domaine_autorise: Callable[[str], str |
         titre=titre,
         audience=audience,
         date=_date(texte_de(_premier(racine, "dc:date")), fichier),
-        url_source=_attr(racine, "spUrl") or URL_SERVICE_PUBLIC.format(audience=audience, identifiant=identifiant),
+        url_source=url_externe(_attr(racine, "spUrl"))
+        or URL_SERVICE_PUBLIC.format(audience=audience, identifiant=identifiant),
         sujet=texte_de(_premier(racine, "dc:subject")),
         description=texte_de(_premier(racine, "dc:description")),
         fichier=fichier,

@@ -344,3 +344,19 @@ def test_json_trop_imbrique(tmp_path):
     with pytest.raises(CommandError, match=r"F9996\.json : fiche trop imbriquée"):
         call_command("import_fiches", str(dossier), "--format", "json", "--wet-run")
     assert not Fiche.objects.exists()
+
+
+def test_lien_javascript_vers_un_domaine_autorise_ecarte(tmp_path):
+    dossier = tmp_path / "lot"
+    dossier.mkdir()
+    piege = "javascript://www.service-public.fr/%0aalert(document.cookie)"
+    texte = (XML / "F1344.xml").read_text(encoding="utf-8")
+    texte = texte.replace("https://www.diplomatie.gouv.fr/fr/le-ministere-et-son-reseau/", piege)
+    texte = texte.replace('spUrl="', 'spUrl="javascript:alert(1)" data-x="', 1)
+    (dossier / "F1344.xml").write_text(texte, encoding="utf-8")
+    rapport = importer(dossier, format="xml")
+    assert rapport.ecrit and not rapport.erreurs
+    assert any(e.url == piege and "adresse refusée" in e.motif for e in rapport.ecarts)
+    fiche = Fiche.objects.get(identifiant="F1344")
+    assert "javascript" not in str(fiche.contenu).lower()
+    assert fiche.url_source == "https://www.service-public.fr/particuliers/vosdroits/F1344"
