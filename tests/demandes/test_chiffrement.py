@@ -439,3 +439,34 @@ def test_le_type_odt_est_lu_sur_le_debut_du_membre_seulement():
         tracemalloc.stop()
     assert type_lu == "application/vnd.oasis.opendocument.text"
     assert pic < 200_000  # avant : le membre entier, 900 Ko
+
+
+def test_objet_libre_chiffre_au_repos_et_migration_des_lignes_existantes(db):
+    import importlib
+    from types import SimpleNamespace
+
+    from guichet.demandes.models import Demande
+    from tests.demandes.factories import DemandeFactory
+
+    migration = importlib.import_module("guichet.demandes.migrations.0002_objet_libre_chiffre")
+
+    def brut(pk):
+        with connection.cursor() as curseur:
+            curseur.execute("SELECT objet_libre FROM demandes_demande WHERE id = %s", [pk])
+            return curseur.fetchone()[0]
+
+    demande = DemandeFactory(objet_libre="Dupont-Secret : RSA suspendu")
+    vide = DemandeFactory(objet_libre="")
+    assert "Dupont" not in brut(demande.pk)
+    assert chiffrement.dechiffrer(brut(demande.pk)) == "Dupont-Secret : RSA suspendu"
+    assert brut(vide.pk) == ""
+    # Une ligne d'avant la migration : le texte en clair dans la colonne.
+    with connection.cursor() as curseur:
+        curseur.execute("UPDATE demandes_demande SET objet_libre = %s WHERE id = %s", ["Martin : CAF", demande.pk])
+    editeur = SimpleNamespace(connection=connection)
+    migration.chiffrer_existants(None, editeur)
+    assert "Martin" not in brut(demande.pk)
+    assert Demande.objects.get(pk=demande.pk).objet_libre == "Martin : CAF"
+    assert brut(vide.pk) == ""
+    migration.dechiffrer_existants(None, editeur)
+    assert brut(demande.pk) == "Martin : CAF"
