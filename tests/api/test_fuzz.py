@@ -6,7 +6,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
@@ -26,7 +28,18 @@ CAS_PAR_OPERATION = 25  # par opération et par mode (conforme, non conforme) : 
 VERIFICATIONS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-def test_api_sans_erreur_serveur_ni_ecart_au_schema(lieux):  # noqa: F811
+@pytest.fixture
+def connexion_gardee():
+    """Comme le client de test de Django : l'application WSGI appelée dans le test ne ferme pas la connexion
+    à la fin de chaque requête (elle porte la transaction du test)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_api_sans_erreur_serveur_ni_ecart_au_schema(lieux, connexion_gardee):  # noqa: F811
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     _, clair = jetons.creer_jeton(lieux.conseiller, "Essais")
     entetes = {"Authorization": f"Bearer {clair}"}
