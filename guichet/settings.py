@@ -86,6 +86,7 @@ TEMPLATES = [
                 "guichet.comptes.context_processors.roles",
             ],
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
+            "builtins": ["guichet.liens"],
         },
     }
 ]
