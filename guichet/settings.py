@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "guichet.bureau",
     "guichet.connaissances",
     "guichet.api",
+    "guichet.demo",  # en dernier : elle enchaîne les démonstrations de toutes les autres
 ]
 
 MIDDLEWARE = [
