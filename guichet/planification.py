@@ -33,6 +33,12 @@ TACHES = (
         "des référents (dès 8 h, jours ouvrés) ; idempotente",
     ),
     Tache(
+        "*/15 * * * *",
+        "ancrer_journal",
+        (),
+        "publie une ancre signée de la dernière entrée du journal d'audit hors de la base (troncature détectable)",
+    ),
+    Tache(
         "30 2 * * *",
         "purger_demandes",
         ("--wet-run",),

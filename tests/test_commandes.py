@@ -17,6 +17,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 HORS_CONVENTION = {"flush"}
 QUI_ECRIVENT = {
     "agreger_activite",
+    "code_enrolement",
     "demo",
     "generer_activite",
     "import_fiches",
@@ -135,6 +136,7 @@ def test_chaque_tache_planifiee_est_une_vraie_commande_aux_options_valides(tache
 def test_les_taches_attendues_sont_planifiees():
     planifiees = {(t.commande, t.options, t.quand) for t in planification.TACHES}
     assert ("relancer_demandes", ("--wet-run",), "*/15 * * * *") in planifiees
+    assert ("ancrer_journal", (), "*/15 * * * *") in planifiees
     assert {("purger_demandes", ("--wet-run",)), ("agreger_activite", ("--complet", "--wet-run"))} <= {
         (commande, opts) for commande, opts, quand in planifiees if re.fullmatch(r"\d+ \d+ \* \* \*", quand)
     }
@@ -194,3 +196,27 @@ def test_export_sortie_et_ancien_output(db, tmp_path):
         assert json.loads(chemin.read_text(encoding="utf-8")) == []
         assert "0 lieux écrits dans" in erreurs.getvalue()
         assert ("--output est obsolète" in erreurs.getvalue()) == (option == "--output")
+
+
+# --- Les commandes venues avec le second facteur et les ancres du journal --------------------------
+
+
+def test_code_enrolement_seulement_avec_wet_run(db):
+    from guichet.comptes.models import CodeEnrolement
+    from tests.comptes.factories import UtilisateurFactory
+
+    utilisateur = UtilisateurFactory(email="referente@example.fr")
+    sortie = io.StringIO()
+    call_command("code_enrolement", "referente@example.fr", stdout=sortie, stderr=io.StringIO())
+    assert "serait créé" in sortie.getvalue() and not CodeEnrolement.objects.exists()
+
+    sortie = io.StringIO()
+    call_command("code_enrolement", "referente@example.fr", "--wet-run", "--json", stdout=sortie, stderr=io.StringIO())
+    rapport = json.loads(sortie.getvalue())
+    assert rapport["ecrit"] is True and rapport["email"] == utilisateur.email and rapport["code"]
+    assert CodeEnrolement.objects.filter(utilisateur=utilisateur).count() == 1
+
+
+def test_code_enrolement_compte_inconnu_refuse(db):
+    with pytest.raises(CommandError, match="Aucun compte"):
+        call_command("code_enrolement", "personne@example.fr", "--wet-run", stderr=io.StringIO())

@@ -16,6 +16,7 @@ import shapely
 from django.db import connection, transaction
 from tqdm import tqdm
 
+from guichet.territoires import recherche as recherche_communes
 from guichet.territoires.geometrie import verifier_point
 from guichet.territoires.models import EPCI, Canton, CodePostal, Commune, Departement, Region
 from guichet.territoires.services import normaliser_nom
@@ -220,6 +221,7 @@ def importer(progression: bool = True) -> Bilan:
         **bilan.comptes,
     }
     _analyser()
+    transaction.on_commit(recherche_communes.invalider)
     etapes.update()
     etapes.close()
     return bilan

@@ -5,13 +5,15 @@ from django.core.management.base import CommandError
 from django_otp.oath import totp
 
 from guichet.commandes import Commande, Rapport
+from guichet.demo.orchestration import creer_demo
 from guichet.reseau import demo
 
 
 class Command(Commande):
     help = (
-        "Crée le réseau de démonstration (une structure par canton, bus, permanences) et un compte par rôle. "
-        "Sans --wet-run, dit seulement ce qui serait fait."
+        "Crée les données de démonstration de chaque application : le réseau (une structure par ville, bus, "
+        "permanences), un compte par rôle, l'activité, les demandes, les fiches. Sans --wet-run, dit seulement "
+        "ce qui serait fait."
     )
     ecrit = True
     progression_possible = False
@@ -30,20 +32,17 @@ class Command(Commande):
         if not self.ecrire:
             # Pas de création suivie d'une annulation : les pièces jointes de démonstration sont des fichiers.
             return Rapport(
-                resume="Le réseau de démonstration serait effacé puis recréé, avec un compte par rôle "
+                resume="Les données de démonstration seraient effacées puis recréées, avec un compte par rôle "
                 f"(@{demo.DOMAINE})."
             )
         try:
-            bilan = demo.creer_reseau()
+            demonstration = creer_demo()
         except RuntimeError as erreur:
             raise CommandError(str(erreur)) from erreur
-        comptes = bilan.pop("comptes")
-        for module in demo.demos_des_applications():
-            bilan.update(module.peupler())
-        resume = ", ".join(f"{n} {nom}" for nom, n in bilan.items())
-        rapport = Rapport(resume=f"Réseau de démonstration créé : {resume}.", nombres=dict(bilan))
+        resume = ", ".join(f"{n} {nom}" for nom, n in demonstration.comptes.items())
+        rapport = Rapport(resume=f"Réseau de démonstration créé : {resume}.", nombres=dict(demonstration.comptes))
         rapport.details.append(f"\nComptes de démonstration (mot de passe : {demo.MOT_DE_PASSE}) :")
-        for c in comptes:
+        for c in demonstration.acces:
             totp_ = "  [second facteur TOTP]" if c.totp else ""
             rapport.details.append(f"  {c.email:<32} {c.role:<30} {c.perimetre}{totp_}")
         cle = base64.b32encode(bytes.fromhex(demo.CLE_TOTP_DEMO)).decode()
