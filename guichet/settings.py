@@ -83,8 +83,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "guichet.context_processors.site_config",
-                "guichet.comptes.context_processors.roles",
             ],
+            "libraries": {"navigation": "guichet.navigation"},
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
         },
     }

@@ -72,7 +72,12 @@ def guide(request, code):
     return render(
         request,
         "bureau/guide.html",
-        {"titre": evenement.libelle, "evenement": evenement, "etapes": services.etapes_du_guide(evenement)},
+        {
+            "titre": evenement.libelle,
+            "evenement": evenement,
+            "etapes": services.etapes_du_guide(evenement),
+            "peut_saisir": permissions.peut_saisir(request.user),
+        },
     )
 
 

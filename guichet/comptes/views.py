@@ -87,8 +87,6 @@ def espace(request):
             "habilitations": habilitations,
             "voit_des_structures": permissions.structures_visibles(user).exists(),
             "double_facteur_actif": user.is_verified(),
-            "professionnel": permissions.est_professionnel(user),
-            "peut_gerer_liens": permissions.peut_gerer_liens_operateurs(user),
         },
     )
 

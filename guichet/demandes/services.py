@@ -145,7 +145,7 @@ def ouvrir_demande(*, auteur, structure, operateur, donnees: dict, pieces=(), ma
 
     Refuse (AucunReferent) si l'opérateur n'a aucun référent dans ce département : jamais d'envoi dans le vide.
     """
-    if not permissions.structures_ou_ouvrir_demande(auteur).filter(pk=structure.pk).exists():
+    if not permissions.structures_de_l_agent(auteur).filter(pk=structure.pk).exists():
         raise PermissionDenied
     departement = structure.commune.departement
     _exiger_referent(operateur, departement)

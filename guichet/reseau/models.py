@@ -6,6 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 
+class OperateurQuerySet(models.QuerySet):
+    def joignables_dans(self, departements):
+        """Les opérateurs qu'une structure de ces départements peut joindre : les nationaux (accord-cadre)
+        et les partenaires locaux de ces départements. `departements` : des départements ou leurs
+        identifiants (vide : les nationaux seulement)."""
+        ids = {getattr(d, "pk", d) for d in departements if d is not None}
+        return self.filter(models.Q(national=True) | models.Q(national=False, departement_id__in=ids))
+
+
 class Operateur(models.Model):
     """Un opérateur partenaire : national (accord-cadre) ou local (mission locale, CCAS…)."""
 
@@ -21,6 +30,8 @@ class Operateur(models.Model):
     )
     site_web = models.URLField(blank=True)
     ordre = models.PositiveSmallIntegerField(default=100)
+
+    objects = OperateurQuerySet.as_manager()
 
     class Meta:
         verbose_name = "opérateur"
