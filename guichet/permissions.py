@@ -146,11 +146,6 @@ def _lire_perimetre(user) -> Perimetre:
     )
 
 
-def roles(user) -> set[str]:
-    """Les rôles (valeurs de `Role`) que l'utilisateur détient, sur quelque périmètre que ce soit."""
-    return set(perimetre(user).roles)
-
-
 def exige_double_facteur(user) -> bool:
     """Vrai si l'utilisateur détient un rôle qui impose un second facteur à la connexion
     (référent, préfecture, national) ou s'il est superutilisateur (il a les droits du national)."""

@@ -15,6 +15,10 @@ from tests.comptes.monde import ATTENDU, TOUTES, construire_monde
 pytestmark = pytest.mark.django_db
 
 
+def roles(user) -> set[str]:
+    return set(permissions.perimetre(user).roles)
+
+
 @pytest.fixture
 def monde():
     return construire_monde()
@@ -47,7 +51,7 @@ def test_anonyme_ne_voit_rien(monde):
     anonyme = AnonymousUser()
     assert not permissions.structures_visibles(anonyme).exists()
     assert not permissions.departements_visibles(anonyme).exists()
-    assert permissions.roles(anonyme) == set()
+    assert roles(anonyme) == set()
     for nom in TOUTES:
         structure = getattr(monde, nom)
         assert not permissions.peut_voir_structure(anonyme, structure)
@@ -113,11 +117,11 @@ def test_referent_hors_de_son_departement_ne_voit_pas_les_structures_de_son_oper
 
 
 def test_roles(monde):
-    assert permissions.roles(monde.gestionnaire_a1) == {Role.GESTIONNAIRE}
+    assert roles(monde.gestionnaire_a1) == {Role.GESTIONNAIRE}
     HabilitationFactory(utilisateur=monde.gestionnaire_a1, role=Role.CONSEILLER, structure=monde.b)
-    assert permissions.roles(monde.gestionnaire_a1) == {Role.GESTIONNAIRE, Role.CONSEILLER}
-    assert permissions.roles(monde.sans_role) == set()
-    assert permissions.roles(monde.inactif) == set()
+    assert roles(monde.gestionnaire_a1) == {Role.GESTIONNAIRE, Role.CONSEILLER}
+    assert roles(monde.sans_role) == set()
+    assert roles(monde.inactif) == set()
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,10 @@ import pytest
 from django.urls import reverse
 
 from guichet import permissions
+from guichet.comptes.models import Habilitation, Role
 from tests.activite.factories import AccompagnementFactory
 from tests.comptes.conftest import connecter
+from tests.comptes.factories import HabilitationFactory
 from tests.demandes.factories import monde_des_demandes, ouvrir
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +79,18 @@ def test_perimetre_relu_apres_un_changement_de_droits(m):
     assert permissions.statistiques_nationales(user)
     user.is_staff = False
     assert not permissions.statistiques_nationales(user)
+
+
+def test_habilitation_retiree_oubliee_aussitot(m):
+    user = m.sans_role
+    habilitation = HabilitationFactory(utilisateur=user, role=Role.CONSEILLER, structure=m.b)
+    assert permissions.peut_voir_structure(user, m.b)
+    habilitation.delete()
+    assert not permissions.peut_voir_structure(user, m.b)
+
+
+def test_chaque_requete_relit_le_perimetre(client, m):
+    connecter(client, m.conseiller_b)
+    assert client.get(reverse("bureau:accueil")).status_code == 200
+    Habilitation.objects.filter(utilisateur=m.conseiller_b).delete()
+    assert client.get(reverse("bureau:accueil")).status_code == 302

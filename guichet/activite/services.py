@@ -135,12 +135,12 @@ class Referentiel:
         """Les opérateurs nationaux et les partenaires locaux du département de la structure, dans l'ordre."""
         departement = structure.commune.departement_id
         return sorted(
-            (o for o in self.operateurs.values() if o.national or o.departement_id == departement),
+            (o for o in self.operateurs.values() if o.joignable_dans(departement)),
             key=lambda o: (not o.national, o.ordre, o.nom),
         )
 
     def operateur_permis(self, operateur, structure) -> bool:
-        return operateur.national or operateur.departement_id == structure.commune.departement_id
+        return operateur.joignable_dans(structure.commune.departement_id)
 
     def demarches_de(self, operateur) -> list[Demarche]:
         return [d for (op, _), d in self.demarches.items() if op == operateur.pk]

@@ -40,6 +40,10 @@ class Operateur(models.Model):
     def __str__(self):
         return self.nom
 
+    def joignable_dans(self, departement) -> bool:
+        """La règle de `OperateurQuerySet.joignables_dans` pour un opérateur déjà lu (département ou identifiant)."""
+        return self.national or self.departement_id == getattr(departement, "pk", departement)
+
 
 class StructureQuerySet(models.QuerySet):
     def ouvertes_au_public(self):

@@ -40,3 +40,12 @@ def test_plusieurs_departements(operateurs):
 def test_sans_departement_les_nationaux_seulement(operateurs):
     assert _codes(Operateur.objects.joignables_dans([])) == {"caf-test"}
     assert _codes(Operateur.objects.joignables_dans([None])) == {"caf-test"}
+
+
+def test_la_meme_regle_pour_un_operateur_deja_lu(operateurs):
+    for departement in (operateurs["ain"], operateurs["aisne"]):
+        joignables = set(Operateur.objects.joignables_dans([departement]))
+        for nom in ("caf", "mission_locale_ain", "mission_locale_aisne", "sans_departement"):
+            operateur = operateurs[nom]
+            assert operateur.joignable_dans(departement) is (operateur in joignables)
+            assert operateur.joignable_dans(departement.pk) is (operateur in joignables)
