@@ -192,6 +192,14 @@ def structures_ou_inviter(user) -> QuerySet[Structure]:
     return Structure.objects.filter(pk__in=p.structures_gerees)
 
 
+def ou_inviter_parmi(user, ids_structures) -> set:
+    """Parmi ces structures (identifiants de structures existantes), celles où l'utilisateur invite :
+    la réponse de `structures_ou_inviter`, lue dans le périmètre sans requête (pour décorer une liste)."""
+    p = perimetre(user)
+    ids = {i for i in ids_structures if i is not None}
+    return ids if p.tout_modifier else ids & p.structures_gerees
+
+
 def _contient(queryset, structure) -> bool:
     return structure is not None and structure.pk is not None and queryset.filter(pk=structure.pk).exists()
 

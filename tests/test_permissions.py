@@ -38,6 +38,8 @@ def test_structures_par_role(monde, personne):
     assert noms(monde, permissions.structures_modifiables(user)) == modifiables
     assert noms(monde, permissions.structures_dont_statut_modifiable(user)) == statut
     assert noms(monde, permissions.structures_ou_inviter(user)) == invitations
+    ids = {getattr(monde, nom).pk: nom for nom in TOUTES}
+    assert {ids[i] for i in permissions.ou_inviter_parmi(user, list(ids))} == invitations
     for nom in TOUTES:
         structure = getattr(monde, nom)
         assert permissions.peut_voir_structure(user, structure) is (nom in visibles)
