@@ -14,6 +14,7 @@ from django.utils import timezone
 from guichet.comptes.forms import FormulaireDsfr
 from guichet.demandes import validateurs
 from guichet.demandes.chiffrement import LIBELLE_TYPES_ACCEPTES, verifier_piece_jointe
+from guichet.demandes.destinataires import operateurs_avec_referent
 from guichet.demandes.models import NatureMandat, Utilite
 from guichet.demarches.models import Demarche
 from guichet.reseau.models import Operateur
@@ -154,8 +155,6 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
         self.fields["operateur"].queryset = Operateur.objects.joignables_dans([self.departement])
         self.operateurs_avec_referent = set()
         if self.departement is not None:
-            from guichet.demandes.services import operateurs_avec_referent
-
             self.operateurs_avec_referent = operateurs_avec_referent(self.departement)
         self.fields["operateur"].label_from_instance = self._libelle_operateur
         demarches = Demarche.objects.actives().select_related("operateur")
@@ -222,8 +221,6 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
         if objet is None and not cleaned.get("objet_libre") and "objet_libre" not in self.errors:
             self.add_error("objet_libre", "« Objet de la demande » : choisissez une démarche ou précisez l'objet.")
         if structure is not None and operateur is not None:
-            from guichet.demandes.services import operateurs_avec_referent
-
             if operateur.pk not in operateurs_avec_referent(structure.commune.departement):
                 self.add_error(
                     "operateur",

@@ -23,5 +23,3 @@ class Config(AppConfig):
 
     def ready(self):
         connection_created.connect(_fonction_sqlite, dispatch_uid="guichet_journal_sqlite")
-        # Le contrôle de déploiement des clés de chiffrement (guichet.W001) s'enregistre à l'import.
-        import guichet.demandes.chiffrement  # noqa: F401
