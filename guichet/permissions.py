@@ -147,9 +147,9 @@ def _lire_perimetre(user) -> Perimetre:
 
 
 def exige_double_facteur(user) -> bool:
-    """Vrai si l'utilisateur détient un rôle qui impose un second facteur à la connexion
-    (référent, préfecture, national) ou s'il est superutilisateur (il a les droits du national)."""
-    return _actif(user) and (user.is_superuser or bool(perimetre(user).roles & ROLES_DOUBLE_FACTEUR))
+    """Vrai si l'utilisateur détient un rôle dont le périmètre couvre plus d'une structure (ROLES_DOUBLE_FACTEUR),
+    ou s'il est de l'équipe technique ou superutilisateur (ils lisent tout) : un second facteur à la connexion."""
+    return _actif(user) and (user.is_superuser or user.is_staff or bool(perimetre(user).roles & ROLES_DOUBLE_FACTEUR))
 
 
 # Structures

@@ -113,13 +113,13 @@ def liste_de_demandes(user, vue, filtre, numero_page, *, maintenant) -> ListeDeD
     nombres = {
         c: sum(f(partie, maintenant).count() for partie in parties) for c, (_, f, _) in filtres.items() if c != "toutes"
     }
+    # Une vue anonymisée ne lit même pas la précision sur l'objet (texte libre de l'agent).
+    differes = [*Demande.CHAMPS_PERSONNELS, *(["objet_libre"] if vue == "anonyme" else [])]
     _, filtrer, tri = filtres[code]
     selection = ListeTriee(
         [filtrer(partie, maintenant) for partie in parties],
         tri,
-        lambda qs: qs.select_related("operateur", "structure", "departement", "objet").defer(
-            *Demande.CHAMPS_PERSONNELS
-        ),
+        lambda qs: qs.select_related("operateur", "structure", "departement", "objet").defer(*differes),
         nombre=nombres.get(code),
     )
     page = Paginator(selection, PAR_PAGE).get_page(numero_page)

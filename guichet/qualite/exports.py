@@ -1,8 +1,9 @@
-"""L'export CSV du tableau de qualité du back-office (séparateur « ; », UTF-8 avec BOM pour les
-tableurs) : une ligne par opérateur × département, puis l'ensemble du périmètre."""
+"""L'export CSV du tableau de la qualité du back-office (point-virgule et BOM : un tableur réglé en
+français l'ouvre tel quel) : une ligne par opérateur × département, puis l'ensemble du périmètre."""
 
-import csv
+import io
 
+from guichet import tableurs
 from guichet.qualite.services import Tableau
 
 ENTETES_CSV = [
@@ -65,14 +66,13 @@ def nom_du_fichier(tableau: Tableau) -> str:
     return f"qualite-back-office-{tableau.debut:%Y%m%d}-{tableau.fin:%Y%m%d}.csv"
 
 
-def ecrire_csv(tableau: Tableau, sortie) -> int:
-    """Écrit l'export dans `sortie` (un fichier texte ou une réponse HTTP) ; rend le nombre de lignes
-    de données écrites (sans l'en-tête)."""
-    sortie.write("\ufeff")  # BOM : les tableurs reconnaissent l'UTF-8
-    ecrivain = csv.writer(sortie, delimiter=";")
+def en_csv(tableau: Tableau) -> tuple[bytes, int]:
+    """Le fichier et son nombre de lignes (hors en-têtes)."""
+    sortie = io.StringIO()
+    ecrivain = tableurs.EcrivainCsv(sortie, delimiter=";")
     ecrivain.writerow(ENTETES_CSV)
     nombre = 0
     for ligne in lignes_csv(tableau):
         ecrivain.writerow(ligne)
         nombre += 1
-    return nombre
+    return ("\ufeff" + sortie.getvalue()).encode(), nombre

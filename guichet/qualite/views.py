@@ -62,7 +62,8 @@ def export(request):
         raise PermissionDenied  # période invalide : l'export n'a pas de sens
     reponse = HttpResponse(content_type="text/csv; charset=utf-8")
     reponse["Content-Disposition"] = f'attachment; filename="{exports.nom_du_fichier(tableau)}"'
-    nombre = exports.ecrire_csv(tableau, reponse)
+    contenu, nombre = exports.en_csv(tableau)
+    reponse.write(contenu)
     journaliser(
         request.user,
         "export",

@@ -180,3 +180,13 @@ def test_prefecture_sans_demande_dans_son_departement_a_une_liste_vide(client, m
     assert reponse.status_code == 200
     assert reponse.context["vue"] == "anonyme"
     assert reponse.context["page_obj"].paginator.count == 0
+
+
+def test_liste_anonymisee_ne_lit_pas_l_objet_libre(client, m, demande):
+    connecter(client, m.prefecture_a)
+    reponse = client.get(reverse("demandes:liste"), {"filtre": "toutes"})
+    (ligne,) = reponse.context["page_obj"].object_list
+    assert "objet_libre" in ligne.get_deferred_fields() and "Droits suspendus" not in reponse.content.decode()
+    connecter(client, m.conseiller_a1)
+    reponse = client.get(reverse("demandes:liste"), {"filtre": "toutes"})
+    assert "Droits suspendus" in reponse.content.decode()  # l'agent de la structure la lit, déchiffrée
