@@ -8,9 +8,8 @@ import guichet
 
 RACINE = Path(guichet.__file__).parent
 
-# Cercles connus, à défaire par ailleurs (démonstration, import national) : ce test refuse tout nouveau cercle.
+# Cercle connu, à défaire par ailleurs (import national) : ce test refuse tout nouveau cercle.
 CERCLES_CONNUS = {
-    frozenset({"guichet.activite.demo", "guichet.demandes.demo", "guichet.reseau.demo"}),
     frozenset({"guichet.reseau.import_national", "guichet.reseau.lmn"}),
 }
 
