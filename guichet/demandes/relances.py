@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from guichet.comptes.models import Habilitation, Role
-from guichet.demandes import echeances, services
+from guichet.demandes import destinataires, echeances, services
 from guichet.demandes.models import Demande, Recapitulatif, Relance
 
 HEURE_RECAPITULATIF = time(8, 0)
@@ -86,16 +86,16 @@ def relancer(maintenant=None, ecrire=True) -> Bilan:
     for demande in candidates.iterator(chunk_size=500):
         with transaction.atomic():
             if maintenant >= demande.echeance_le:
-                nb = services.referents(demande.operateur_id, demande.departement_id).count()
+                nb = destinataires.referents(demande.operateur_id, demande.departement_id).count()
                 if _inscrire(demande, Relance.Nature.RAPPEL_ECHEANCE, maintenant, nb, ecrire):
                     bilan.rappels_echeance += 1
-                nb = services.responsables(demande.operateur_id, demande.departement_id).count()
+                nb = destinataires.responsables(demande.operateur_id, demande.departement_id).count()
                 if _inscrire(demande, Relance.Nature.ESCALADE, maintenant, nb, ecrire):
                     bilan.escalades += 1
                     if not nb:
                         bilan.escalades_sans_responsable.append(demande.pk)
             elif maintenant >= echeances.rappel(demande.routee_le, demande.departement.code):
-                nb = services.referents(demande.operateur_id, demande.departement_id).count()
+                nb = destinataires.referents(demande.operateur_id, demande.departement_id).count()
                 if _inscrire(demande, Relance.Nature.RAPPEL_48H, maintenant, nb, ecrire):
                     bilan.rappels_48h += 1
     bilan.recapitulatifs = recapituler(maintenant, ecrire)

@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet.demandes import echeances
+from guichet.demandes import destinataires, echeances
 from guichet.demandes.chiffrement import supprimer_fichier
 from guichet.demandes.models import Cote, Demande, Message, Nature, PieceJointe, Relance
 from guichet.journal.services import journaliser
@@ -102,9 +102,7 @@ def a_effacer(maintenant):
 
 def destinataires_avertissement(demande):
     """L'auteur (s'il est actif) et l'équipe de la structure, sans doublon."""
-    from guichet.demandes import services
-
-    personnes = {u.pk: u for u in services.equipe_de_la_structure(demande)}
+    personnes = {u.pk: u for u in destinataires.equipe_de_la_structure(demande)}
     if demande.auteur is not None and demande.auteur.is_active:
         personnes.setdefault(demande.auteur.pk, demande.auteur)
     return sorted(personnes.values(), key=lambda u: u.email)

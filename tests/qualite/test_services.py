@@ -4,7 +4,8 @@ from datetime import date
 import pytest
 
 from guichet.permissions import PerimetreQualite
-from guichet.qualite.services import calculer, centile, lignes_csv
+from guichet.qualite.exports import lignes_csv
+from guichet.qualite.services import calculer, centile
 from tests.qualite.conftest import MAINTENANT
 
 JANVIER = (date(2026, 1, 1), date(2026, 1, 31))
