@@ -582,3 +582,17 @@ def peut_consulter_connaissances(user) -> bool:
     référents, préfectures, équipe nationale, auditeurs — et l'équipe technique ; pas un compte sans rôle."""
     p = perimetre(user)
     return bool(p.roles) or p.tout_voir
+
+
+# — exploitation de la plateforme et pages institutionnelles —
+
+
+def peut_voir_sante_plateforme(user) -> bool:
+    """L'état des tâches de fond (file, worker) et le bandeau d'alerte : équipe nationale et superutilisateurs."""
+    return perimetre(user).tout_modifier
+
+
+def peut_modifier_pages_institutionnelles(user) -> bool:
+    """Les pages du pied de page (accessibilité, mentions légales, données personnelles) : équipe nationale
+    et superutilisateurs ; tout le monde les lit."""
+    return perimetre(user).tout_modifier

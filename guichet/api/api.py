@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Query
 from ninja.errors import HttpError
 
 from guichet.api import accompagnements, schemas
+from guichet.api.docs import SwaggerVendorise
 from guichet.reseau import services
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Departement
@@ -18,6 +19,7 @@ api = NinjaAPI(
     description="Les structures France Services (recherche par proximité, fiche d'une structure) et la saisie "
     "des accompagnements (un objet ou un lot, idempotent).",
     urls_namespace="api",
+    docs=SwaggerVendorise(),
 )
 api.add_router("", accompagnements.router)
 
