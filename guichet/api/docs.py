@@ -7,6 +7,9 @@ from ninja.openapi.docs import Swagger
 
 class SwaggerVendorise(Swagger):
     template = "api/docs.html"
+    # Sans liens profonds : Swagger UI mettrait un lien dans le bouton de chaque opération (contrôles imbriqués,
+    # refusés par axe).
+    default_settings = {"layout": "BaseLayout", "deepLinking": False}
 
     def render_page(self, request, api, **kwargs):
         reglages = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
