@@ -89,6 +89,8 @@ def espace(request):
             "double_facteur_actif": user.is_verified(),
             "professionnel": permissions.est_professionnel(user),
             "peut_gerer_liens": permissions.peut_gerer_liens_operateurs(user),
+            "peut_voir_sante": permissions.peut_voir_sante_plateforme(user),
+            "peut_modifier_pages": permissions.peut_modifier_pages_institutionnelles(user),
         },
     )
 
