@@ -156,3 +156,23 @@ def test_chaque_role_parcourt_le_site_sans_violation(navigateur, live_server, se
         print(f"Problèmes : {len(problemes)}")
     assert all(n >= 3 for _, n in bilan), bilan
     assert not problemes, "\n".join(problemes)
+
+
+@pytest.mark.usefixtures("geographie")
+def test_administration_liens_soulignes_et_sans_erreur(page):
+    """L'administration (superutilisateur, second facteur) : les liens du fil d'Ariane se distinguent sans la
+    couleur, et les pages ne laissent aucune ressource introuvable (icône du site)."""
+    call_command("demo", stdout=io.StringIO())
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    _connecter(page, "admin")
+    for chemin in ("/admin/", "/admin/reseau/", "/admin/reseau/structure/", "/admin/pages/page/"):
+        page.goto(chemin)
+        problemes = [v for v in _violations(page) if "link-in-text-block" in v or "label" in v]
+        assert problemes == [], (chemin, problemes)
+        assert page.url.endswith(chemin), (chemin, page.url, page.title())
+        if chemin != "/admin/":  # l'accueil de l'administration n'a pas de fil d'Ariane
+            assert page.locator(".breadcrumbs a").count(), chemin
+            soulignement = page.locator(".breadcrumbs a").first.evaluate("a => getComputedStyle(a).textDecorationLine")
+            assert soulignement == "underline", chemin
+    assert console == []
