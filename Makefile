@@ -35,6 +35,7 @@ donnees: install .env
 	$(GUICHET) migrate --verbosity 0
 	$(GUICHET) import_territoires
 	$(GUICHET) demo
+	$(GUICHET) ancrer_journal
 
 run: donnees serve
 
