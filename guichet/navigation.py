@@ -81,6 +81,22 @@ OUTILS = (
         menu=False,
         precision="(gestion nationale)",
     ),
+    Outil(
+        "pages",
+        "Pages institutionnelles",
+        "pages:liste",
+        permissions.peut_modifier_pages_institutionnelles,
+        menu=False,
+        precision=": accessibilité, mentions légales, données personnelles",
+    ),
+    Outil(
+        "sante",
+        "Santé de la plateforme",
+        "exploitation:sante",
+        permissions.peut_voir_sante_plateforme,
+        menu=False,
+        precision=": tâches de fond",
+    ),
 )
 
 

@@ -603,3 +603,17 @@ def referents_visibles(user) -> QuerySet[Habilitation]:
     if p.tout_voir:
         return habilitations
     return habilitations.filter(departement__in=departements_visibles(user))
+
+
+# — exploitation de la plateforme et pages institutionnelles —
+
+
+def peut_voir_sante_plateforme(user) -> bool:
+    """L'état des tâches de fond (file, worker) et le bandeau d'alerte : équipe nationale et superutilisateurs."""
+    return perimetre(user).tout_modifier
+
+
+def peut_modifier_pages_institutionnelles(user) -> bool:
+    """Les pages du pied de page (accessibilité, mentions légales, données personnelles) : équipe nationale
+    et superutilisateurs ; tout le monde les lit."""
+    return perimetre(user).tout_modifier

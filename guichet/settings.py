@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "guichet.bureau",
     "guichet.connaissances",
     "guichet.api",
+    "guichet.exploitation",
+    "guichet.pages",
     "guichet.demo",  # en dernier : elle enchaîne les démonstrations de toutes les autres
 ]
 
@@ -84,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "guichet.context_processors.site_config",
+                "guichet.exploitation.context_processors.alerte_taches",
+                "guichet.pages.context_processors.pied",
             ],
             "libraries": {"navigation": "guichet.navigation"},
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
@@ -221,6 +225,9 @@ LOGGING = {
 
 # Moteur de recherche géographique : rayon maximal (km) pour « près de moi »
 GUICHET_URL = env.str("GUICHET_URL", default="http://127.0.0.1:8000")
+# L'adresse de contact des pages institutionnelles (accessibilité, données personnelles) : « {contact} » dans
+# leur texte.
+GUICHET_CONTACT = env.str("GUICHET_CONTACT", default="contact@guichet.localhost")
 
 # --- Chiffrement des données personnelles des demandes (issue 4, guichet.demandes.chiffrement) ---
 # GUICHET_CLES_CHIFFREMENT : des clés Fernet séparées par des virgules. La première chiffre, toutes

@@ -16,6 +16,8 @@ urlpatterns = [
     path("espace/qualite/", include("guichet.qualite.urls")),
     path("espace/bureau/", include("guichet.bureau.urls")),
     path("espace/connaissances/", include("guichet.connaissances.urls")),
+    path("espace/exploitation/", include("guichet.exploitation.urls")),
+    path("", include("guichet.pages.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

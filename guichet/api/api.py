@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from guichet.api import accompagnements, schemas
 from guichet.api.auth import DEFI, MESSAGE_SANS_AUTHENTIFICATION, JetonInvalide
+from guichet.api.docs import SwaggerVendorise
 from guichet.reseau import services
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Departement
@@ -19,6 +20,7 @@ api = NinjaAPI(
     description="Les structures France Services (recherche par proximité, fiche d'une structure) et la saisie "
     "des accompagnements (un objet ou un lot, idempotent).",
     urls_namespace="api",
+    docs=SwaggerVendorise(),
 )
 api.add_router("", accompagnements.router)
 

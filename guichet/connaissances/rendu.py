@@ -24,6 +24,9 @@ class Rendu:
         self.audience = audience
         self.prefixe = prefixe
         self.compteur = 0
+        # Le niveau du dernier titre écrit (le h1 de la page) : un titre ne descend jamais de plus d'un niveau
+        # sous le précédent (ordre des titres, RGAA 9.1), quel que soit le niveau déclaré dans la fiche source.
+        self.dernier_titre = 1
 
     def ident(self, nature: str) -> str:
         self.compteur += 1
@@ -68,7 +71,7 @@ class Rendu:
             items = _joindre(format_html("<li>{}</li>", self.blocs_compacts(i, niveau)) for i in b.get("items", []))
             return format_html("<{}>{}</{}>", balise, items, balise)
         if nature == "chapitre":
-            h = min(niveau + (b.get("niveau", 1) - 1), 6)
+            h = self.titre(niveau + (b.get("niveau", 1) - 1))
             return format_html(
                 '<section class="fr-mb-3w"><h{} class="fr-h{}">{}</h{}>{}</section>',
                 h,
@@ -105,10 +108,15 @@ class Rendu:
             return self.segments(blocs[0].get("segments", []))
         return self.blocs(blocs, niveau)
 
+    def titre(self, niveau: int) -> int:
+        """Le niveau du prochain titre, dans l'ordre du document : au plus un de plus que le précédent."""
+        self.dernier_titre = min(niveau, self.dernier_titre + 1, 6)
+        return self.dernier_titre
+
     def accordeons(self, cas, niveau: int) -> str:
-        h = min(niveau, 6)
         sections = []
         for c in cas:
+            h = self.titre(niveau)
             ident = self.ident("cas")
             sections.append(
                 format_html(
