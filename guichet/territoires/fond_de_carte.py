@@ -26,7 +26,7 @@ DUREE_CACHE = 7 * 86400
 # Tolérance de simplification (degrés), précision des coordonnées, population minimale d'une commune
 # nommée, pour chaque niveau.
 NIVEAUX = {
-    "large": {"tolerance": 0.006, "precision": 0.001, "population_nommee": 2000},
+    "large": {"tolerance": 0.006, "precision": 0.001, "population_nommee": 1000},
     "detail": {"tolerance": 0.0, "precision": 0.0002, "population_nommee": 0},
 }
 TOLERANCE_INDEX = 0.04

@@ -27,19 +27,19 @@
     var departements = [];  // {code, emprise: L.LatLngBounds}
     var couches = {};  // "code/niveau" -> {couche, features} (chargée) ou "attente"
     var etiquettes = L.layerGroup().addTo(carte);
-    var styleDepartement = { pane: "fond", color: "#6a6af4", weight: 1.5, fill: true, fillColor: "#f5f5fe", fillOpacity: 1, interactive: false };
+    var contoursDepartements = null;  // vues larges seulement : de près, les contours des communes les remplacent
+    var styleDepartement = { pane: "fond", color: "#6a6af4", weight: 1.5, fill: false, interactive: false };
     var styleCommune = { pane: "fond", color: "#9a9aa8", weight: 0.6, fill: false, interactive: false };
 
     function niveau() { return carte.getZoom() >= 11.5 ? "detail" : "large"; }
     // Population minimale d'une commune nommée, selon le zoom.
     function seuil(zoom) {
-      if (zoom >= 13) { return 0; }
-      if (zoom >= 12) { return 300; }
-      if (zoom >= 11) { return 1500; }
-      if (zoom >= 10) { return 4000; }
-      if (zoom >= 9) { return 10000; }
-      if (zoom >= 8) { return 30000; }
-      return 100000;
+      if (zoom >= 12) { return 0; }
+      if (zoom >= 11) { return 500; }
+      if (zoom >= 10) { return 1500; }
+      if (zoom >= 9) { return 5000; }
+      if (zoom >= 8) { return 15000; }
+      return 50000;
     }
     function urlDepartement(code, niv) {
       return donnees.fond_departement.replace("CODE", encodeURIComponent(code)).replace("NIVEAU", niv);
@@ -65,6 +65,9 @@
     function redessiner() {
       var niv = niveau();
       var vus = {};
+      if (contoursDepartements) {
+        if (carte.getZoom() < 9) { contoursDepartements.addTo(carte); } else { carte.removeLayer(contoursDepartements); }
+      }
       if (carte.getZoom() >= 8) {
         visibles().forEach(function (d) { vus[d.code + "/" + niv] = true; charger(d.code, niv); });
       }
@@ -120,7 +123,7 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (geo) {
         if (!geo) { return; }
-        L.geoJSON(geo, { style: styleDepartement, interactive: false, pane: "fond" }).addTo(carte);
+        contoursDepartements = L.geoJSON(geo, { style: styleDepartement, interactive: false, pane: "fond" });
         departements = geo.features.map(function (f) {
           var e = f.properties.emprise;
           return { code: f.properties.code, emprise: L.latLngBounds([e[1], e[0]], [e[3], e[2]]) };
