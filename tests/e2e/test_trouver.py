@@ -55,6 +55,8 @@ def reseau_et_fond(reseau):
 def _surveiller(page, origine):
     """Les erreurs de la console et les requêtes vers un autre serveur que le site (aucune n'est permise)."""
     erreurs, ailleurs = [], []
+    # La première page d'un processus importe toutes les applications : plus de 10 s sur une machine chargée.
+    page.set_default_navigation_timeout(60_000)
     page.on("console", lambda m: erreurs.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: erreurs.append(str(e)))
     page.on("request", lambda r: None if r.url.startswith((origine, "data:")) else ailleurs.append(r.url))
@@ -85,7 +87,8 @@ def test_carte_hors_ligne_villes_lieux_et_itineraires(page, reseau_et_fond, live
     assert not ailleurs, ailleurs
 
 
-def test_bus_et_permanence_dans_la_liste(page, reseau_et_fond):
+def test_bus_et_permanence_dans_la_liste(page, reseau_et_fond, live_server):
+    _surveiller(page, live_server.url)
     page.goto("/trouver/?q=Tulle")
     bus = page.locator(".guichet-resultats > li", has_text="France services itinérante des Monédières")
     texte = bus.inner_text()
@@ -124,7 +127,8 @@ def test_telephone_bascule_entre_liste_et_carte(navigateur, live_server, reseau_
         contexte.close()
 
 
-def test_grand_ecran_sans_bascule(page, reseau_et_fond):
+def test_grand_ecran_sans_bascule(page, reseau_et_fond, live_server):
+    _surveiller(page, live_server.url)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/trouver/?q=Tulle")
     page.locator("#carte .guichet-marqueur").first.wait_for()
