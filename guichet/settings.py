@@ -161,6 +161,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Cache : en mémoire de chaque processus par défaut ; un cache partagé en production, par exemple
 # CACHE_URL=redis://127.0.0.1:6379/1 (les résultats de la recherche publique y sont gardés une minute).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # 300 entrées par défaut : trop peu pour les pages publiques gardées (une par commune cherchée).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 
 # Tâches de fond : interface Django tasks, moteur en base par défaut.
 TASKS = {

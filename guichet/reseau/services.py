@@ -2,7 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -130,7 +130,6 @@ class Recherche:
     resultats: list = None
     passages: list = None
     erreur: str = ""
-    cle: str = ""  # ce dont dépendent les résultats (point, minute, état de l'annuaire) : clé de leur cache
 
     @property
     def point(self):
@@ -177,10 +176,6 @@ def rechercher(texte="", code_commune="", latitude=None, longitude=None, limite=
         recherche.latitude, recherche.longitude = commune.latitude, commune.longitude
 
     maintenant = maintenant or timezone.now()
-    recherche.cle = (
-        f"{recherche.latitude:.5f}:{recherche.longitude:.5f}:{limite}:"
-        f"{maintenant.astimezone(PARIS):%Y%m%d%H%M}:{annuaire().empreinte}"
-    )
     # Des doublons écartés, il faut assez de candidats pour remplir la liste.
     candidats = structures_proches(recherche.latitude, recherche.longitude, limite * 3)
     recherche.resultats = regrouper_memes_adresses(candidats)[:limite]
@@ -190,6 +185,31 @@ def rechercher(texte="", code_commune="", latitude=None, longitude=None, limite=
         r.itineraire = liens_itineraire(lat, lon, r.structure.nom)
     recherche.passages = passages_proches(recherche.latitude, recherche.longitude, depuis=maintenant)[:10]
     return recherche
+
+
+def valable_jusqu_a(recherche: Recherche, maintenant: datetime) -> datetime:
+    """Le premier instant où ce que montre la recherche peut changer sans que les données changent :
+    l'ouverture ou la fermeture d'un des lieux montrés (badges « ouvert / fermé », « sur place »), la fin
+    d'un passage du jour (il quitte la liste), ou minuit (« demain » devient « aujourd'hui », la semaine
+    des passages avance). Jusque-là, la page rendue reste juste à la minute près, et au-delà."""
+    local = maintenant.astimezone(PARIS)
+    aujourd_hui = local.date()
+    bornes = [datetime.combine(aujourd_hui + timedelta(days=1), time(0), tzinfo=PARIS)]
+
+    def ajouter(heure):
+        instant = datetime.combine(aujourd_hui, heure, tzinfo=PARIS)
+        if instant > local:
+            bornes.append(instant)
+
+    for r in recherche.resultats or []:
+        for intervalle in r.structure.horaires.horaires_du(aujourd_hui) or []:
+            ajouter(intervalle.debut)
+            ajouter(intervalle.fin)
+    for pd in recherche.passages or []:
+        if pd.date == aujourd_hui:
+            ajouter(pd.passage.debut)
+            ajouter(pd.passage.fin)
+    return min(bornes)
 
 
 def ouverture_de(structure, maintenant: datetime) -> Resultat:

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET
 
 from guichet.reseau import cache_de_page, carte, services
 from guichet.reseau.annuaire import annuaire
-from guichet.reseau.horaires import PARIS
 from guichet.reseau.models import Jour, Structure
 from guichet.territoires import fond_de_carte
 
@@ -30,12 +29,10 @@ def _coordonnee(valeur):
 def trouver(request):
     maintenant = timezone.now()
     demande = urlencode(sorted((k, v) for k, v in request.GET.items() if k in ("q", "commune", "lat", "lon")))
-    # La page dépend de la demande, de la minute (badges « ouvert / fermé ») et du contenu de l'annuaire.
-    cle = (
-        f"trouver:{hashlib.sha256(demande.encode()).hexdigest()[:24]}:"
-        f"{maintenant.astimezone(PARIS):%Y%m%d%H%M}:{annuaire().empreinte}"
-    )
-    return cache_de_page.servir(request, cle, lambda: _rendre_trouver(request, maintenant))
+    # La page dépend de la demande et du contenu de l'annuaire ; l'heure, elle, est réglée par l'instant
+    # jusqu'auquel la page reste juste (voir services.valable_jusqu_a).
+    cle = f"trouver:{hashlib.sha256(demande.encode()).hexdigest()[:24]}:{annuaire().empreinte}"
+    return cache_de_page.servir(request, cle, lambda: _rendre_trouver(request, maintenant), maintenant)
 
 
 def _rendre_trouver(request, maintenant):
@@ -46,7 +43,7 @@ def _rendre_trouver(request, maintenant):
         longitude=_coordonnee(request.GET.get("lon")),
         maintenant=maintenant,
     )
-    return render(
+    reponse = render(
         request,
         "reseau/trouver.html",
         {
@@ -56,6 +53,7 @@ def _rendre_trouver(request, maintenant):
             "carte": carte.donnees_de_recherche(recherche),
         },
     )
+    return reponse, services.valable_jusqu_a(recherche, maintenant)
 
 
 def structure(request, matricule):

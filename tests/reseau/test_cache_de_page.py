@@ -1,5 +1,6 @@
-"""La page « Trouver » gardée entière en cache pour les visiteurs anonymes : juste à la minute près,
-jamais partagée avec une personne connectée, avec le nonce de sa propre réponse."""
+"""La page « Trouver » gardée entière en cache pour les visiteurs anonymes : juste à la minute près (elle
+est rendue de nouveau à la prochaine ouverture ou fermeture d'un lieu montré, ou à minuit), jamais
+partagée avec une personne connectée, avec le nonce de sa propre réponse."""
 
 from datetime import datetime
 from unittest import mock
@@ -58,11 +59,11 @@ def test_chaque_reponse_a_son_propre_nonce():
 
     def rendre(requete):
         rendus.append(requete)
-        return HttpResponse(f'<script nonce="{requete.csp_nonce}">dessiner()</script>')
+        return HttpResponse(f'<script nonce="{requete.csp_nonce}">dessiner()</script>'), MARDI_17H00_01
 
     premiere, seconde = _requete(), _requete()
-    r1 = cache_de_page.servir(premiere, "essai-nonce", lambda: rendre(premiere))
-    r2 = cache_de_page.servir(seconde, "essai-nonce", lambda: rendre(seconde))
+    r1 = cache_de_page.servir(premiere, "essai-nonce", lambda: rendre(premiere), MARDI_16H59_30)
+    r2 = cache_de_page.servir(seconde, "essai-nonce", lambda: rendre(seconde), MARDI_16H59_59)
     assert rendus == [premiere]
     assert r1.content.decode() == f'<script nonce="{premiere.csp_nonce}">dessiner()</script>'
     assert r2.content.decode() == f'<script nonce="{seconde.csp_nonce}">dessiner()</script>'
@@ -74,6 +75,18 @@ def test_le_badge_change_a_la_minute_suivante(client, tulle):
     apres = _a(MARDI_17H00_01, client)
     assert apres.templates
     assert "Ouvert jusqu" not in apres.content.decode() and "Fermé" in apres.content.decode()
+
+
+def test_page_gardee_d_une_minute_a_l_autre_tant_que_rien_ne_change(client, tulle):
+    _a(datetime(2026, 11, 24, 14, 0, tzinfo=PARIS), client)
+    page = _a(datetime(2026, 11, 24, 16, 59, 59, tzinfo=PARIS), client)
+    assert not page.templates and "Ouvert jusqu'à 17h00" in page.content.decode()
+
+
+def test_ouvre_demain_devient_aujourd_hui_a_minuit(client, tulle):
+    assert "ouvre demain à 09h00" in _a(datetime(2026, 11, 24, 23, 59, tzinfo=PARIS), client).content.decode()
+    apres_minuit = _a(datetime(2026, 11, 25, 0, 1, tzinfo=PARIS), client)
+    assert apres_minuit.templates and "ouvre aujourd&#x27;hui à 09h00" in apres_minuit.content.decode()
 
 
 def test_un_changement_de_l_annuaire_rend_la_page_de_nouveau(client, tulle):
