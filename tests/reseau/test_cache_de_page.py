@@ -17,7 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from guichet.reseau import annuaire, cache_de_page
 from guichet.reseau.models import Structure
 from tests.comptes.factories import UtilisateurFactory
-from tests.reseau.factories import CreneauFactory, france_services_de_tulle
+from tests.reseau.factories import CreneauFactory, PassageFactory, StructureFactory, france_services_de_tulle
+from tests.territoires.factories import CommuneFactory
 
 PARIS = ZoneInfo("Europe/Paris")
 MARDI_16H59_30 = datetime(2026, 11, 24, 16, 59, 30, tzinfo=PARIS)
@@ -131,3 +132,14 @@ def test_demandes_differentes_pages_differentes(client, tulle):
     assert autre.templates and "Aucune commune ne correspond à « Zzyzx »" in autre.content.decode()
     # Un paramètre étranger à la recherche ne crée pas de nouvelle page.
     assert not _a(MARDI_16H59_59, client, q="Tulle", utm_source="lettre").templates
+
+
+def test_page_rendue_de_nouveau_a_la_fin_d_un_passage_du_bus(client, tulle):
+    bus = StructureFactory(nom="Bus des Monédières", bus=True, latitude=45.9, longitude=1.0)
+    chaumeil = CommuneFactory(nom="Chaumeil", latitude=45.3, longitude=1.8)
+    PassageFactory(structure=bus, commune=chaumeil, lieu="Église", jour=1, debut="10:00", fin="11:30")
+    pendant = _a(datetime(2026, 11, 24, 11, 29, tzinfo=PARIS), client)
+    assert "Sur place jusqu'à 11h30" in pendant.content.decode()
+    apres = _a(datetime(2026, 11, 24, 11, 31, tzinfo=PARIS), client)
+    assert apres.templates and "Sur place" not in apres.content.decode()
+    assert "Prochain passage mardi 1 décembre à 10h00" in apres.content.decode()
