@@ -26,7 +26,7 @@ DUREE_MAX = 3600  # secondes : une page n'est pas gardée plus d'une heure, mêm
 
 def cachable(request) -> bool:
     return (
-        request.method in ("GET", "HEAD")
+        request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
         and not request.user.is_authenticated

@@ -20,7 +20,7 @@ from django.core.cache import cache
 
 from guichet.territoires.models import Commune, Departement
 
-VERSION = 1  # à changer si le format des fichiers change
+VERSION = 2  # à changer si le format des fichiers change
 DUREE_CACHE = 7 * 86400
 
 # Tolérance de simplification (degrés), précision des coordonnées, population minimale d'une commune
@@ -29,7 +29,7 @@ NIVEAUX = {
     "large": {"tolerance": 0.006, "precision": 0.001, "population_nommee": 1000},
     "detail": {"tolerance": 0.0, "precision": 0.0002, "population_nommee": 0},
 }
-TOLERANCE_INDEX = 0.04
+TOLERANCE_INDEX = 0.05
 
 
 class DepartementInconnu(LookupError):
@@ -119,7 +119,7 @@ def fichier_index() -> tuple[bytes, str]:
                 {
                     "type": "Feature",
                     "properties": {"code": code, "nom": nom, "emprise": [ouest, sud, est, nord]},
-                    "geometry": _geometrie(contour, TOLERANCE_INDEX, 0.001),
+                    "geometry": _geometrie(contour, TOLERANCE_INDEX, 0.005),
                 }
             )
         contenu = _en_json({"type": "FeatureCollection", "features": features})
