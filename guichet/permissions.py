@@ -617,3 +617,12 @@ def peut_modifier_pages_institutionnelles(user) -> bool:
     """Les pages du pied de page (accessibilité, mentions légales, données personnelles) : équipe nationale
     et superutilisateurs ; tout le monde les lit."""
     return perimetre(user).tout_modifier
+
+
+# — labellisation —
+
+
+def peut_gerer_referentiels(user) -> bool:
+    """Les versions du référentiel de labellisation (brouillon, publication) : équipe nationale et
+    superutilisateurs ; une version publiée ne se modifie plus, même pour eux."""
+    return perimetre(user).tout_modifier

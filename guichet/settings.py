@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "guichet.api",
     "guichet.exploitation",
     "guichet.pages",
+    "guichet.labellisation",
     "guichet.demo",  # en dernier : elle enchaîne les démonstrations de toutes les autres
 ]
 
