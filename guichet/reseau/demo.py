@@ -3,8 +3,9 @@
 Comme le réseau réel : une structure par ville, à la mairie d'un bureau centralisateur de canton
 (une ville qui centralise plusieurs cantons n'en a qu'une) ; quelques bus avec leurs arrêts
 hebdomadaires et quelques structures multisites avec leurs permanences, chacun dans une commune
-sans autre France services, au point vérifié de la commune ; deux conseillers par structure ; un
-compte de démonstration par rôle. Tout est déterministe (graine fixe).
+sans autre France services, au point vérifié de la commune ; deux conseillers par structure (le second
+parti dans une sur sept) ; une structure sur six ouverte 18 h seulement ; un compte de démonstration
+par rôle. Tout est déterministe (graine fixe).
 
 Les constantes ci-dessous (domaine, mot de passe, clé TOTP, préfixe) servent aussi aux
 démonstrations des applications qui s'appuient sur ce réseau.
@@ -49,6 +50,12 @@ MODELES_HORAIRES = [
     {j: [(time(9), time(17))] for j in range(5)},
     {0: [M, AM], 1: [M, AM], 2: [M, AM], 3: [AM], 4: [M], 5: [(time(9), time(12, 30))]},
 ]
+# Une structure sur six (fixe ou multisite) n'ouvre que 18 h sur 4 jours : une non-conformité réaliste
+# au critère d'ouverture du référentiel (au moins 24 h sur 5 jours).
+MODELE_HORAIRES_REDUIT = {0: [M], 1: [M, AM], 3: [M, AM], 4: [M]}
+UNE_SUR_HORAIRES_REDUITS = 6
+# Une structure sur sept a perdu un de ses deux conseillers (compte désactivé) : un seul agent actif.
+UNE_SUR_UN_SEUL_AGENT = 7
 
 # Où s'arrête un bus, où se tient une permanence : des lieux variés, comme dans la liste nationale.
 LIEUX_ARRET = [
@@ -244,8 +251,10 @@ def _passages(base, communes, hasard) -> list[Passage]:
 
 def _creer_horaires(structures, hasard) -> None:
     creneaux = []
-    for structure in structures:
+    for rang, structure in enumerate(structures):
         modele = hasard.choice(MODELES_HORAIRES)
+        if rang % UNE_SUR_HORAIRES_REDUITS == UNE_SUR_HORAIRES_REDUITS - 1:
+            modele = MODELE_HORAIRES_REDUIT
         if structure.forme == Structure.Forme.ITINERANTE:
             modele = {}  # le bus n'a que ses arrêts
         creneaux += _creneaux(structure, modele)
@@ -268,15 +277,16 @@ def _labelliser(structures) -> None:
 
 
 def _creer_conseillers(structures, hasard, empreinte) -> int:
-    """Deux conseillers par structure."""
+    """Deux conseillers par structure ; dans une structure sur sept, le second est parti (compte désactivé)."""
     agents = [
         Utilisateur(
             email=_email_agent(n, s),
             first_name=hasard.choice(PRENOMS),
             last_name=hasard.choice(NOMS),
             password=empreinte,
+            is_active=not (n == 2 and rang % UNE_SUR_UN_SEUL_AGENT == UNE_SUR_UN_SEUL_AGENT - 1),
         )
-        for s in structures
+        for rang, s in enumerate(structures)
         for n in (1, 2)
     ]
     for agent in agents:
