@@ -186,3 +186,54 @@ def test_une_prefecture_n_y_a_pas_acces(client):
     prefecture = HabilitationFactory(prefecture=True, utilisateur=UtilisateurFactory(is_staff=True))
     connecter(client, prefecture.utilisateur)
     assert client.get("/admin/labellisation/referentiel/").status_code == 403
+
+
+def test_seule_l_equipe_nationale_gere_les_referentiels():
+    from guichet import permissions
+    from tests.comptes.monde import ATTENDU, construire_monde
+
+    monde = construire_monde()
+    for nom in ATTENDU:
+        assert permissions.peut_gerer_referentiels(getattr(monde, nom)) is (nom == "national"), nom
+
+
+def test_une_version_publiee_ne_se_supprime_pas_dans_l_administration(client):
+    national(client)
+    url = f"/admin/labellisation/referentiel/{arrete_2025().pk}/delete/"
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Referentiel.objects.filter(code="arrete-2025").exists()
+
+
+def test_un_brouillon_se_modifie_dans_l_administration(client):
+    national(client)
+    brouillon = arrete_2025().copier_en_brouillon("brouillon-2027", "Brouillon 2027")
+    horaires = brouillon.criteres.get(code="horaires")
+    donnees = {
+        "code": "brouillon-2027",
+        "titre": "Référentiel 2027",
+        "date": "2027-01-01",
+        "criteres-TOTAL_FORMS": "1",
+        "criteres-INITIAL_FORMS": "1",
+        "criteres-MIN_NUM_FORMS": "0",
+        "criteres-MAX_NUM_FORMS": "1000",
+        "criteres-0-id": horaires.pk,
+        "criteres-0-referentiel": brouillon.pk,
+        "criteres-0-ordre": "1",
+        "criteres-0-code": "horaires",
+        "criteres-0-titre": "Ouverture d'au moins 30 heures sur 5 jours",
+        "criteres-0-famille": "accueil",
+        "criteres-0-preuve": "automatique",
+        "criteres-0-verification": "horaires",
+        "criteres-0-bloquant": "on",
+        "criteres-0-aide": "",
+    }
+    reponse = client.post(f"/admin/labellisation/referentiel/{brouillon.pk}/change/", donnees)
+    assert reponse.status_code == 302, reponse.content.decode()[:2000]
+    brouillon.refresh_from_db()
+    assert brouillon.titre == "Référentiel 2027"
+    assert brouillon.criteres.get(code="horaires").titre == "Ouverture d'au moins 30 heures sur 5 jours"
+    # Une preuve automatique sans vérification est refusée, avec un message sur le champ.
+    donnees["criteres-0-verification"] = ""
+    reponse = client.post(f"/admin/labellisation/referentiel/{brouillon.pk}/change/", donnees)
+    assert reponse.status_code == 200
+    assert "Une preuve automatique dit ce que la plateforme vérifie." in reponse.content.decode()
