@@ -59,10 +59,11 @@ class ReferentielAdmin(admin.ModelAdmin):
     @admin.action(description="Copier en brouillon (pour faire évoluer la version)")
     def copier_en_brouillon(self, request, queryset):
         for referentiel in queryset:
-            code = f"{referentiel.code}-brouillon-{timezone.now():%Y%m%d%H%M%S}"
+            code = f"brouillon-{timezone.now():%Y%m%d-%H%M%S}"
+            titre = referentiel.titre.removesuffix(" (brouillon)") + " (brouillon)"
             try:
                 with transaction.atomic():
-                    copie = referentiel.copier_en_brouillon(code, f"{referentiel.titre} (brouillon)")
+                    copie = referentiel.copier_en_brouillon(code, titre)
             except IntegrityError:
                 self.message_user(request, f"Le code « {code} » est déjà pris : réessayez.", messages.ERROR)
                 continue

@@ -237,3 +237,26 @@ def test_un_brouillon_se_modifie_dans_l_administration(client):
     reponse = client.post(f"/admin/labellisation/referentiel/{brouillon.pk}/change/", donnees)
     assert reponse.status_code == 200
     assert "Une preuve automatique dit ce que la plateforme vérifie." in reponse.content.decode()
+
+
+def test_copie_d_une_copie_dans_l_administration(client):
+    national(client)
+    brouillon = arrete_2025().copier_en_brouillon("brouillon-a-copier", "Référentiel 2027 (brouillon)")
+    reponse = client.post(
+        "/admin/labellisation/referentiel/",
+        {"action": "copier_en_brouillon", "_selected_action": [brouillon.pk]},
+    )
+    assert reponse.status_code == 302
+    copie = Referentiel.objects.get(origine=brouillon)
+    assert copie.titre == "Référentiel 2027 (brouillon)"
+    assert copie.code.startswith("brouillon-")
+
+
+def test_la_suppression_groupee_refuse_une_version_publiee(client):
+    national(client)
+    reponse = client.post(
+        "/admin/labellisation/referentiel/",
+        {"action": "delete_selected", "_selected_action": [arrete_2025().pk], "post": "yes"},
+    )
+    assert reponse.status_code == 403
+    assert Referentiel.objects.filter(code="arrete-2025").exists()
