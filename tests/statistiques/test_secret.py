@@ -124,7 +124,7 @@ def test_donnees_ouvertes_un_nom_en_formule_reste_du_texte(client, reseau):
     assert lignes and {ligne["operateur"] for ligne in lignes} == {"'" + piege}
 
 
-@pytest.mark.parametrize("annee", ["²⁰²⁶", "9" * 5000, "2026\x00"])
+@pytest.mark.parametrize("annee", ["²⁰²⁶", "9" * 5000])
 def test_donnees_ouvertes_annee_illisible_ignoree(client, reseau, annee):
     connecter(client, HabilitationFactory(role="conseiller", structure=reseau.a1).utilisateur)
     reponse = client.get(reverse("statistiques:donnees_ouvertes"), {"annee": annee})
