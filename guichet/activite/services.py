@@ -76,6 +76,12 @@ CHAMPS_API = (
 MOTS_VIDES = {"de", "du", "des", "la", "le", "les", "l", "d", "un", "une", "et", "a", "au", "aux", "en", "pour"}
 
 
+def _identifiant(valeur) -> bool:
+    """Un identifiant en chiffres ASCII, de longueur raisonnable (« ² » ou 5 000 chiffres ne passent pas int())."""
+    texte = str(valeur or "")
+    return texte.isascii() and texte.isdigit() and len(texte) <= 18
+
+
 def normaliser(texte: str) -> str:
     """Minuscules, sans accents, ponctuation remplacée par des espaces : « Pré-demande CNI » → « pre demande cni »."""
     decompose = unicodedata.normalize("NFKD", texte or "")
@@ -139,7 +145,9 @@ class Referentiel:
         """Une structure de l'agent, par identifiant (entier ou chaîne de chiffres) ou par matricule."""
         if isinstance(valeur, bool):
             return None
-        if isinstance(valeur, int) or (isinstance(valeur, str) and valeur.isdigit()):
+        if isinstance(valeur, int):
+            return self.structures.get(valeur)
+        if isinstance(valeur, str) and _identifiant(valeur):
             return self.structures.get(int(valeur))
         if isinstance(valeur, str):
             return self.par_matricule.get(valeur.strip())
@@ -318,7 +326,7 @@ class Saisie:
     def __init__(self, user, structure_id=None):
         self.user = user
         self.ref = Referentiel.pour(user)
-        self.structure = self.ref.structures.get(int(structure_id)) if str(structure_id or "").isdigit() else None
+        self.structure = self.ref.structures.get(int(structure_id)) if _identifiant(structure_id) else None
         self.derniere = derniere_saisie(user, self.ref)
         if self.structure is None and len(self.ref.structures) == 1:
             self.structure = next(iter(self.ref.structures.values()))
