@@ -4,26 +4,18 @@ Les droits viennent de `guichet.permissions` ; ce module ne fait que lire et ran
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from itertools import groupby
 
 from django.db.models import Count
 from django.urls import NoReverseMatch
-from django.utils import timezone
 
 from guichet import permissions
 from guichet.activite.models import Accompagnement
 from guichet.bureau.models import EtapeGuide, LienOperateur
 from guichet.demarches.models import EvenementDeVie
-from guichet.statistiques.agregation import debut_du_jour
+from guichet.temps import bornes_du_jour
 
 URL_FICHE_SERVICE_PUBLIC = "https://www.service-public.fr/particuliers/vosdroits/{}"
-
-
-def bornes_du_jour(jour=None) -> tuple[datetime, datetime]:
-    """Début et fin (exclue) du jour local (Europe/Paris), en dates conscientes du fuseau."""
-    jour = jour or timezone.localdate()
-    return debut_du_jour(jour), debut_du_jour(jour + timedelta(days=1))
 
 
 @dataclass

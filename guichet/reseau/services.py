@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from guichet.reseau.annuaire import annuaire, boite
-from guichet.reseau.horaires import PARIS
 from guichet.reseau.models import Passage, Structure
+from guichet.temps import PARIS
 from guichet.territoires.services import distance_km
 
 # Demi-côtés successifs (en km) de la boîte de recherche autour du point : on l'élargit jusqu'à

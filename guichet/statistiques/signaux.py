@@ -12,8 +12,8 @@ from django.dispatch import receiver
 
 from guichet.activite.models import Accompagnement
 from guichet.statistiques import taches
-from guichet.statistiques.agregation import jour_local
 from guichet.statistiques.models import JourARecalculer
+from guichet.temps import jour_local
 
 
 def signaler(jour, structure_id) -> None:

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet.bureau.services import bornes_du_jour
 from guichet.comptes.models import Role
 from guichet.demandes.models import Cote
 from guichet.reseau.models import Operateur
+from guichet.temps import bornes_du_jour
 from tests.activite.factories import AccompagnementFactory
 from tests.bureau.factories import LienOperateurFactory
 from tests.comptes.conftest import connecter

@@ -1,7 +1,6 @@
 """Fabriques et petit monde des demandes, sur le réseau de `tests.comptes.monde`."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,11 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from guichet.comptes.models import Role
 from guichet.demandes import services
 from guichet.demandes.models import Demande, NatureMandat
+from guichet.temps import PARIS
 from tests.comptes.factories import HabilitationFactory, UtilisateurFactory
 from tests.comptes.monde import construire_monde
 from tests.reseau.factories import OperateurFactory, StructureFactory
 
-PARIS = ZoneInfo("Europe/Paris")
 # Lundi 9 mars 2026, 10 h (heure de Paris) : échéance jeudi 12 mars 10 h, rappel mercredi 11 mars 10 h.
 LUNDI = datetime(2026, 3, 9, 10, 0, tzinfo=PARIS)
 

@@ -1,5 +1,4 @@
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,8 +12,7 @@ from guichet.demandes.echeances import (
     jours_feries,
     ouvre,
 )
-
-PARIS = ZoneInfo("Europe/Paris")
+from guichet.temps import PARIS
 
 
 def paris(annee, mois, jour, heure=0, minute=0):

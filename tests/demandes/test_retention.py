@@ -1,6 +1,5 @@
 import io
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -13,10 +12,10 @@ from guichet.demandes import retention
 from guichet.demandes.models import Demande, Message, Nature, PieceJointe, Relance, Statut
 from guichet.journal.models import EntreeJournal
 from guichet.journal.services import verifier_chaine
+from guichet.temps import PARIS
 from tests.comptes.factories import HabilitationFactory, UtilisateurFactory
 from tests.qualite.factories import IDENTITE, ajouter, cloturer, creer_demande, piece_jointe, repondre, structure_dans
 
-PARIS = ZoneInfo("Europe/Paris")
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=PARIS)
 
 

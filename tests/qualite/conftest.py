@@ -1,13 +1,12 @@
 from datetime import datetime
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from guichet.temps import PARIS
 from tests.qualite.factories import cloturer, creer_demande, repondre, rerouter, structure_dans
 from tests.reseau.factories import OperateurFactory
 
-PARIS = ZoneInfo("Europe/Paris")
 MAINTENANT = datetime(2026, 2, 1, 12, 0, tzinfo=PARIS)  # un dimanche
 
 

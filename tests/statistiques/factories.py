@@ -1,7 +1,6 @@
 import random
 import uuid
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import factory
 from django.utils import timezone
@@ -9,9 +8,8 @@ from django.utils import timezone
 from guichet.activite.models import Accompagnement, Autonomie, Canal, Duree, Resultat, TrancheAge, TypeAide
 from guichet.demarches.models import Demarche
 from guichet.reseau.models import Operateur
+from guichet.temps import PARIS
 from tests.reseau.factories import StructureFactory
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 class AccompagnementFactory(factory.django.DjangoModelFactory):

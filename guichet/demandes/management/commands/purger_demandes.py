@@ -6,10 +6,9 @@ personnelles six mois après la clôture. Sans --wet-run, compte seulement. À l
 from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from guichet.demandes import echeances
 from guichet.demandes.retention import purger
+from guichet.temps import a_paris
 
 
 class Command(BaseCommand):
@@ -34,8 +33,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--maintenant : date illisible « {options['maintenant']} » (attendu 2026-03-12T10:00)."
                 ) from exc
-            if timezone.is_naive(maintenant):
-                maintenant = maintenant.replace(tzinfo=echeances.PARIS)
+            maintenant = a_paris(maintenant)
         bilan = purger(maintenant, appliquer=options["wet_run"])
         if options["wet_run"]:
             self.stdout.write(f"Fait : {bilan}.")
