@@ -10,7 +10,7 @@ def test_debut_du_jour_a_minuit_heure_de_paris_ete_comme_hiver():
 
 def test_bornes_d_un_jour_de_changement_d_heure():
     debut, fin = bornes_du_jour(date(2026, 3, 29))
-    assert (fin - debut).total_seconds() == 23 * 3600
+    assert (fin.astimezone(UTC) - debut.astimezone(UTC)).total_seconds() == 23 * 3600
     assert bornes(date(2026, 3, 1), date(2026, 3, 31)) == (
         debut_du_jour(date(2026, 3, 1)),
         debut_du_jour(date(2026, 4, 1)),
