@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from guichet.temps import PARIS, a_paris
+from guichet.texte import sans_accents
 
 JOURS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 SEMAINE_ENTIERE = tuple(range(7))
@@ -215,7 +216,7 @@ def _plier_caractere(caractere: str) -> str:
     minuscule = caractere.lower()
     if len(minuscule) != 1:
         return caractere
-    base = "".join(c for c in unicodedata.normalize("NFD", minuscule) if not unicodedata.combining(c))
+    base = sans_accents(minuscule)
     return base if len(base) == 1 else minuscule
 
 

@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -27,6 +26,7 @@ from guichet.reseau.horaires import lire_semaine
 from guichet.reseau.models import Creneau, HistoriqueStatut, Jour, Structure
 from guichet.territoires.models import CodePostal, Commune
 from guichet.territoires.services import normaliser_nom
+from guichet.texte import replier
 
 NATIONAL = "national"
 LMN = "lmn"
@@ -112,8 +112,7 @@ class Rapport:
 
 def cle_colonne(nom: str) -> str:
     """Forme de comparaison d'un nom de colonne : minuscules, sans accents, `.`/espaces/tirets → `_`."""
-    nom = unicodedata.normalize("NFKD", str(nom).replace("\ufeff", ""))
-    nom = "".join(c for c in nom if not unicodedata.combining(c)).lower()
+    nom = replier(str(nom).replace("\ufeff", ""))
     return re.sub(r"[^a-z0-9]+", "_", nom).strip("_")
 
 
