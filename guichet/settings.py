@@ -85,11 +85,15 @@ TEMPLATES = [
                 "guichet.context_processors.site_config",
                 "guichet.comptes.context_processors.roles",
             ],
+            "libraries": {"guichet": "guichet.balises"},
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
         },
     }
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Les balises du DSFR échappent ce qu'on leur donne (par défaut, elles le marquent sûr) : un message peut
+# citer un nom saisi par un utilisateur.
+DSFR_CONTENT_IS_SAFE = False
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'guichet.sqlite3'}"),
