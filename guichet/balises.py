@@ -1,6 +1,7 @@
 """Les balises de gabarit du projet (`{% load guichet %}`), construites sur celles de django-dsfr."""
 
 from django import template
+from django.urls import reverse
 from dsfr.templatetags.dsfr_tags import dsfr_breadcrumb, dsfr_skiplinks
 
 register = template.Library()
@@ -18,7 +19,7 @@ def fil_ariane(context, courant, *liens, niveaux=()):
         raise template.TemplateSyntaxError("fil_ariane : chaque niveau du fil est une paire (libellé, adresse).")
     paires = [{"title": titre, "url": url} for titre, url in zip(liens[::2], liens[1::2], strict=True) if titre]
     paires += [{"title": niveau["titre"], "url": niveau["url"]} for niveau in niveaux]
-    return dsfr_breadcrumb(context, {"links": paires, "current": courant})
+    return dsfr_breadcrumb(context, {"links": paires, "current": courant, "root_dir": reverse("accueil")})
 
 
 LIENS_D_EVITEMENT = [
