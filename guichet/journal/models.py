@@ -1,4 +1,4 @@
-"""Le journal d'audit : une entrée par lecture ou écriture d'une donnée sensible (issue 4).
+"""Le journal d'audit : une entrée par lecture ou écriture d'une donnée sensible.
 
 Ajout seul, vérifiable :
 
@@ -64,10 +64,6 @@ class EntreeJournal(models.Model):
     def __str__(self):
         objet = f" {self.objet_type} n° {self.objet_id}" if self.objet_type else ""
         return f"n° {self.numero} — {self.horodatage:%d/%m/%Y %H:%M} — {self.acteur_libelle} : {self.action}{objet}"
-
-    @property
-    def libelle_action(self):
-        return Action(self.action).label if self.action in Action.values else self.action
 
     def contenu_signe(self) -> dict:
         """Ce que couvre l'empreinte (tout sauf `acteur`, qui peut devenir NULL, et l'empreinte elle-même)."""

@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
-from guichet.journal.models import PRECEDENT_INITIAL, Action, EntreeJournal
+from guichet.journal.models import PRECEDENT_INITIAL, EntreeJournal
 
 # Clés de détails refusées : elles désigneraient une donnée personnelle de l'usager.
 CLES_INTERDITES = frozenset(
@@ -123,33 +123,6 @@ def journaliser(acteur, action: str, objet=None, details: dict | None = None) ->
         entree.empreinte = empreinte_de(entree.contenu_signe())
         entree.save(force_insert=True)
     return entree
-
-
-# Constructeurs nommés, un par événement courant.
-
-
-def lecture(acteur, objet, details=None):
-    return journaliser(acteur, Action.LECTURE, objet, details)
-
-
-def creation(acteur, objet, details=None):
-    return journaliser(acteur, Action.CREATION, objet, details)
-
-
-def modification(acteur, objet, details=None):
-    return journaliser(acteur, Action.MODIFICATION, objet, details)
-
-
-def suppression(acteur, objet, details=None):
-    return journaliser(acteur, Action.SUPPRESSION, objet, details)
-
-
-def export(acteur, objet, details=None):
-    return journaliser(acteur, Action.EXPORT, objet, details)
-
-
-def purge(acteur, objet, details=None):
-    return journaliser(acteur, Action.PURGE, objet, details)
 
 
 # Vérification
