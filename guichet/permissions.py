@@ -196,7 +196,7 @@ def departements_visibles(user) -> QuerySet[Departement]:
     ).distinct()
 
 
-# Activité (accompagnements) — issue 3 : les fonctions de guichet.activite s'ajoutent ici.
+# Activité (accompagnements) : les fonctions de guichet.activite.
 #
 # Saisie : un agent (conseiller ou responsable) saisit l'activité des structures où il l'est, et
 # seulement celles-là (pas même l'équipe nationale : une saisie est le fait d'un agent du lieu).
@@ -324,7 +324,7 @@ def peut_voir_statistiques(user) -> bool:
     )
 
 
-# Demandes (back-office des opérateurs) — issue 4 : les fonctions de guichet.demandes s'ajoutent ici.
+# Demandes (back-office des opérateurs) : les fonctions de guichet.demandes.
 #
 # Accès complet (identité de l'usager, messages, pièces jointes) : l'équipe de la structure qui a
 # ouvert la demande (conseillers, responsable) et, côté opérateur, les référents et le responsable
@@ -522,8 +522,8 @@ def peut_voir_qualite(user) -> bool:
     return perimetre_qualite(user) is not None
 
 
-# Bureau de l'agent et base de connaissances — issue 5 : les fonctions de guichet.bureau et
-# guichet.connaissances s'ajoutent ici.
+# Bureau de l'agent et base de connaissances : les fonctions de guichet.bureau et
+# guichet.connaissances.
 
 # — bureau —
 
