@@ -105,7 +105,7 @@ class StructureDetail(StructureProche):
         )
 
 
-# Accompagnements (issue 3)
+# Accompagnements
 
 
 class AccompagnementEntree(Schema):

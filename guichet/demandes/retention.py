@@ -1,4 +1,4 @@
-"""La conservation des demandes (issue 4) : `guichet purger_demandes`, une fois par jour.
+"""La conservation des demandes : `guichet purger_demandes`, une fois par jour.
 
 1. Une demande ouverte sans nouvelles (aucun message hors note interne) depuis 23 jours : un courriel
    d'avertissement à son auteur et à l'équipe de sa structure, sans aucune donnée personnelle. La date

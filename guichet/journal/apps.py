@@ -1,4 +1,4 @@
-"""Le journal d'audit : chaque lecture et écriture d'une donnée sensible, en chaîne de hachage (issue 4)."""
+"""Le journal d'audit : chaque lecture et écriture d'une donnée sensible, en chaîne de hachage."""
 
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
