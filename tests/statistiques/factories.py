@@ -2,28 +2,10 @@ import random
 import uuid
 from datetime import datetime, timedelta
 
-import factory
-from django.utils import timezone
-
 from guichet.activite.models import Accompagnement, Autonomie, Canal, Duree, Resultat, TrancheAge, TypeAide
 from guichet.demarches.models import Demarche
 from guichet.reseau.models import Operateur
 from guichet.temps import PARIS
-from tests.reseau.factories import StructureFactory
-
-
-class AccompagnementFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Accompagnement
-
-    id = factory.LazyFunction(uuid.uuid4)
-    structure = factory.SubFactory(StructureFactory)
-    le = factory.LazyFunction(timezone.now)
-    operateur = factory.LazyFunction(lambda: Operateur.objects.get(code="caf"))
-    demarche = None
-    type_aide = TypeAide.DEMARCHE_EN_LIGNE
-    resultat = Resultat.RESOLU
-    duree = Duree.MOINS_15
 
 
 def a_paris(annee, mois, jour, heure=10, minute=0):
