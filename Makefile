@@ -28,6 +28,7 @@ donnees: install
 	$(GUICHET) migrate --verbosity 0
 	$(GUICHET) import_territoires
 	$(GUICHET) demo
+	$(GUICHET) ancrer_journal
 
 run: donnees serve
 

@@ -35,6 +35,7 @@ def configurer_environnement():
     # Comme en production : gabarits en cache, pas de journal des requêtes SQL.
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", "banc-d-essai-" * 4)
+    os.environ.setdefault("GUICHET_CLES_JOURNAL", "banc:" + "banc-d-essai-" * 4)
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["SECURE_SSL_REDIRECT"] = "false"
     os.environ["SESSION_COOKIE_SECURE"] = "false"

@@ -29,6 +29,7 @@ env = {
     **os.environ,
     "DEBUG": "false",
     "SECRET_KEY": os.environ.get("SECRET_KEY", "banc-d-essai-" + "x" * 40),
+    "GUICHET_CLES_JOURNAL": os.environ.get("GUICHET_CLES_JOURNAL", "banc:" + "banc-d-essai-" * 4),
     "SECURE_SSL_REDIRECT": "false",
     "SESSION_COOKIE_SECURE": "false",
     "CSRF_COOKIE_SECURE": "false",

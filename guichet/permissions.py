@@ -108,9 +108,11 @@ def roles(user) -> set[str]:
 
 
 def exige_double_facteur(user) -> bool:
-    """Vrai si l'utilisateur détient un rôle qui impose un second facteur à la connexion
-    (référent, préfecture, national) ou s'il est superutilisateur (il a les droits du national)."""
-    return _actif(user) and (user.is_superuser or user.habilitations.filter(role__in=ROLES_DOUBLE_FACTEUR).exists())
+    """Vrai si l'utilisateur détient un rôle dont le périmètre couvre plus d'une structure (ROLES_DOUBLE_FACTEUR),
+    ou s'il est de l'équipe technique ou superutilisateur (ils lisent tout) : un second facteur à la connexion."""
+    return _actif(user) and (
+        user.is_superuser or user.is_staff or user.habilitations.filter(role__in=ROLES_DOUBLE_FACTEUR).exists()
+    )
 
 
 # Structures

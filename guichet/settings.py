@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "guichet.bureau",
     "guichet.connaissances",
     "guichet.api",
+    "guichet.demo",  # en dernier : elle enchaîne les démonstrations de toutes les autres
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,7 @@ TEMPLATES = [
             "string_if_invalid": VariableInvalide("%s")
             if env.bool("GUICHET_GABARITS_STRICTS", default=False)
             else env.str("TEMPLATE_STRING_IF_INVALID", default=""),
+            "builtins": ["guichet.liens"],
         },
     }
 ]
@@ -240,6 +242,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # Les ancres du journal d'audit vont aussi aux journaux du serveur (une copie hors de la base).
+    "loggers": {"guichet.journal.ancres": {"level": "INFO"}},
 }
 
 # Moteur de recherche géographique : rayon maximal (km) pour « près de moi »
@@ -261,3 +265,29 @@ if GUICHET_CLES_CHIFFREMENT_DERIVEE:
         base64.urlsafe_b64encode(hashlib.sha256(b"guichet-chiffrement:" + SECRET_KEY.encode()).digest()).decode()
     ]
 # --- fin du bloc chiffrement ---
+
+# --- Journal d'audit : chaîne signée (HMAC) et ancres publiées hors de la base (guichet.journal.services) ---
+# GUICHET_CLES_JOURNAL : des clés « identifiant:secret » séparées par des virgules, gardées hors de la base.
+# La première signe les nouvelles entrées et les ancres ; toutes vérifient (chaque entrée garde l'identifiant
+# de sa clé). Rotation : placer la nouvelle clé en tête et GARDER les anciennes, qui vérifient les entrées
+# déjà écrites. Obligatoire quand DEBUG=false (comme SECRET_KEY) ; en développement, une clé « dev » est
+# dérivée de SECRET_KEY.
+GUICHET_CLES_JOURNAL = env.list("GUICHET_CLES_JOURNAL", default=[])
+if not GUICHET_CLES_JOURNAL:
+    if not DEBUG:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "Définir GUICHET_CLES_JOURNAL (clé du journal d'audit, « identifiant:secret ») : obligatoire "
+            "quand DEBUG=false. Voir .env.example."
+        )
+    import hashlib
+
+    GUICHET_CLES_JOURNAL = ["dev:" + hashlib.sha256(b"guichet-journal:" + SECRET_KEY.encode()).hexdigest()]
+# Les ancres (numéro et empreinte de la dernière entrée, signés) : un fichier en ajout seul, les journaux du
+# serveur et, si une adresse est donnée, un courriel (à chaque `guichet ancrer_journal`).
+GUICHET_JOURNAL_ANCRES = env.str("GUICHET_JOURNAL_ANCRES", default=str(DATA_DIR / "journal" / "ancres.jsonl"))
+GUICHET_JOURNAL_ANCRES_EMAIL = env.list("GUICHET_JOURNAL_ANCRES_EMAIL", default=[])
+# L'écrivain publie aussi une ancre toutes les N entrées (0 : seulement par la commande).
+GUICHET_JOURNAL_ANCRAGE_INTERVALLE = env.int("GUICHET_JOURNAL_ANCRAGE_INTERVALLE", default=100)
+# --- fin du bloc journal ---

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("guichet.reseau.urls")),
     path("comptes/", include("guichet.comptes.urls")),
     path("espace/structures/", include("guichet.reseau.gestion_urls")),
+    path("espace/activite/jetons/", include("guichet.api.urls")),
     path("espace/activite/", include("guichet.activite.urls")),
     path("espace/statistiques/", include("guichet.statistiques.urls")),
     path("espace/demandes/", include("guichet.demandes.urls")),

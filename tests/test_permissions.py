@@ -124,7 +124,9 @@ def test_roles(monde):
         ("referent_caf_a", True),
         ("gestionnaire_a1", False),
         ("conseiller_a1", False),
-        ("auditeur_a", False),
+        ("auditeur_a", True),
+        ("auditeur_national", True),
+        ("staff", True),
         ("sans_role", False),
     ],
 )

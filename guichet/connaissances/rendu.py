@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from guichet import liens
 from guichet.connaissances.lecture import URL_SERVICE_PUBLIC
 
 TITRES_ENCADRES = {"attention": "Attention", "a_savoir": "À savoir", "a_noter": "À noter", "rappel": "Rappel"}
@@ -182,6 +183,10 @@ class Rendu:
 
 
 def lien_externe(url: str, texte: str) -> str:
+    """Un lien vers l'extérieur ; le texte seul si l'adresse n'est pas une adresse web (https)."""
+    url = liens.url_externe(url)
+    if not url:
+        return format_html("{}", texte)
     return format_html(
         '<a href="{}" target="_blank" rel="noopener" title="{} - nouvelle fenêtre">{}</a>', url, texte, texte
     )
@@ -199,12 +204,12 @@ def bouton_ressource(r: dict, url_fiche=None) -> str:
     libelle = libelle_ressource(r)
     formulaire = bool(r.get("cerfa")) or r.get("nature") == "Formulaire"
     icone = "fr-icon-file-download-line" if formulaire else "fr-icon-external-link-line"
-    if r.get("url"):
+    if liens.url_externe(r.get("url")):
         return format_html(
             '<p><a class="fr-btn fr-btn--secondary fr-btn--sm fr-btn--icon-left {}" href="{}" target="_blank" '
             'rel="noopener" title="{} - nouvelle fenêtre">{}</a></p>',
             icone,
-            r["url"],
+            liens.url_externe(r["url"]),
             libelle,
             libelle,
         )

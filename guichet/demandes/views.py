@@ -118,6 +118,8 @@ def liste(request):
         parties, filtres, titre = [permissions.demandes_des_structures(user)], FILTRES_AGENT, "Demandes de ma structure"
     else:
         parties, filtres, titre = [permissions.demandes_anonymes(user)], FILTRES_ANONYMES, "Demandes (anonymisées)"
+    # Une vue anonymisée ne lit même pas la précision sur l'objet (texte libre de l'agent).
+    differes = [*Demande.CHAMPS_PERSONNELS, *(["objet_libre"] if vue == "anonyme" else [])]
     code = request.GET.get("filtre")
     code = code if code in filtres else next(iter(filtres))
     # Le nombre de chaque onglet (sauf « toutes ») ; celui de l'onglet choisi sert aussi à la pagination.
@@ -128,9 +130,7 @@ def liste(request):
     selection = ListeTriee(
         [filtrer(partie, maintenant) for partie in parties],
         tri,
-        lambda qs: qs.select_related("operateur", "structure", "departement", "objet").defer(
-            *Demande.CHAMPS_PERSONNELS
-        ),
+        lambda qs: qs.select_related("operateur", "structure", "departement", "objet").defer(*differes),
         nombre=nombres.get(code),
     )
     page = Paginator(selection, PAR_PAGE).get_page(request.GET.get("page"))

@@ -1,8 +1,13 @@
-"""Un réseau de démonstration réaliste sur la géographie réelle.
+"""Le réseau de démonstration, réaliste, sur la géographie réelle (appelé par `guichet demo`).
 
-Une structure par canton, à la mairie de son bureau centralisateur ; quelques bus avec leurs
-arrêts hebdomadaires ; quelques structures multisites avec leurs permanences ; deux conseillers
-par structure ; un compte de démonstration par rôle. Tout est déterministe (graine fixe).
+Comme le réseau réel : une structure par ville, à la mairie d'un bureau centralisateur de canton
+(une ville qui centralise plusieurs cantons n'en a qu'une) ; quelques bus avec leurs arrêts
+hebdomadaires et quelques structures multisites avec leurs permanences, chacun dans une commune
+sans autre France services, au point vérifié de la commune ; deux conseillers par structure ; un
+compte de démonstration par rôle. Tout est déterministe (graine fixe).
+
+Les constantes ci-dessous (domaine, mot de passe, clé TOTP, préfixe) servent aussi aux
+démonstrations des applications qui s'appuient sur ce réseau.
 """
 
 import random
@@ -15,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from guichet.comptes.models import ROLES_DOUBLE_FACTEUR, Habilitation, Role, Utilisateur
 from guichet.reseau.models import Creneau, HistoriqueStatut, Operateur, Passage, Structure
+from guichet.territoires.geometrie import point_dans_commune
 from guichet.territoires.models import Canton, Commune, Departement
 from guichet.territoires.services import distance_km
 
@@ -43,6 +49,31 @@ MODELES_HORAIRES = [
     {j: [(time(9), time(17))] for j in range(5)},
     {0: [M, AM], 1: [M, AM], 2: [M, AM], 3: [AM], 4: [M], 5: [(time(9), time(12, 30))]},
 ]
+
+# Où s'arrête un bus, où se tient une permanence : des lieux variés, comme dans la liste nationale.
+LIEUX_ARRET = [
+    "Place de la mairie",
+    "Parking de la salle des fêtes",
+    "Place de l'église",
+    "Parking du marché",
+    "Place du village",
+    "Parking de l'école",
+    "Devant l'agence postale",
+    "Parking du stade",
+]
+LIEUX_PERMANENCE = [
+    "Salle du conseil, mairie",
+    "Médiathèque",
+    "Maison des associations",
+    "Salle polyvalente",
+    "Agence postale communale",
+    "Espace de vie sociale",
+]
+ARRETS_PAR_SEMAINE = 5
+VOISINES = 25  # les arrêts sont tirés parmi les communes les plus proches de la structure
+
+PRENOMS = ["Camille", "Léa", "Hugo", "Inès", "Lucas", "Chloé", "Nathan", "Manon", "Yanis", "Sarah"]
+NOMS = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau"]
 
 ROLES_DEMO = [
     ("conseiller", "Camille", "Conseillère", Role.CONSEILLER),
@@ -74,145 +105,182 @@ def _creneaux(structure, modele):
     return [Creneau(structure=structure, jour=j, debut=d, fin=f) for j, plages in modele.items() for d, f in plages]
 
 
-def demos_des_applications() -> list:
-    """Les modules de démonstration des autres applications, dans l'ordre où leurs données se créent
-    (après le réseau) ; chacun a `peupler()` et, s'il protège des structures, `nettoyer()`."""
-    from guichet.activite import demo as activite
-    from guichet.bureau import demo as bureau
-    from guichet.connaissances import demo as connaissances
-    from guichet.demandes import demo as demandes
-
-    return [activite, demandes, connaissances, bureau]
+def nettoyer() -> int:
+    """Supprime le réseau et les comptes de démonstration (après les données des autres applications)."""
+    nombre, _ = Structure.objects.filter(matricule__startswith=PREFIXE).delete()
+    Utilisateur.objects.filter(email__endswith="@" + DOMAINE).delete()
+    return nombre
 
 
 @transaction.atomic
-def creer_reseau(graine: int = 2026) -> dict:
-    hasard = random.Random(graine)
+def peupler(graine: int = 2026) -> dict[str, int]:
+    """Crée le réseau de démonstration ; renvoie les comptes à afficher (libellé → nombre).
+
+    Les données des autres applications qui protègent les structures doivent être nettoyées avant
+    (l'orchestration de `guichet demo` le fait, dans l'ordre inverse).
+    """
     if not Commune.objects.exists():
         raise RuntimeError("La géographie est vide : lancez d'abord `guichet import_territoires`.")
-    # Les données qui protègent les structures (l'historique d'activité) partent d'abord.
-    for module in reversed(demos_des_applications()):
-        if hasattr(module, "nettoyer"):
-            module.nettoyer()
-    Structure.objects.filter(matricule__startswith=PREFIXE).delete()
-    Utilisateur.objects.filter(email__endswith="@" + DOMAINE).delete()
+    hasard = random.Random(graine)
+    nettoyer()
+    structures = _creer_structures(hasard)
+    passages = _creer_itinerance(structures, hasard)
+    _creer_horaires(structures, hasard)
+    _labelliser(structures)
+    empreinte = make_password(MOT_DE_PASSE)  # une empreinte pour tous : le hachage Argon2 est lent
+    agents = _creer_conseillers(structures, hasard, empreinte)
+    creer_comptes_demo(empreinte)
+    return {
+        "structures": len(structures),
+        "bus": sum(s.forme == Structure.Forme.ITINERANTE for s in structures),
+        "multisites": sum(s.forme == Structure.Forme.MULTISITE for s in structures),
+        "arrêts et permanences": passages,
+        "conseillers": agents,
+    }
 
-    nationaux = list(Operateur.objects.filter(national=True))
-    cantons = list(
-        Canton.objects.select_related("bureau_centralisateur", "departement")
-        .filter(bureau_centralisateur__latitude__isnull=False)
+
+def villes_d_accueil() -> list[Commune]:
+    """Une commune par structure : les bureaux centralisateurs des cantons, chacun une fois."""
+    cantons = (
+        Canton.objects.filter(bureau_centralisateur__latitude__isnull=False)
+        .select_related("bureau_centralisateur__departement")
         .order_by("code")
     )
-    structures = []
+    villes = {}
     for canton in cantons:
-        commune = canton.bureau_centralisateur
-        type_porteur, _, nom_porteur = hasard.choices(PORTEURS, weights=[p[1] for p in PORTEURS])[0]
-        adresse, cp = _adresse(commune)
-        structures.append(
-            Structure(
-                matricule=f"{PREFIXE}{canton.code}",
-                nom=f"France services {commune.nom}",
-                commune=commune,
-                adresse=adresse,
-                code_postal=cp,
-                latitude=commune.latitude,
-                longitude=commune.longitude,
-                type_porteur=type_porteur,
-                nom_porteur=f"{nom_porteur} {commune.nom}"
-                if type_porteur != Structure.TypePorteur.LA_POSTE
-                else nom_porteur,
-                email=f"france-services.{canton.code}@{DOMAINE}",
-                telephone=f"0{hasard.randint(1, 5)} {hasard.randint(10, 99)} {hasard.randint(10, 99)} "
-                f"{hasard.randint(10, 99)} {hasard.randint(10, 99)}",
-                statut=Structure.Statut.LABELLISEE,
-                date_labellisation=date(hasard.choice([2020, 2021, 2022, 2023]), hasard.randint(1, 12), 1),
-                poste_libre_acces=True,
-                poste_webcam=True,
-                espace_confidentiel=True,
-                accessible_pmr=hasard.random() < 0.95,
-            )
-        )
-    Structure.objects.bulk_create(structures, batch_size=1000)
-    structures = list(Structure.objects.filter(matricule__startswith=PREFIXE).select_related("commune"))
+        villes.setdefault(canton.bureau_centralisateur_id, canton.bureau_centralisateur)
+    return list(villes.values())
 
-    # Bus : un par département sur trois, autour d'un chef-lieu de canton, cinq arrêts par semaine.
-    par_dep = {}
-    for s in structures:
-        par_dep.setdefault(s.commune.departement_id, []).append(s)
-    communes_par_dep = {}
-    for c in Commune.objects.filter(latitude__isnull=False).only(
-        "pk", "nom", "latitude", "longitude", "departement_id"
-    ):
-        communes_par_dep.setdefault(c.departement_id, []).append(c)
+
+def _creer_structures(hasard) -> list[Structure]:
+    Structure.objects.bulk_create([_structure(commune, hasard) for commune in villes_d_accueil()], batch_size=1000)
+    structures = Structure.objects.filter(matricule__startswith=PREFIXE).select_related("commune")
+    return list(structures.defer("commune__contour", "commune__mairie_adresse").order_by("pk"))
+
+
+def _structure(commune, hasard) -> Structure:
+    type_porteur, _, nom_porteur = hasard.choices(PORTEURS, weights=[p[1] for p in PORTEURS])[0]
+    adresse, code_postal = _adresse(commune)
+    point = point_dans_commune(commune, commune.latitude, commune.longitude)
+    chiffres = " ".join(str(hasard.randint(10, 99)) for _ in range(4))
+    return Structure(
+        matricule=f"{PREFIXE}{commune.code}",
+        nom=f"France services {commune.nom}",
+        commune=commune,
+        adresse=adresse,
+        code_postal=code_postal,
+        latitude=point.latitude,
+        longitude=point.longitude,
+        type_porteur=type_porteur,
+        nom_porteur=nom_porteur if type_porteur == Structure.TypePorteur.LA_POSTE else f"{nom_porteur} {commune.nom}",
+        email=f"france-services.{commune.code}@{DOMAINE}",
+        telephone=f"0{hasard.randint(1, 5)} {chiffres}",
+        statut=Structure.Statut.LABELLISEE,
+        date_labellisation=date(hasard.choice([2020, 2021, 2022, 2023]), hasard.randint(1, 12), 1),
+        poste_libre_acces=True,
+        poste_webcam=True,
+        espace_confidentiel=True,
+        accessible_pmr=hasard.random() < 0.95,
+    )
+
+
+def _creer_itinerance(structures, hasard) -> int:
+    """Un département sur trois a un bus, un sur cinq (des autres) une structure multisite : une structure
+    du département devient itinérante ou multisite, avec cinq passages par semaine dans cinq communes
+    voisines qui n'ont pas de France services, chacune servie une seule fois."""
+    par_departement = {}
+    for structure in structures:
+        par_departement.setdefault(structure.commune.departement_id, []).append(structure)
+    prises = {structure.commune_id for structure in structures}
     passages = []
-    for i, (dep_id, liste) in enumerate(sorted(par_dep.items())):
-        if i % 3 == 0:
-            forme = Structure.Forme.ITINERANTE
-        elif i % 5 == 1:
-            forme = Structure.Forme.MULTISITE
-        else:
+    for i, (departement, liste) in enumerate(sorted(par_departement.items())):
+        forme = Structure.Forme.ITINERANTE if i % 3 == 0 else Structure.Forme.MULTISITE if i % 5 == 1 else None
+        if forme is None:
             continue
         base = hasard.choice(liste)
         base.forme = forme
-        base.nom = (
-            "France services itinérante " if forme == Structure.Forme.ITINERANTE else "France services multisite "
-        ) + base.commune.nom
-        voisines = sorted(
-            (c for c in communes_par_dep[dep_id] if c.pk != base.commune_id),
-            key=lambda c: distance_km(base.latitude, base.longitude, c.latitude, c.longitude),
-        )[:25]
-        for jour, commune in enumerate(hasard.sample(voisines, 5)):
-            plage = M if hasard.random() < 0.6 else AM
-            lieu = "Place de la mairie" if forme == Structure.Forme.ITINERANTE else "Salle du conseil, mairie"
-            passages.append(
-                Passage(structure=base, commune=commune, lieu=lieu, jour=jour, debut=plage[0], fin=plage[1])
-            )
+        prefixe = "France services itinérante" if forme == Structure.Forme.ITINERANTE else "France services multisite"
+        base.nom = f"{prefixe} {base.commune.nom}"
+        communes = _communes_de_passage(base, departement, prises, hasard)
+        prises.update(commune.pk for commune in communes)
+        passages += _passages(base, communes, hasard)
     Structure.objects.bulk_update([s for s in structures if s.forme != Structure.Forme.FIXE], ["forme", "nom"])
     Passage.objects.bulk_create(passages)
+    return len(passages)
 
+
+def _communes_de_passage(base, departement, prises, hasard) -> list[Commune]:
+    candidates = Commune.objects.filter(departement_id=departement, latitude__isnull=False).exclude(pk__in=prises)
+    voisines = sorted(
+        candidates.only("pk", "latitude", "longitude"),
+        key=lambda c: (distance_km(base.latitude, base.longitude, c.latitude, c.longitude), c.pk),
+    )[:VOISINES]
+    choisies = hasard.sample(voisines, min(ARRETS_PAR_SEMAINE, len(voisines)))
+    # Le contour n'est lu que pour les communes retenues (vérification du point).
+    par_pk = Commune.objects.only("pk", "nom", "latitude", "longitude", "contour").in_bulk([c.pk for c in choisies])
+    return [par_pk[c.pk] for c in choisies]
+
+
+def _passages(base, communes, hasard) -> list[Passage]:
+    lieux = LIEUX_ARRET if base.forme == Structure.Forme.ITINERANTE else LIEUX_PERMANENCE
+    passages = []
+    for jour, commune in enumerate(communes):
+        debut, fin = M if hasard.random() < 0.6 else AM
+        point = point_dans_commune(commune, commune.latitude, commune.longitude)
+        passages.append(
+            Passage(
+                structure=base,
+                commune=commune,
+                lieu=hasard.choice(lieux),
+                latitude=point.latitude,
+                longitude=point.longitude,
+                jour=jour,
+                debut=debut,
+                fin=fin,
+            )
+        )
+    return passages
+
+
+def _creer_horaires(structures, hasard) -> None:
     creneaux = []
-    for s in structures:
+    for structure in structures:
         modele = hasard.choice(MODELES_HORAIRES)
-        if s.forme == Structure.Forme.ITINERANTE:
+        if structure.forme == Structure.Forme.ITINERANTE:
             modele = {}  # le bus n'a que ses arrêts
-        creneaux += _creneaux(s, modele)
+        creneaux += _creneaux(structure, modele)
     Creneau.objects.bulk_create(creneaux, batch_size=5000)
+
+
+def _labelliser(structures) -> None:
+    """L'historique de labellisation et les opérateurs nationaux de chaque structure."""
     HistoriqueStatut.objects.bulk_create(
         [
             HistoriqueStatut(structure=s, statut=s.statut, date=s.date_labellisation, commentaire="Labellisation")
             for s in structures
         ]
     )
+    nationaux = list(Operateur.objects.filter(national=True))
     Structure.operateurs.through.objects.bulk_create(
         [Structure.operateurs.through(structure_id=s.pk, operateur_id=o.pk) for s in structures for o in nationaux],
         batch_size=5000,
     )
 
-    # Deux conseillers par structure (même empreinte de mot de passe : le hachage Argon2 est lent).
-    empreinte = make_password(MOT_DE_PASSE)
-    prenoms = ["Camille", "Léa", "Hugo", "Inès", "Lucas", "Chloé", "Nathan", "Manon", "Yanis", "Sarah"]
-    noms = [
-        "Martin",
-        "Bernard",
-        "Dubois",
-        "Thomas",
-        "Robert",
-        "Richard",
-        "Petit",
-        "Durand",
-        "Leroy",
-        "Moreau",
-    ]
+
+def _creer_conseillers(structures, hasard, empreinte) -> int:
+    """Deux conseillers par structure."""
     agents = [
         Utilisateur(
             email=_email_agent(n, s),
-            first_name=hasard.choice(prenoms),
-            last_name=hasard.choice(noms),
+            first_name=hasard.choice(PRENOMS),
+            last_name=hasard.choice(NOMS),
             password=empreinte,
         )
         for s in structures
         for n in (1, 2)
     ]
+    for agent in agents:
+        agent.password = empreinte
     Utilisateur.objects.bulk_create(agents, batch_size=2000)
     pk_agent = dict(Utilisateur.objects.filter(email__endswith="@" + DOMAINE).values_list("email", "pk"))
     Habilitation.objects.bulk_create(
@@ -223,22 +291,28 @@ def creer_reseau(graine: int = 2026) -> dict:
         ],
         batch_size=5000,
     )
-    comptes = creer_comptes_demo(empreinte)
-    return {
-        "structures": len(structures),
-        "bus": sum(s.forme == Structure.Forme.ITINERANTE for s in structures),
-        "multisites": sum(s.forme == Structure.Forme.MULTISITE for s in structures),
-        "arrêts et permanences": len(passages),
-        "conseillers": len(agents),
-        "comptes": comptes,
-    }
+    return len(agents)
 
 
 def _email_agent(n, structure):
     return f"conseiller{n}.{structure.matricule.lower()}@{DOMAINE}"
 
 
-def creer_comptes_demo(empreinte) -> list[CompteDemo]:
+def comptes_demo() -> list[CompteDemo]:
+    """Les comptes de démonstration à afficher (un par rôle, puis l'administration)."""
+    comptes = []
+    for identifiant, *_ in ROLES_DEMO:
+        habilitation = Habilitation.objects.select_related("utilisateur").get(
+            utilisateur__email=f"{identifiant}@{DOMAINE}"
+        )
+        portee = str(habilitation).split(" : ", 1)[-1]
+        totp = habilitation.role in ROLES_DOUBLE_FACTEUR
+        comptes.append(CompteDemo(habilitation.utilisateur.email, habilitation.get_role_display(), portee, totp))
+    comptes.append(CompteDemo(f"admin@{DOMAINE}", "Administration Django", "/admin/", True))
+    return comptes
+
+
+def creer_comptes_demo(empreinte) -> None:
     departement = Departement.objects.get(code=DEPARTEMENT_DEMO)
     structure = (
         Structure.objects.filter(
@@ -248,7 +322,6 @@ def creer_comptes_demo(empreinte) -> list[CompteDemo]:
         .first()
     )
     caf = Operateur.objects.get(code="caf")
-    comptes = []
     for identifiant, prenom, nom, role in ROLES_DEMO:
         user = Utilisateur.objects.create(
             email=f"{identifiant}@{DOMAINE}", first_name=prenom, last_name=nom, password=empreinte
@@ -260,12 +333,9 @@ def creer_comptes_demo(empreinte) -> list[CompteDemo]:
             perimetre.update(operateur=caf, departement=departement)
         elif role == Role.PREFECTURE:
             perimetre["departement"] = departement
-        habilitation = Habilitation.objects.create(utilisateur=user, **perimetre)
-        totp = role in ROLES_DOUBLE_FACTEUR
-        if totp:
+        Habilitation.objects.create(utilisateur=user, **perimetre)
+        if role in ROLES_DOUBLE_FACTEUR:
             TOTPDevice.objects.create(user=user, name="Démonstration", key=CLE_TOTP_DEMO, confirmed=True)
-        portee = str(habilitation).split(" : ", 1)[-1]
-        comptes.append(CompteDemo(user.email, habilitation.get_role_display(), portee, totp))
     admin = Utilisateur.objects.create(
         email=f"admin@{DOMAINE}",
         first_name="Admin",
@@ -275,5 +345,3 @@ def creer_comptes_demo(empreinte) -> list[CompteDemo]:
         is_superuser=True,
     )
     TOTPDevice.objects.create(user=admin, name="Démonstration", key=CLE_TOTP_DEMO, confirmed=True)
-    comptes.append(CompteDemo(admin.email, "Administration Django", "/admin/", True))
-    return comptes

@@ -255,9 +255,11 @@ class _Texte:
 # --- Motifs (appliqués au texte plié : minuscules, sans accents, tirets « - ») --------------------
 
 # Une heure écrite comme telle : « 9h », « 9 h », « 9h30 », « 9H00 », « 9 heures », « 09:00 », « midi ».
-# Pas d'espace entre « h » et les minutes : dans « 12h 13h30 », « 12h 13 » n'est pas 12:13.
+# Pas d'espace entre « h » et les minutes (dans « 12h 13h30 », « 12h 13 » n'est pas 12:13), sauf si « h »
+# est entouré d'espaces et que les minutes ne sont pas suivies d'un « h » : « 13 h 30 » (liste nationale).
 _HEURE_EXPLICITE = (
-    r"\d{1,2}\s?(?:heures?|h)(?:\d{2})?(?!\d)"  # 9h, 9 h, 9h30, 9 heures
+    r"\d{1,2}\sh\s\d{2}(?!\d|\s?(?:heures?|h)\b)"  # 13 h 30
+    r"|\d{1,2}\s?(?:heures?|h)(?:\d{2})?(?!\d)"  # 9h, 9 h, 9h30, 9 heures
     r"|\d{1,2}:\d{2}(?!\d)"  # 09:00
     r"|(?<!apres-)(?<!apres )(?<!\w)midi\b"  # midi, mais pas l'après-midi
 )
@@ -288,10 +290,15 @@ _PAIRE_BARREE_RE = re.compile(_PAIRE_BARREE)
 _SANS_NOMS = _PAIRE_BARREE.replace("?P<debut>", "?:").replace("?P<fin>", "?:")
 _CELLULE_BARREE = re.compile(rf"{_SANS_NOMS}(?:\s*(?:-|\bet\b|[,;])?\s*{_SANS_NOMS})*")
 # Les morceaux d'une heure explicite : « 9 », « 30 » dans « 9h30 » ou « 9:30 ».
-_MORCEAUX_HEURE = re.compile(r"(?P<h>\d{1,2})\s?(?:heures?|h|:)?(?P<m>\d{2})?")
+_MORCEAUX_HEURE = re.compile(r"(?P<h>\d{1,2})\s?(?:heures?|h|:)?\s?(?P<m>\d{2})?")
 
-# Une cellule qui dit « fermé » : « Fermé », « FERMÉE », « Fermé au public », « - », « -- ».
-_FERME = re.compile(r"(?:fermee?s?(?:\s+au\s+public)?|fermeture|-+)\s*[.!]?")
+# Une cellule qui dit « fermé » : « Fermé », « FERMÉE », « Fermé au public », « Espace fermé ce jour »,
+# « Fermé toute la journée », « - », « -- ».
+_FERME = re.compile(
+    r"(?:(?:(?:l')?espace\s+|structure\s+)?fermee?s?"
+    r"(?:\s+(?:au\s+public|ce\s+jour|toute\s+la\s+journee|(?:le\s+|la\s+)?journee))?"
+    r"|fermeture|-+)\s*[.!]?"
+)
 # Une cellule qui dit « on ne sait pas » : « NA », « N/A », « NC », « Horaires non communiqués », « ? ».
 _INCONNU = re.compile(
     r"(?:n\.?\s?a\.?|n/a|n\.?\s?c\.?|(?:horaires?\s+)?non\s+(?:communique|renseigne|connu|precise)e?s?"

@@ -10,13 +10,13 @@ Référence : le paquet npm `@gouvfr-anct/lieux-de-mediation-numerique` 2.3.0 (l
 La forme CSV est celle du type : une colonne par champ, les listes en chaîne « a|b ».
 """
 
-import csv
 import json
 import re
 from datetime import time
 
 from django.utils import timezone
 
+from guichet import tableurs
 from guichet.reseau.horaires import Intervalle, Lecture
 from guichet.reseau.import_national import (
     ABSENT,
@@ -200,7 +200,7 @@ def ecrire_json(lieux: list[dict], flux):
 
 def ecrire_csv(lieux: list[dict], flux):
     """Une colonne par champ du schéma, dans l'ordre du paquet ; les listes restent jointes par « | »."""
-    ecrivain = csv.DictWriter(flux, fieldnames=CHAMPS_LMN, lineterminator="\n")
+    ecrivain = tableurs.EcrivainCsvDict(flux, fieldnames=CHAMPS_LMN, lineterminator="\n")
     ecrivain.writeheader()
     for lieu in lieux:
         ecrivain.writerow({champ: lieu.get(champ, "") for champ in CHAMPS_LMN})

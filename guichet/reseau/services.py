@@ -10,6 +10,8 @@ from django.utils import timezone
 from guichet.reseau.annuaire import annuaire, boite
 from guichet.reseau.models import Passage, Structure
 from guichet.temps import PARIS
+from guichet.territoires.models import Commune
+from guichet.territoires.recherche import Correspondances, chercher_communes
 from guichet.territoires.services import distance_km
 
 # Demi-côtés successifs (en km) de la boîte de recherche autour du point : on l'élargit jusqu'à
@@ -90,6 +92,7 @@ class Recherche:
     latitude: float | None = None
     longitude: float | None = None
     communes: list = None  # autres communes correspondant au texte saisi
+    choix: list = None  # saisie ambiguë : les communes entre lesquelles choisir (« Vouliez-vous dire… »)
     resultats: list = None
     passages: list = None
     erreur: str = ""
@@ -100,18 +103,16 @@ class Recherche:
         return None if self.latitude is None else (self.latitude, self.longitude)
 
 
-def communes_correspondantes(texte: str, code_commune: str = "") -> list:
-    """Les communes désignées par un code INSEE, ou commençant par le texte (nom ou code postal), les plus
-    peuplées d'abord (8 au plus). Gardées 10 minutes en cache : les communes ne changent qu'à l'import."""
-    from guichet.territoires.models import Commune
+def communes_correspondantes(texte: str, code_commune: str = "") -> Correspondances:
+    """Les communes désignées par un code INSEE, ou que le texte peut désigner (nom, début du nom, nom
+    proche, code postal), rangées, et si le choix est ambigu (voir territoires.recherche). Gardées
+    10 minutes en cache : les communes ne changent qu'à l'import."""
 
     def lire():
-        communes = (
-            Commune.objects.filter(latitude__isnull=False)
-            .select_related("departement")
-            .defer("contour", "mairie_adresse", "departement__contour")
-        )
-        return list(communes.filter(code=code_commune)[:1] if code_commune else communes.recherche(texte)[:8])
+        if code_commune:
+            communes = Commune.objects.filter(code=code_commune, latitude__isnull=False).select_related("departement")
+            return Correspondances(list(communes.defer("contour", "mairie_adresse", "departement__contour")[:1]))
+        return chercher_communes(texte)
 
     empreinte = hashlib.sha256(f"{code_commune}|{texte.strip().lower()}".encode()).hexdigest()
     return cache.get_or_set(f"guichet:communes:{empreinte}", lire, 600)
@@ -119,7 +120,7 @@ def communes_correspondantes(texte: str, code_commune: str = "") -> list:
 
 def rechercher(texte="", code_commune="", latitude=None, longitude=None, limite=10, maintenant=None) -> Recherche:
     """Résout la demande (commune, code postal ou position) puis cherche les structures et passages proches."""
-    recherche = Recherche(communes=[], resultats=[], passages=[])
+    recherche = Recherche(communes=[], choix=[], resultats=[], passages=[])
     if latitude is not None and longitude is not None:
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             recherche.erreur = "La position reçue n'est pas valide."
@@ -129,13 +130,16 @@ def rechercher(texte="", code_commune="", latitude=None, longitude=None, limite=
         if not (code_commune or texte.strip()):
             return recherche
         trouvees = communes_correspondantes(texte, code_commune)
+        if trouvees.ambigu:
+            recherche.choix = trouvees.communes
+            return recherche
         if not trouvees:
             recherche.erreur = (
                 f"Aucune commune ne correspond à « {texte or code_commune} ». "
                 "Vérifiez l'orthographe ou saisissez un code postal à 5 chiffres."
             )
             return recherche
-        commune, recherche.communes = trouvees[0], trouvees[1:]
+        commune, recherche.communes = trouvees.communes[0], trouvees.communes[1:]
         recherche.libelle = f"{commune.nom} ({commune.departement.code})"
         recherche.latitude, recherche.longitude = commune.latitude, commune.longitude
 

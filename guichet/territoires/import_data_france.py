@@ -2,8 +2,8 @@
 
 Le paquet est lu comme une source de données : il n'est pas installé comme application Django.
 Les géométries sont en WKB hexadécimal (WGS 84) ; on garde, par commune, le point de la mairie
-(ou à défaut le centroïde) et un contour simplifié en GeoJSON ; par département, l'union des
-contours des communes, simplifiée.
+vérifié contre le contour de la commune (voir territoires.geometrie) et un contour simplifié
+en GeoJSON ; par département, l'union des contours des communes, simplifiée.
 """
 
 import csv
@@ -16,6 +16,8 @@ import shapely
 from django.db import connection, transaction
 from tqdm import tqdm
 
+from guichet.territoires import recherche as recherche_communes
+from guichet.territoires.geometrie import verifier_point
 from guichet.territoires.models import EPCI, Canton, CodePostal, Commune, Departement, Region
 from guichet.territoires.services import normaliser_nom
 
@@ -39,20 +41,31 @@ def valeur(ligne, cle):
 
 
 def geometrie(wkb_hex):
-    return shapely.from_wkb(bytes.fromhex(wkb_hex)) if wkb_hex and wkb_hex != NUL else None
+    """La géométrie décodée, ou None si elle manque ou est vide (quelques mairies sans point)."""
+    geom = shapely.from_wkb(bytes.fromhex(wkb_hex)) if wkb_hex and wkb_hex != NUL else None
+    return None if geom is None or geom.is_empty else geom
+
+
+def simplifier(geom, tolerance):
+    return shapely.set_precision(shapely.simplify(geom, tolerance, preserve_topology=True), 0.00001)
 
 
 def en_geojson(geom, tolerance):
-    simple = shapely.simplify(geom, tolerance, preserve_topology=True)
-    return shapely.geometry.mapping(shapely.set_precision(simple, 0.00001))
+    return shapely.geometry.mapping(simplifier(geom, tolerance))
 
 
 @dataclass
 class Bilan:
     comptes: dict = field(default_factory=dict)
+    # Points de mairie corrigés, par catégorie (voir territoires.geometrie).
+    corrections: dict = field(default_factory=dict)
 
     def __str__(self):
-        return ", ".join(f"{n} {nom}" for nom, n in self.comptes.items())
+        texte = ", ".join(f"{n} {nom}" for nom, n in self.comptes.items())
+        if self.corrections:
+            detail = ", ".join(f"{nom} : {n}" for nom, n in sorted(self.corrections.items()))
+            texte += f" ; {sum(self.corrections.values())} points de mairie corrigés ({detail})"
+        return texte
 
 
 def _upsert(modele, objets, unique, champs):
@@ -108,7 +121,12 @@ def importer(progression: bool = True) -> Bilan:
             continue
         code_par_id[ligne["id"]] = ligne["code"]
         contour = geometrie(valeur(ligne, "geometry"))
-        point = geometrie(valeur(ligne, "mairie_localisation")) or (contour.centroid if contour else None)
+        simple = simplifier(contour, TOLERANCE_COMMUNE) if contour is not None else None
+        # Vérifié contre le contour enregistré (simplifié), celui que liront la carte et les contrôles.
+        mairie = geometrie(valeur(ligne, "mairie_localisation"))
+        point = verifier_point(simple, mairie.y if mairie else None, mairie.x if mairie else None)
+        if point and point.corrige:
+            bilan.corrections[point.correction] = bilan.corrections.get(point.correction, 0) + 1
         if contour is not None:
             geometries_par_dep[ligne["departement_id"]].append(contour)
         communes.append(
@@ -119,10 +137,10 @@ def importer(progression: bool = True) -> Bilan:
                 departement_id=dep_pk[ligne["departement_id"]],
                 epci_id=epci_pk.get(valeur(ligne, "epci_id")),
                 population=int(valeur(ligne, "population_municipale") or 0),
-                latitude=point.y if point else None,
-                longitude=point.x if point else None,
+                latitude=point.latitude if point else None,
+                longitude=point.longitude if point else None,
                 mairie_adresse=valeur(ligne, "mairie_adresse") or "",
-                contour=en_geojson(contour, TOLERANCE_COMMUNE) if contour is not None else None,
+                contour=shapely.geometry.mapping(simple) if simple is not None else None,
             )
         )
     _upsert(
@@ -203,6 +221,7 @@ def importer(progression: bool = True) -> Bilan:
         **bilan.comptes,
     }
     _analyser()
+    transaction.on_commit(recherche_communes.invalider)
     etapes.update()
     etapes.close()
     return bilan

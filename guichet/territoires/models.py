@@ -45,7 +45,10 @@ class EPCI(models.Model):
 
 class CommuneQuerySet(models.QuerySet):
     def recherche(self, texte: str):
-        """Communes dont le nom ou un code postal commence par `texte`, les plus peuplées d'abord."""
+        """Communes dont le nom ou un code postal commence par `texte`, les plus peuplées d'abord.
+
+        Pour ranger par proximité du nom et faire choisir si la saisie est ambiguë :
+        `territoires.recherche.chercher_communes`."""
         from guichet.territoires.services import normaliser_nom
 
         texte = texte.strip()
@@ -58,6 +61,10 @@ class CommuneQuerySet(models.QuerySet):
             return self.filter(pk__in=codes).order_by("-population")
         # Un intervalle plutôt qu'un LIKE : l'index sur nom_normalise sert sous SQLite comme sous PostgreSQL.
         debut = normaliser_nom(texte)
+        if debut.rsplit(" ", 1)[-1] in ("st", "ste"):
+            # « Saint » est un mot entier : « saint » → « st » ne doit pas donner « strasbourg ».
+            mot_suivant = models.Q(nom_normalise__gte=debut + " ", nom_normalise__lt=debut + " \uffff")
+            return self.filter(models.Q(nom_normalise=debut) | mot_suivant).order_by("-population")
         return self.filter(nom_normalise__gte=debut, nom_normalise__lt=debut + "\uffff").order_by("-population")
 
 

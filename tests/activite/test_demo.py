@@ -19,7 +19,7 @@ def reseau_demo(db):
             commune = CommuneFactory(departement=departement, latitude=45 + i * 0.05, longitude=5 + i * 0.05)
             if i < 3:
                 CantonFactory(departement=departement, bureau_centralisateur=commune)
-    demo_reseau.creer_reseau()
+    demo_reseau.peupler()
 
 
 def test_accompagnements_de_demonstration(reseau_demo):
@@ -54,7 +54,7 @@ def test_relancer_remplace_sans_doublon(reseau_demo):
     assert Accompagnement.objects.count() == premier["accompagnements"]
     # Avant de recréer le réseau, nettoyer() libère les structures de démonstration (PROTECT).
     assert demo.nettoyer() == premier["accompagnements"]
-    demo_reseau.creer_reseau()
+    demo_reseau.peupler()
     assert demo.peupler() == premier
 
 

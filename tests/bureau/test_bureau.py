@@ -218,3 +218,11 @@ class TestArriveeApresConnexion:
         )
         assert reponse.redirect_chain[-1][0] == BUREAU
         assert reponse.context["titre"] == "Mon bureau"
+
+
+def test_lien_d_operateur_javascript_sans_href(client, monde):
+    LienOperateurFactory(operateur=monde.caf, libelle="Lien piégé de test", url="javascript:alert(document.cookie)")
+    LienOperateurFactory(operateur=monde.caf, libelle="Lien en clair de test", url="http://clair.caf.fr/")
+    contenu = connecter(client, monde.conseiller_a1).get(BUREAU).content.decode()
+    assert "Lien piégé de test" in contenu and "javascript:" not in contenu
+    assert 'href="https://clair.caf.fr/"' in contenu and "http://clair.caf.fr" not in contenu

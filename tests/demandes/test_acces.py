@@ -154,3 +154,13 @@ def test_sans_role_n_a_pas_de_liste(client, m):
     assert client.get(reverse("demandes:nouvelle")).status_code == 403
     connecter(client, m.referent_caf_a)
     assert client.get(reverse("demandes:nouvelle")).status_code == 403
+
+
+def test_liste_anonymisee_ne_lit_pas_l_objet_libre(client, m, demande):
+    connecter(client, m.prefecture_a)
+    reponse = client.get(reverse("demandes:liste"), {"filtre": "toutes"})
+    (ligne,) = reponse.context["page_obj"].object_list
+    assert "objet_libre" in ligne.get_deferred_fields() and "Droits suspendus" not in reponse.content.decode()
+    connecter(client, m.conseiller_a1)
+    reponse = client.get(reverse("demandes:liste"), {"filtre": "toutes"})
+    assert "Droits suspendus" in reponse.content.decode()  # l'agent de la structure la lit, déchiffrée

@@ -14,7 +14,7 @@ from tests.reseau.test_demo import geographie  # noqa: F401  (fixture)
 
 
 def test_demandes_de_demonstration(geographie, django_capture_on_commit_callbacks):  # noqa: F811
-    demo_reseau.creer_reseau()
+    demo_reseau.peupler()
     with django_capture_on_commit_callbacks(execute=True) as rappels:
         bilan = demo.peupler()
     assert bilan == {"référents d'opérateurs ajoutés": 8, "demandes au back-office": 20}

@@ -1,12 +1,10 @@
-import pytest
-from django.core.management import CommandError, call_command
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
+"""Le réseau de démonstration : une structure par ville, des passages dans d'autres communes, aux bons points."""
 
-from guichet import permissions
-from guichet.comptes.models import Habilitation, Role, Utilisateur
+import pytest
+import shapely
+
 from guichet.reseau import demo
-from guichet.reseau.models import Creneau, Passage, Structure
+from guichet.reseau.models import Passage, Structure
 from tests.territoires.factories import CantonFactory, CommuneFactory, DepartementFactory
 
 
@@ -20,54 +18,60 @@ def geographie(db):
                 CantonFactory(departement=departement, bureau_centralisateur=commune)
 
 
-def test_reseau_de_demonstration(geographie, capsys):
-    call_command("demo")
-    sortie = capsys.readouterr().out
-    structures = Structure.objects.filter(matricule__startswith=demo.PREFIXE)
-    assert structures.count() == 9  # une par canton
-    assert all(s.statut == Structure.Statut.LABELLISEE and s.operateurs.count() == 12 for s in structures)
-    assert structures.filter(forme=Structure.Forme.ITINERANTE).count() == 1
-    bus = structures.get(forme=Structure.Forme.ITINERANTE)
-    assert Passage.objects.filter(structure=bus).count() == 5
-    assert not Creneau.objects.filter(structure=bus).exists()
-    assert (
-        Creneau.objects.filter(structure__in=structures.filter(forme=Structure.Forme.FIXE))
-        .values("structure")
-        .distinct()
-        .count()
-        == 7
+def structures_demo():
+    return Structure.objects.filter(matricule__startswith=demo.PREFIXE)
+
+
+def test_une_structure_par_ville_meme_si_elle_centralise_plusieurs_cantons(geographie):
+    brive = CommuneFactory(
+        nom="Brive-la-Gaillarde", departement=DepartementFactory(code="19"), latitude=45.16, longitude=1.53
     )
-    for s in structures:
-        agents = Habilitation.objects.filter(structure=s, role=Role.CONSEILLER).exclude(
-            utilisateur__email=f"conseiller@{demo.DOMAINE}"
-        )
-        assert agents.count() == 2
-    # Un compte par rôle, affiché avec le mot de passe ; chacun se connecte.
-    for identifiant, *_ in demo.ROLES_DEMO:
-        email = f"{identifiant}@{demo.DOMAINE}"
-        assert email in sortie
-        assert Utilisateur.objects.get(email=email).check_password(demo.MOT_DE_PASSE)
-    assert demo.MOT_DE_PASSE in sortie
-    national = Utilisateur.objects.get(email=f"national@{demo.DOMAINE}")
-    assert permissions.exige_double_facteur(national)
-    appareil = TOTPDevice.objects.get(user=national)
-    assert appareil.verify_token(totp(appareil.bin_key))
-    prefecture = Utilisateur.objects.get(email=f"prefecture@{demo.DOMAINE}")
-    assert set(permissions.structures_visibles(prefecture)) == set(structures.filter(commune__departement__code="01"))
-
-    # Relancer remplace le réseau de démonstration sans doublon.
-    call_command("demo")
-    assert Structure.objects.filter(matricule__startswith=demo.PREFIXE).count() == 9
+    for _ in range(4):
+        CantonFactory(departement=brive.departement, bureau_centralisateur=brive)
+    bilan = demo.peupler()
+    assert bilan["structures"] == 10 == structures_demo().count()
+    assert structures_demo().filter(commune=brive).count() == 1
+    adresses = list(structures_demo().values_list("commune", "adresse"))
+    assert len(adresses) == len(set(adresses))
 
 
-def test_code_totp_du_moment(geographie, capsys):
-    call_command("demo", "--code", f"national@{demo.DOMAINE}")
-    code = capsys.readouterr().out.strip()
-    assert len(code) == 6 and code.isdigit()
-    with pytest.raises(CommandError, match="Seuls les comptes"):
-        call_command("demo", "--code", "quelquun@example.fr")
+def test_bus_et_permanences_dans_des_communes_distinctes_sans_france_services(geographie):
+    bilan = demo.peupler()
+    passages = Passage.objects.filter(structure__in=structures_demo())
+    assert bilan["arrêts et permanences"] == passages.count() == 10
+    communes = list(passages.values_list("commune", flat=True))
+    assert len(communes) == len(set(communes))  # chaque commune servie une fois
+    assert not set(communes) & set(structures_demo().values_list("commune", flat=True))
+    arrets = passages.filter(structure__forme=Structure.Forme.ITINERANTE)
+    assert len(set(arrets.values_list("lieu", flat=True))) > 1  # pas tous « Place de la mairie »
+    assert set(arrets.values_list("lieu", flat=True)) <= set(demo.LIEUX_ARRET)
+    permanences = passages.filter(structure__forme=Structure.Forme.MULTISITE)
+    assert set(permanences.values_list("lieu", flat=True)) <= set(demo.LIEUX_PERMANENCE)
+    assert not passages.filter(latitude=None).exists()
 
 
-def test_demo_sans_geographie_message_clair(db):
-    with pytest.raises(CommandError, match="import_territoires"):
-        call_command("demo")
+def test_structure_posee_au_point_verifie_de_sa_commune(geographie):
+    # Une mairie au signe de longitude perdu (comme Carnac dans les données) : la structure va en Bretagne.
+    carre = shapely.box(-3.12, 47.55, -3.03, 47.65)
+    carnac = CommuneFactory(
+        nom="Carnac",
+        departement=DepartementFactory(code=demo.DEPARTEMENT_DEMO),
+        latitude=47.584606,
+        longitude=3.078243,
+        contour=shapely.geometry.mapping(carre),
+    )
+    CantonFactory(departement=carnac.departement, bureau_centralisateur=carnac)
+    demo.peupler()
+    structure = structures_demo().get(commune=carnac)
+    assert (structure.latitude, structure.longitude) == (47.584606, -3.078243)
+
+
+def test_relancer_remplace_sans_doublon(geographie):
+    premier = demo.peupler()
+    assert demo.peupler() == premier
+    assert structures_demo().count() == premier["structures"]
+
+
+def test_sans_geographie_message_clair(db):
+    with pytest.raises(RuntimeError, match="import_territoires"):
+        demo.peupler()

