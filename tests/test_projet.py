@@ -1,4 +1,6 @@
+import pytest
 from django.core.management import call_command
+from django.template import Context, Template
 
 
 def test_pas_de_migration_manquante(db):
@@ -38,3 +40,10 @@ def test_check_deploy_propre_en_production():
     )
     assert resultat.returncode == 0, resultat.stderr
     assert "no issues" in resultat.stdout
+
+
+def test_une_variable_de_gabarit_inconnue_fait_echouer_le_rendu_dans_les_tests():
+
+    assert Template("{{ connue }}").render(Context({"connue": "oui"})) == "oui"
+    with pytest.raises(ValueError, match="inconnue"):
+        Template("{{ inconnue }}").render(Context({}))

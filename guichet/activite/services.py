@@ -10,7 +10,6 @@
   rien : c'est le même chemin pour l'API, la file hors ligne et le formulaire sans JavaScript.
 """
 
-import unicodedata
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from guichet.activite.regles import CHOIX, VALEURS
 from guichet.activite.signaux import accompagnements_crees
 from guichet.demarches.models import Demarche, EvenementDeVie
 from guichet.reseau.models import Operateur, Structure
+from guichet.texte import replier
 
 FENETRE_SUGGESTIONS = timedelta(days=30)
 NB_RECENTES = 200
@@ -84,9 +84,7 @@ def _identifiant(valeur) -> bool:
 
 def normaliser(texte: str) -> str:
     """Minuscules, sans accents, ponctuation remplacée par des espaces : « Pré-demande CNI » → « pre demande cni »."""
-    decompose = unicodedata.normalize("NFKD", texte or "")
-    sans_accents = "".join(c for c in decompose if not unicodedata.combining(c)).lower()
-    return " ".join("".join(c if c.isalnum() else " " for c in sans_accents).split())
+    return " ".join("".join(c if c.isalnum() else " " for c in replier(texte)).split())
 
 
 # Référentiel d'un agent

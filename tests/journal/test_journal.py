@@ -92,20 +92,6 @@ def test_action_obligatoire(db):
         journaliser(None, "", None)
 
 
-def test_constructeurs_nommes(db):
-    objet = ("demandes.demande", 1)
-    actions = [
-        services.lecture(None, objet).action,
-        services.creation(None, objet).action,
-        services.modification(None, objet).action,
-        services.suppression(None, objet).action,
-        services.export(None, objet).action,
-        services.purge(None, objet).action,
-    ]
-    assert actions == ["lecture", "creation", "modification", "suppression", "export", "purge"]
-    assert verifier_chaine() is None
-
-
 def test_un_numero_en_double_est_refuse_par_la_base(db):
     """Même si deux écrivains lisaient la même « dernière » entrée, la base refuserait la fourche."""
     entree = journaliser(None, "lecture", None)
