@@ -76,3 +76,12 @@ def test_homonymes_font_choisir_sauf_departement_donne(communes):
 def test_rien_ne_correspond(communes):
     assert not chercher_communes("Zzyzx")
     assert not chercher_communes("   ")
+
+
+def test_nom_exact_d_un_village_passe_devant_une_grande_ville_au_nom_proche(db):
+    DepartementFactory(code="81")
+    CommuneFactory(nom="Albi", departement__code="81", population=49_000)
+    CommuneFactory(nom="Albine", departement__code="81", population=500)
+    trouvees = chercher_communes("Albine")
+    assert noms(trouvees)[0] == "Albine (81)"
+    assert not trouvees.ambigu
