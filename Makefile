@@ -24,15 +24,25 @@ static: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-donnees: install
+# Les réglages locaux : écrits une fois (DEBUG=true, clé secrète tirée au hasard), jamais écrasés ; settings.py
+# lit .env, donc ils valent pour `make run` comme pour chaque commande `.venv/bin/guichet …` tapée ensuite.
+.env:
+	@printf '# Réglages locaux écrits par make run (voir .env.example) ; l environnement a priorité.\nDEBUG=true\nSECRET_KEY=%s\n' \
+	  "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Réglages locaux écrits dans .env (DEBUG=true, clé secrète locale)."
+
+donnees: install .env
 	$(GUICHET) migrate --verbosity 0
-	$(GUICHET) import_territoires
-	$(GUICHET) demo
+	$(GUICHET) import_territoires --wet-run
+	$(GUICHET) demo --wet-run
+	$(GUICHET) ancrer_journal
 
 run: donnees serve
 
-serve: install
-	$(GUICHET) runserver 127.0.0.1:$(PORT)
+# Le serveur web et le worker des tâches de fond (Procfile.dev) ensemble, sous honcho : leurs journaux
+# préfixés (web.1 | …, worker.1 | …), un seul Ctrl-C arrête les deux, et l'arrêt de l'un arrête l'autre.
+serve: install .env
+	.venv/bin/honcho --procfile Procfile.dev start --port $(PORT)
 
 test: install
 	.venv/bin/pytest $(PYTEST_ARGS)

@@ -35,6 +35,7 @@ def configurer_environnement():
     # Comme en production : gabarits en cache, pas de journal des requêtes SQL.
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", "banc-d-essai-" * 4)
+    os.environ.setdefault("GUICHET_CLES_JOURNAL", "banc:" + "banc-d-essai-" * 4)
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["SECURE_SSL_REDIRECT"] = "false"
     os.environ["SESSION_COOKIE_SECURE"] = "false"
@@ -218,7 +219,7 @@ def main():
     print(f"PostgreSQL {connection.pg_version // 10000}, base {BASE}, {os.cpu_count()} cœurs")
     if not Commune.objects.exists():
         with chrono("Import de la géographie"):
-            call_command("import_territoires", "--sans-progression")
+            call_command("import_territoires", "--sans-progression", "--wet-run")
 
     with connection.cursor() as c:
         c.execute("SELECT count(*) FROM activite_accompagnement")

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "guichet.bureau",
     "guichet.connaissances",
     "guichet.api",
+    "guichet.exploitation",
+    "guichet.pages",
     "guichet.demo",  # en dernier : elle enchaîne les démonstrations de toutes les autres
 ]
 
@@ -84,9 +86,12 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "guichet.context_processors.site_config",
-                "guichet.comptes.context_processors.roles",
+                "guichet.exploitation.context_processors.alerte_taches",
+                "guichet.pages.context_processors.pied",
             ],
+            "libraries": {"navigation": "guichet.navigation"},
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
+            "builtins": ["guichet.liens"],
         },
     }
 ]
@@ -162,6 +167,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Cache : en mémoire de chaque processus par défaut ; un cache partagé en production, par exemple
 # CACHE_URL=redis://127.0.0.1:6379/1 (les résultats de la recherche publique y sont gardés une minute).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # 300 entrées par défaut : trop peu pour les pages publiques gardées (une par commune cherchée).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 
 # Tâches de fond : interface Django tasks, moteur en base par défaut.
 TASKS = {
@@ -194,12 +202,33 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 
+# --- Cartes publiques ---
+# Le fond de carte : sans réglage, un fond hors ligne tiré de notre géographie (contours des communes, noms
+# des villes). En production, les tuiles de l'État, par exemple le « Plan IGN » de la Géoplateforme (WMTS) :
+# GUICHET_CARTE_TUILES_URL=https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}
+# La politique de sécurité (img-src) autorise alors l'origine de ces tuiles, et elle seule.
+GUICHET_CARTE_TUILES_URL = env.str("GUICHET_CARTE_TUILES_URL", default="")
+GUICHET_CARTE_TUILES_ATTRIBUTION = env.str("GUICHET_CARTE_TUILES_ATTRIBUTION", default="© IGN – Plan IGN")
+# Le calculateur d'itinéraire vers un lieu ({lat}, {lon} et {nom} remplacés), par exemple
+# https://www.itineraires.example/?destination={lat},{lon} ; sans réglage, seul le lien « geo: » est proposé.
+GUICHET_ITINERAIRE_URL = env.str("GUICHET_ITINERAIRE_URL", default="")
+
+
+def _origine(url):
+    from urllib.parse import urlsplit
+
+    morceaux = urlsplit(url)
+    return f"{morceaux.scheme}://{morceaux.netloc}" if morceaux.scheme in ("http", "https") else None
+
+
+ORIGINES_DES_TUILES = [o for o in [_origine(GUICHET_CARTE_TUILES_URL)] if o]
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": [SELF, NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *ORIGINES_DES_TUILES],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -214,10 +243,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # Les ancres du journal d'audit vont aussi aux journaux du serveur (une copie hors de la base).
+    "loggers": {"guichet.journal.ancres": {"level": "INFO"}},
 }
 
 # Moteur de recherche géographique : rayon maximal (km) pour « près de moi »
 GUICHET_URL = env.str("GUICHET_URL", default="http://127.0.0.1:8000")
+# L'adresse de contact des pages institutionnelles (accessibilité, données personnelles) : « {contact} » dans
+# leur texte.
+GUICHET_CONTACT = env.str("GUICHET_CONTACT", default="contact@guichet.localhost")
 
 # --- Chiffrement des données personnelles des demandes (issue 4, guichet.demandes.chiffrement) ---
 # GUICHET_CLES_CHIFFREMENT : des clés Fernet séparées par des virgules. La première chiffre, toutes
@@ -235,3 +269,29 @@ if GUICHET_CLES_CHIFFREMENT_DERIVEE:
         base64.urlsafe_b64encode(hashlib.sha256(b"guichet-chiffrement:" + SECRET_KEY.encode()).digest()).decode()
     ]
 # --- fin du bloc chiffrement ---
+
+# --- Journal d'audit : chaîne signée (HMAC) et ancres publiées hors de la base (guichet.journal.services) ---
+# GUICHET_CLES_JOURNAL : des clés « identifiant:secret » séparées par des virgules, gardées hors de la base.
+# La première signe les nouvelles entrées et les ancres ; toutes vérifient (chaque entrée garde l'identifiant
+# de sa clé). Rotation : placer la nouvelle clé en tête et GARDER les anciennes, qui vérifient les entrées
+# déjà écrites. Obligatoire quand DEBUG=false (comme SECRET_KEY) ; en développement, une clé « dev » est
+# dérivée de SECRET_KEY.
+GUICHET_CLES_JOURNAL = env.list("GUICHET_CLES_JOURNAL", default=[])
+if not GUICHET_CLES_JOURNAL:
+    if not DEBUG:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "Définir GUICHET_CLES_JOURNAL (clé du journal d'audit, « identifiant:secret ») : obligatoire "
+            "quand DEBUG=false. Voir .env.example."
+        )
+    import hashlib
+
+    GUICHET_CLES_JOURNAL = ["dev:" + hashlib.sha256(b"guichet-journal:" + SECRET_KEY.encode()).hexdigest()]
+# Les ancres (numéro et empreinte de la dernière entrée, signés) : un fichier en ajout seul, les journaux du
+# serveur et, si une adresse est donnée, un courriel (à chaque `guichet ancrer_journal`).
+GUICHET_JOURNAL_ANCRES = env.str("GUICHET_JOURNAL_ANCRES", default=str(DATA_DIR / "journal" / "ancres.jsonl"))
+GUICHET_JOURNAL_ANCRES_EMAIL = env.list("GUICHET_JOURNAL_ANCRES_EMAIL", default=[])
+# L'écrivain publie aussi une ancre toutes les N entrées (0 : seulement par la commande).
+GUICHET_JOURNAL_ANCRAGE_INTERVALLE = env.int("GUICHET_JOURNAL_ANCRAGE_INTERVALLE", default=100)
+# --- fin du bloc journal ---

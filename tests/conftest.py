@@ -14,6 +14,8 @@ def _reglages_de_test(settings, tmp_path):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
+    # Les ancres du journal d'audit : un fichier par test, comme la base.
+    settings.GUICHET_JOURNAL_ANCRES = str(tmp_path / "journal" / "ancres.jsonl")
 
 
 @pytest.fixture(autouse=True)

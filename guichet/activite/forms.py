@@ -1,8 +1,8 @@
 from django import forms
-from django.utils import timezone
 
 from guichet import permissions
-from guichet.activite.models import DELAI_CORRECTION, Accompagnement
+from guichet.activite import regles
+from guichet.activite.models import Accompagnement
 from guichet.comptes.forms import FormulaireDsfr
 from guichet.demarches.models import Demarche
 from guichet.reseau.models import Operateur
@@ -39,12 +39,10 @@ class AccompagnementForm(FormulaireDsfr, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        structures = permissions.structures_de_saisie(user).select_related("commune")
+        structures = permissions.structures_de_l_agent(user).select_related("commune")
         self.fields["structure"].queryset = structures
         departements = set(structures.values_list("commune__departement_id", flat=True))
-        operateurs = Operateur.objects.filter(national=True) | Operateur.objects.filter(
-            national=False, departement_id__in=departements
-        )
+        operateurs = Operateur.objects.joignables_dans(departements)
         self.fields["operateur"].queryset = operateurs
         demarches = Demarche.objects.filter(operateur__in=operateurs).select_related("operateur")
         if self.instance.demarche_id:
@@ -59,19 +57,15 @@ class AccompagnementForm(FormulaireDsfr, forms.ModelForm):
 
     def clean_le(self):
         le = self.cleaned_data["le"]
-        maintenant = timezone.now()
-        if le > maintenant:
-            raise forms.ValidationError("La date ne peut pas être dans le futur.")
-        if le < maintenant - DELAI_CORRECTION:
-            raise forms.ValidationError("La date doit rester dans les 7 derniers jours.")
+        if message := regles.verifier_date(le):
+            raise forms.ValidationError(message[0].upper() + message[1:])
         return le
 
     def clean(self):
         donnees = super().clean()
         structure, operateur, demarche = (donnees.get(c) for c in ("structure", "operateur", "demarche"))
-        if demarche and operateur and demarche.operateur_id != operateur.pk:
-            self.add_error("demarche", f"Cette démarche n'est pas une démarche de {operateur.nom}.")
-        if structure and operateur and not operateur.national:
-            if operateur.departement_id != structure.commune.departement_id:
-                self.add_error("operateur", "Ce partenaire local n'intervient pas dans le département de la structure.")
+        if demarche and operateur and (message := regles.verifier_demarche(demarche, operateur)):
+            self.add_error("demarche", message[0].upper() + message[1:])
+        if structure and operateur and (message := regles.verifier_operateur(operateur, structure)):
+            self.add_error("operateur", message)
         return donnees

@@ -19,10 +19,12 @@ from urllib.parse import urlencode
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from guichet import permissions
-from guichet.activite.models import Accompagnement, Autonomie, Canal, Duree, Resultat, TrancheAge, TypeAide
+from guichet.activite import regles
+from guichet.activite.models import Accompagnement, Canal
+from guichet.activite.regles import CHOIX, VALEURS
+from guichet.activite.signaux import accompagnements_crees
 from guichet.demarches.models import Demarche, EvenementDeVie
 from guichet.reseau.models import Operateur, Structure
 
@@ -32,7 +34,6 @@ POIDS_AGENT, POIDS_LIEU = 3, 1
 NB_DEMARCHES_SUGGEREES = 6
 # Au-delà, l'ordre d'une question dépend de la démarche choisie (sinon des saisies en général).
 MIN_OBSERVATIONS_PAR_DEMARCHE = 3
-TOLERANCE_FUTUR = timedelta(minutes=10)
 TAILLE_MAX_LOT = 1000
 AUCUNE = "aucune"  # démarche hors catalogue
 
@@ -55,16 +56,6 @@ LIBELLES = {
     "resultat": "Résultat",
     "duree": "Durée",
 }
-CHOIX = {
-    "canal": Canal,
-    "type_aide": TypeAide,
-    "resultat": Resultat,
-    "duree": Duree,
-    "tranche_age": TrancheAge,
-    "autonomie": Autonomie,
-}
-# Les valeurs permises, calculées une fois (TextChoices.values reconstruit une liste à chaque appel).
-VALEURS = {champ: frozenset(choix.values) for champ, choix in CHOIX.items()}
 CHAMPS_API = (
     "id",
     "structure",
@@ -109,17 +100,13 @@ class Referentiel:
     def pour(cls, user) -> "Referentiel":
         structures = {
             s.pk: s
-            for s in permissions.structures_de_saisie(user)
+            for s in permissions.structures_de_l_agent(user)
             .select_related("commune")
             .order_by("nom")
             .only("pk", "nom", "matricule", "forme", "commune__departement_id")
         }
         departements = {s.commune.departement_id for s in structures.values()}
-        operateurs = {
-            o.code: o
-            for o in Operateur.objects.filter(national=True)
-            | Operateur.objects.filter(national=False, departement_id__in=departements)
-        }
+        operateurs = {o.code: o for o in Operateur.objects.joignables_dans(departements)}
         ids_operateurs = {o.pk for o in operateurs.values()}
         demarches = {
             (d.operateur_id, d.code): d
@@ -138,12 +125,12 @@ class Referentiel:
         """Les opérateurs nationaux et les partenaires locaux du département de la structure, dans l'ordre."""
         departement = structure.commune.departement_id
         return sorted(
-            (o for o in self.operateurs.values() if o.national or o.departement_id == departement),
+            (o for o in self.operateurs.values() if o.joignable_dans(departement)),
             key=lambda o: (not o.national, o.ordre, o.nom),
         )
 
     def operateur_permis(self, operateur, structure) -> bool:
-        return operateur.national or operateur.departement_id == structure.commune.departement_id
+        return regles.operateur_permis(operateur, structure)
 
     def demarches_de(self, operateur) -> list[Demarche]:
         return [d for (op, _), d in self.demarches.items() if op == operateur.pk]
@@ -520,6 +507,12 @@ class Ligne:
     statut: str  # CREE ou DEJA_PRESENT
 
 
+def _cite(valeur) -> str:
+    """Une valeur reçue, citée dans un message (raccourcie : le message ne renvoie pas un corps entier)."""
+    texte = str(valeur)
+    return texte if len(texte) <= 60 else texte[:60] + "…"
+
+
 def _choix(item, champ, erreurs, index, obligatoire=True, defaut=""):
     valeur = item.get(champ)
     if valeur in (None, ""):
@@ -527,8 +520,8 @@ def _choix(item, champ, erreurs, index, obligatoire=True, defaut=""):
             erreurs.append(Erreur(index, champ, "champ obligatoire."))
         return defaut
     if not isinstance(valeur, str) or valeur not in VALEURS[champ]:
-        permis = ", ".join(CHOIX[champ].values)
-        erreurs.append(Erreur(index, champ, f"valeur « {valeur} » inconnue (valeurs permises : {permis})."))
+        permis = regles.valeurs_permises(champ)
+        erreurs.append(Erreur(index, champ, f"valeur « {_cite(valeur)} » inconnue (valeurs permises : {permis})."))
         return defaut
     return valeur
 
@@ -550,7 +543,16 @@ def lire_accompagnement(item, index: int, ref: Referentiel, user, maintenant) ->
     erreurs = []
     inconnus = sorted(set(item) - set(CHAMPS_API))
     if inconnus:
-        erreurs.append(Erreur(index, inconnus[0], f"champ inconnu (champs permis : {', '.join(CHAMPS_API)})."))
+        erreurs.append(Erreur(index, _cite(inconnus[0]), f"champ inconnu (champs permis : {', '.join(CHAMPS_API)})."))
+    composes = [champ for champ in CHAMPS_API if isinstance(item.get(champ), dict | list)]
+    if composes:
+        # Une liste ou un objet à la place d'une valeur (éventuellement imbriqués sur des milliers de
+        # niveaux) : refusés sans être lus ni recopiés dans le message.
+        erreurs += [
+            Erreur(index, champ, "valeur simple attendue (texte, nombre, booléen ou null), pas une liste ni un objet.")
+            for champ in composes
+        ]
+        return None, erreurs
 
     identifiant = None
     try:
@@ -558,7 +560,7 @@ def lire_accompagnement(item, index: int, ref: Referentiel, user, maintenant) ->
     except KeyError:
         erreurs.append(Erreur(index, "id", "champ obligatoire : un UUID créé par le client."))
     except ValueError:
-        erreurs.append(Erreur(index, "id", f"« {item['id']} » n'est pas un UUID."))
+        erreurs.append(Erreur(index, "id", f"« {_cite(item['id'])} » n'est pas un UUID."))
 
     structure = None
     if item.get("structure") in (None, ""):
@@ -573,20 +575,17 @@ def lire_accompagnement(item, index: int, ref: Referentiel, user, maintenant) ->
     else:
         structure = ref.structure(item["structure"])
         if structure is None:
-            message = f"« {item['structure']} » : vous n'êtes ni conseiller ni responsable de cette structure."
+            message = f"« {_cite(item['structure'])} » : vous n'êtes ni conseiller ni responsable de cette structure."
             erreurs.append(Erreur(index, "structure", message, interdit=True))
 
     le = maintenant
     if item.get("le") not in (None, ""):
-        lu = parse_datetime(item["le"]) if isinstance(item["le"], str) else None
-        if lu is None:
-            erreurs.append(
-                Erreur(index, "le", "date et heure attendues au format ISO 8601 (2026-03-02T10:15:00+01:00).")
-            )
+        lu, message = regles.lire_date(item["le"])
+        message = message or regles.verifier_date(lu, maintenant)
+        if message:
+            erreurs.append(Erreur(index, "le", message))
         else:
-            le = lu if timezone.is_aware(lu) else timezone.make_aware(lu)
-            if le > maintenant + TOLERANCE_FUTUR:
-                erreurs.append(Erreur(index, "le", "la date est dans le futur."))
+            le = lu
 
     canal = _choix(item, "canal", erreurs, index, obligatoire=False, defaut=Canal.ACCUEIL)
     operateur = demarche = evenement = None
@@ -596,7 +595,9 @@ def lire_accompagnement(item, index: int, ref: Referentiel, user, maintenant) ->
     else:
         operateur = ref.operateurs.get(code_operateur) if isinstance(code_operateur, str) else None
         if operateur is None or (structure is not None and not ref.operateur_permis(operateur, structure)):
-            erreurs.append(Erreur(index, "operateur", f"opérateur « {code_operateur} » inconnu pour cette structure."))
+            erreurs.append(
+                Erreur(index, "operateur", f"opérateur « {_cite(code_operateur)} » inconnu pour cette structure.")
+            )
             operateur = None
     code_demarche = item.get("demarche")
     if code_demarche not in (None, "", AUCUNE) and operateur is not None:
@@ -604,13 +605,15 @@ def lire_accompagnement(item, index: int, ref: Referentiel, user, maintenant) ->
         if demarche is None:
             erreurs.append(
                 Erreur(
-                    index, "demarche", f"démarche « {code_demarche} » inconnue pour l'opérateur « {operateur.code} »."
+                    index,
+                    "demarche",
+                    f"démarche « {_cite(code_demarche)} » inconnue pour l'opérateur « {operateur.code} ».",
                 )
             )
     if item.get("evenement") not in (None, ""):
         evenement = ref.evenements.get(item["evenement"]) if isinstance(item["evenement"], str) else None
         if evenement is None:
-            erreurs.append(Erreur(index, "evenement", f"événement de vie « {item['evenement']} » inconnu."))
+            erreurs.append(Erreur(index, "evenement", f"événement de vie « {_cite(item['evenement'])} » inconnu."))
 
     valeurs = {champ: _choix(item, champ, erreurs, index) for champ in ("type_aide", "resultat", "duree")}
     for champ in ("tranche_age", "autonomie"):
@@ -676,10 +679,8 @@ def enregistrer_lot(user, items: list) -> list[Ligne]:
         # ignore_conflicts : un envoi concurrent du même identifiant ne fait pas échouer le lot.
         Accompagnement.objects.bulk_create(a_creer, batch_size=500, ignore_conflicts=True)
     if a_creer:
-        # bulk_create n'envoie pas de signal : les agrégats des statistiques sont prévenus ici.
-        from guichet.statistiques.taches import demander_actualisation
-
-        demander_actualisation()
+        # bulk_create n'envoie pas les signaux des modèles : l'activité annonce ses créations.
+        accompagnements_crees.send(sender=Accompagnement, immediat=False)
     return lignes
 
 

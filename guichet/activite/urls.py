@@ -1,7 +1,6 @@
 from django.urls import path
 
 from guichet.activite import views
-from guichet.api import views as api_views
 
 app_name = "activite"
 urlpatterns = [
@@ -9,8 +8,6 @@ urlpatterns = [
     path("mes-saisies/", views.mes_saisies, name="mes_saisies"),
     path("mes-saisies/<uuid:pk>/corriger/", views.corriger, name="corriger"),
     path("mes-saisies/<uuid:pk>/supprimer/", views.supprimer, name="supprimer"),
-    path("jetons/", api_views.jetons, name="jetons"),
-    path("jetons/<int:pk>/revoquer/", api_views.revoquer, name="revoquer_jeton"),
     # Servis sous /espace/activite/ : la portée du service worker couvre la page de saisie.
     path("sw.js", views.service_worker, name="service_worker"),
     path("manifest.webmanifest", views.manifeste, name="manifeste"),

@@ -1,13 +1,15 @@
 """L'API JSON publique, documentée en OpenAPI (/api/v1/docs, /api/v1/openapi.json)."""
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from ninja import NinjaAPI, Query
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from guichet.api import accompagnements, schemas
+from guichet.api.auth import DEFI, MESSAGE_SANS_AUTHENTIFICATION, JetonInvalide
+from guichet.api.docs import SwaggerVendorise
 from guichet.reseau import services
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Departement
@@ -18,8 +20,42 @@ api = NinjaAPI(
     description="Les structures France Services (recherche par proximité, fiche d'une structure) et la saisie "
     "des accompagnements (un objet ou un lot, idempotent).",
     urls_namespace="api",
+    docs=SwaggerVendorise(),
 )
 api.add_router("", accompagnements.router)
+
+
+@api.exception_handler(HttpError)
+def erreur_http(request, exc):
+    """Les erreurs de l'API dans le format documenté (`detail`, `erreurs` : index, champ, message) ; un 401
+    porte `WWW-Authenticate` (RFC 9110)."""
+    message = MESSAGE_SANS_AUTHENTIFICATION if isinstance(exc, AuthenticationError) else str(exc)
+    corps = {"detail": message, "erreurs": [{"index": None, "champ": "", "message": message}]}
+    reponse = api.create_response(request, corps, status=exc.status_code)
+    if exc.status_code == 401:
+        reponse["WWW-Authenticate"] = DEFI + (', error="invalid_token"' if isinstance(exc, JetonInvalide) else "")
+    return reponse
+
+
+@api.exception_handler(ValidationError)
+def erreur_de_validation(request, exc):
+    """Un paramètre invalide (type, bornes) : 422 dans le même format, chaque erreur nommant son paramètre."""
+    erreurs = [
+        {"index": None, "champ": ".".join(str(x) for x in e.get("loc", ())[1:]), "message": str(e.get("msg", ""))}
+        for e in exc.errors
+    ]
+    return api.create_response(request, {"detail": "Paramètres invalides.", "erreurs": erreurs}, status=422)
+
+
+@api.exception_handler(Http404)
+def introuvable(request, exc):
+    message = "Introuvable."
+    return api.create_response(
+        request, {"detail": message, "erreurs": [{"index": None, "champ": "", "message": message}]}, status=404
+    )
+
+
+ERREURS = {422: schemas.ReponseErreurs}
 
 
 def _coordonnees(near: str) -> tuple[float, float]:
@@ -32,7 +68,7 @@ def _coordonnees(near: str) -> tuple[float, float]:
     return lat, lon
 
 
-@api.get("/structures", response=list[schemas.StructureProche], tags=["structures"])
+@api.get("/structures", response={200: list[schemas.StructureProche], **ERREURS}, tags=["structures"])
 def structures(request, filtres: Query[schemas.FiltreProximite]):
     """Les structures labellisées les plus proches d'un point, la plus proche d'abord."""
     lat, lon = _coordonnees(filtres.near)
@@ -43,9 +79,13 @@ def structures(request, filtres: Query[schemas.FiltreProximite]):
     ]
 
 
-@api.get("/structures/{matricule}", response=schemas.StructureDetail, tags=["structures"])
+@api.get(
+    "/structures/{matricule}", response={200: schemas.StructureDetail, 404: schemas.ReponseErreurs}, tags=["structures"]
+)
 def structure(request, matricule: str):
     """Une structure par son matricule national."""
+    if "\x00" in matricule:  # PostgreSQL refuse l'octet nul dans une requête : aucun matricule n'en a
+        raise Http404
     s = get_object_or_404(
         Structure.objects.select_related("commune").prefetch_related(
             "creneaux", "exceptions", "operateurs", "passages__commune"

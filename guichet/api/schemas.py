@@ -1,7 +1,10 @@
 from datetime import datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
+from guichet.activite.models import DELAI_CORRECTION
+from guichet.activite.regles import TOLERANCE_FUTUR, VALEURS
 from guichet.reseau.models import Structure
 
 
@@ -105,7 +108,11 @@ class StructureDetail(StructureProche):
         )
 
 
-# Accompagnements (issue 3)
+# Accompagnements : les valeurs permises viennent des règles de l'activité (une seule définition).
+
+
+def _choix(champ: str):
+    return Literal[VALEURS[champ]]
 
 
 class AccompagnementEntree(Schema):
@@ -117,17 +124,22 @@ class AccompagnementEntree(Schema):
     structure: str | int | None = Field(
         None, description="Matricule (« FS-01-001 ») ou identifiant ; facultatif si l'agent n'a qu'une structure"
     )
-    le: datetime | None = Field(None, description="Date et heure (ISO 8601) ; par défaut l'heure de réception")
-    canal: str | None = Field("accueil", description="accueil, telephone, visio, itinerance, permanence")
+    le: datetime | None = Field(
+        None,
+        description=f"Date et heure (ISO 8601) ; par défaut l'heure de réception. Au plus "
+        f"{int(TOLERANCE_FUTUR.total_seconds() // 60)} minutes dans le futur (dérive des horloges), au plus "
+        f"{DELAI_CORRECTION.days} jours dans le passé (le délai de correction).",
+    )
+    canal: _choix("canal") | None = Field("accueil", description="Par défaut : accueil")
     operateur: str = Field(..., description="Code de l'opérateur : caf, france-titres, finances-publiques…")
     demarche: str | None = Field(None, description="Code de la démarche dans le catalogue de l'opérateur")
     evenement: str | None = Field(None, description="Code de l'événement de vie : demenagement, naissance…")
-    type_aide: str = Field(..., description="information, demarche_en_ligne, impression, rendez_vous")
-    resultat: str = Field(..., description="resolu, oriente, back_office, rendez_vous, non_resolu")
-    duree: str = Field(..., description="moins_15, 15_30, 30_60, plus_60")
-    tranche_age: str | None = Field(None, description="moins_26, 26_59, 60_74, plus_75")
+    type_aide: _choix("type_aide")
+    resultat: _choix("resultat")
+    duree: _choix("duree")
+    tranche_age: _choix("tranche_age") | None = None
     premiere_visite: bool | None = None
-    autonomie: str | None = Field(None, description="autonome, partielle, non_autonome")
+    autonomie: _choix("autonomie") | None = None
     besoin_allophone: bool = False
     besoin_handicap: bool = False
 

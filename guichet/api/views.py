@@ -45,4 +45,4 @@ def revoquer(request, pk):
     jeton = get_object_or_404(request.user.jetons_api, pk=pk)
     service.revoquer(jeton)
     messages.success(request, f"Le jeton « {jeton.nom} » est révoqué.")
-    return redirect("activite:jetons")
+    return redirect("jetons:liste")

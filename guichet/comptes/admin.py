@@ -1,8 +1,9 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from guichet.comptes import services
 from guichet.comptes.models import Habilitation, Invitation, Utilisateur
 
 
@@ -50,6 +51,20 @@ class UtilisateurAdmin(UserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]}),
     ]
+
+    actions = ["code_enrolement"]
+
+    @admin.action(description="Réinitialiser le second facteur et créer un code d'enrôlement", permissions=["change"])
+    def code_enrolement(self, request, queryset):
+        """Le code s'affiche ici une seule fois : le remettre à la personne par téléphone ou en main propre."""
+        for utilisateur in queryset.filter(is_active=True).order_by("email"):
+            code, objet = services.creer_code_enrolement(utilisateur, cree_par=request.user)
+            self.message_user(
+                request,
+                f"Code d'enrôlement de {utilisateur.email} : {code} (usage unique, valable jusqu'au "
+                f"{objet.expire_le:%d/%m/%Y %H:%M} UTC). À remettre par téléphone ou en main propre.",
+                messages.WARNING,
+            )
 
     def get_inline_instances(self, request, obj=None):
         # Les habilitations se donnent une fois le compte créé.

@@ -56,6 +56,21 @@ class CodeForm(FormulaireDsfr):
         return code
 
 
+class CodeEnrolementForm(FormulaireDsfr):
+    code_enrolement = forms.CharField(
+        label="Code d'enrôlement",
+        help_text="Le code de 12 caractères remis par l'équipe nationale (par exemple ABCD-EFGH-JKMN).",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}),
+    )
+
+    def clean_code_enrolement(self):
+        code = "".join(c for c in self.cleaned_data["code_enrolement"].upper() if c.isalnum())
+        if len(code) != 12 or not code.isascii():
+            raise forms.ValidationError("Saisissez les 12 lettres et chiffres du code d'enrôlement.")
+        return code
+
+
 class InvitationForm(FormulaireDsfr):
     email = forms.EmailField(label="Adresse e-mail de la personne invitée")
     role = forms.ChoiceField(

@@ -8,10 +8,12 @@ from guichet import permissions
 
 
 class DoubleFacteurObligatoireMiddleware:
-    """Les rôles nationaux, préfecture et opérateur doivent valider un code TOTP après le mot de passe.
+    """Tout compte dont le périmètre couvre plus d'une structure (auditeurs, préfecture, opérateurs, national,
+    équipe technique, superutilisateurs : `permissions.exige_double_facteur`) valide un code TOTP après le mot
+    de passe.
 
-    Tant que ce n'est pas fait, toute page les renvoie vers la saisie du code (ou l'enrôlement),
-    sauf cette page elle-même, la déconnexion et les fichiers statiques.
+    Tant que ce n'est pas fait, toute page les renvoie vers la saisie du code (ou l'enrôlement, qui exige un
+    code d'enrôlement remis hors ligne), sauf cette page elle-même, la déconnexion et les fichiers statiques.
     """
 
     def __init__(self, get_response):

@@ -1,5 +1,6 @@
 """Les comptes (connexion par e-mail) et leurs habilitations (un rôle sur un périmètre)."""
 
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -52,8 +53,16 @@ class Role(models.TextChoices):
     AUDITEUR = "auditeur", "Auditeur"
 
 
-# Les rôles qui exigent un second facteur (TOTP) à la connexion.
-ROLES_DOUBLE_FACTEUR = {Role.REFERENT, Role.RESPONSABLE_OPERATEUR, Role.PREFECTURE, Role.NATIONAL}
+# Les rôles qui exigent un second facteur (TOTP) à la connexion : tous ceux dont le périmètre couvre plus
+# d'une structure (les auditeurs, départementaux comme nationaux, compris). S'y ajoutent l'équipe technique
+# (`is_staff`) et les superutilisateurs (voir `permissions.exige_double_facteur`).
+ROLES_DOUBLE_FACTEUR = {
+    Role.REFERENT,
+    Role.RESPONSABLE_OPERATEUR,
+    Role.PREFECTURE,
+    Role.NATIONAL,
+    Role.AUDITEUR,
+}
 
 
 class HabilitationQuerySet(models.QuerySet):
@@ -175,3 +184,45 @@ class Invitation(models.Model):
     @property
     def utilisable(self):
         return self.acceptee_le is None and not self.expiree
+
+
+class CodeEnrolementQuerySet(models.QuerySet):
+    def valables(self):
+        """Ni utilisés, ni expirés, ni épuisés par trop d'essais erronés."""
+        return self.filter(utilise_le__isnull=True, expire_le__gt=timezone.now(), echecs__lt=CodeEnrolement.ESSAIS_MAX)
+
+
+class CodeEnrolement(models.Model):
+    """Un code à usage unique qui autorise l'enrôlement d'un second facteur, remis hors ligne.
+
+    Le mot de passe seul ne suffit pas à enrôler : sans quoi le premier qui se connecte avec un mot de passe
+    volé choisirait le second facteur du compte. L'équipe nationale remet ce code par un autre canal
+    (téléphone, en main propre) ; seule son empreinte est gardée.
+    """
+
+    DUREE = timedelta(days=3)
+    ESSAIS_MAX = 5
+
+    utilisateur = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="codes_enrolement")
+    empreinte = models.CharField(max_length=64, unique=True, editable=False)
+    cree_par = models.ForeignKey(Utilisateur, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cree_le = models.DateTimeField(default=timezone.now, editable=False)
+    expire_le = models.DateTimeField()
+    utilise_le = models.DateTimeField(null=True, blank=True)
+    echecs = models.PositiveSmallIntegerField("essais erronés", default=0)
+
+    objects = CodeEnrolementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "code d'enrôlement du second facteur"
+        verbose_name_plural = "codes d'enrôlement du second facteur"
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return f"Code d'enrôlement de {self.utilisateur} ({self.cree_le:%d/%m/%Y %H:%M})"
+
+    @staticmethod
+    def empreinte_de(code: str) -> str:
+        """SHA-256 du code normalisé (majuscules, sans espace ni tiret) : le code a 60 bits d'entropie."""
+        normalise = "".join(c for c in code.upper() if c.isalnum())
+        return hashlib.sha256(normalise.encode()).hexdigest()

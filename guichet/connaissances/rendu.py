@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from guichet import liens
 from guichet.connaissances.lecture import URL_SERVICE_PUBLIC
 
 TITRES_ENCADRES = {"attention": "Attention", "a_savoir": "À savoir", "a_noter": "À noter", "rappel": "Rappel"}
@@ -23,6 +24,9 @@ class Rendu:
         self.audience = audience
         self.prefixe = prefixe
         self.compteur = 0
+        # Le niveau du dernier titre écrit (le h1 de la page) : un titre ne descend jamais de plus d'un niveau
+        # sous le précédent (ordre des titres, RGAA 9.1), quel que soit le niveau déclaré dans la fiche source.
+        self.dernier_titre = 1
 
     def ident(self, nature: str) -> str:
         self.compteur += 1
@@ -67,7 +71,7 @@ class Rendu:
             items = _joindre(format_html("<li>{}</li>", self.blocs_compacts(i, niveau)) for i in b.get("items", []))
             return format_html("<{}>{}</{}>", balise, items, balise)
         if nature == "chapitre":
-            h = min(niveau + (b.get("niveau", 1) - 1), 6)
+            h = self.titre(niveau + (b.get("niveau", 1) - 1))
             return format_html(
                 '<section class="fr-mb-3w"><h{} class="fr-h{}">{}</h{}>{}</section>',
                 h,
@@ -104,10 +108,15 @@ class Rendu:
             return self.segments(blocs[0].get("segments", []))
         return self.blocs(blocs, niveau)
 
+    def titre(self, niveau: int) -> int:
+        """Le niveau du prochain titre, dans l'ordre du document : au plus un de plus que le précédent."""
+        self.dernier_titre = min(niveau, self.dernier_titre + 1, 6)
+        return self.dernier_titre
+
     def accordeons(self, cas, niveau: int) -> str:
-        h = min(niveau, 6)
         sections = []
         for c in cas:
+            h = self.titre(niveau)
             ident = self.ident("cas")
             sections.append(
                 format_html(
@@ -182,6 +191,10 @@ class Rendu:
 
 
 def lien_externe(url: str, texte: str) -> str:
+    """Un lien vers l'extérieur ; le texte seul si l'adresse n'est pas une adresse web (https)."""
+    url = liens.url_externe(url)
+    if not url:
+        return format_html("{}", texte)
     return format_html(
         '<a href="{}" target="_blank" rel="noopener" title="{} - nouvelle fenêtre">{}</a>', url, texte, texte
     )
@@ -199,12 +212,12 @@ def bouton_ressource(r: dict, url_fiche=None) -> str:
     libelle = libelle_ressource(r)
     formulaire = bool(r.get("cerfa")) or r.get("nature") == "Formulaire"
     icone = "fr-icon-file-download-line" if formulaire else "fr-icon-external-link-line"
-    if r.get("url"):
+    if liens.url_externe(r.get("url")):
         return format_html(
             '<p><a class="fr-btn fr-btn--secondary fr-btn--sm fr-btn--icon-left {}" href="{}" target="_blank" '
             'rel="noopener" title="{} - nouvelle fenêtre">{}</a></p>',
             icone,
-            r["url"],
+            liens.url_externe(r["url"]),
             libelle,
             libelle,
         )

@@ -17,7 +17,6 @@ import io
 import re
 import secrets
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
@@ -30,6 +29,8 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connections, models, router, transaction
+
+from guichet import archives
 
 TAILLE_MAXIMALE = 10 * 1024 * 1024  # 10 Mo
 LONGUEUR_MAXIMALE_NOM = 100  # caractères, extension comprise
@@ -232,6 +233,8 @@ LIBELLE_TYPES_ACCEPTES = "PDF, PNG, JPEG, WebP, GIF, Word (docx, doc), Excel (xl
 
 _TYPES_OPENDOCUMENT = {"application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet"}
 _SIGNATURE_ZIP = b"PK\x03\x04"
+# Un document bureautique de 10 Mo se décompresse en quelques dizaines de Mo (XML compressé 5 à 20 fois).
+LIMITES_ARCHIVE = archives.Limites(membres=5000, taille_membre=100_000_000, taille_totale=200_000_000, rapport=200)
 _SIGNATURE_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CARACTERES_INTERDITS = re.compile(r'[<>:"/\\|?*]')
 
@@ -245,12 +248,14 @@ def _erreur_macros(nom: str) -> ValidationError:
 
 
 def _type_conteneur_zip(contenu: bytes, nom: str) -> str:
-    """Le type d'un document Office Open XML ou OpenDocument, vérifié dans le sommaire de l'archive."""
+    """Le type d'un document Office Open XML ou OpenDocument, vérifié dans le sommaire de l'archive.
+    Seul le début du membre `mimetype` est décompressé ; l'archive entière est vérifiée sous des limites
+    (une pièce jointe qui se décompresserait démesurément est refusée)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
-            noms = set(archive.namelist())
+        with archives.ouvrir(io.BytesIO(contenu), LIMITES_ARCHIVE) as archive:
+            noms = set(archive.noms())
             if "mimetype" in noms:
-                mime = archive.read("mimetype").decode("ascii", "replace").strip()
+                mime = archive.debut("mimetype", 128).decode("ascii", "replace").strip()
                 if mime in _TYPES_OPENDOCUMENT:
                     if any(n.startswith("Basic/") or n.startswith("Scripts/") for n in noms):
                         raise _erreur_macros(nom)
@@ -262,8 +267,8 @@ def _type_conteneur_zip(contenu: bytes, nom: str) -> str:
                     return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
                 if "xl/workbook.xml" in noms:
                     return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    except (zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError, EOFError, ValueError):
-        pass
+    except archives.ArchiveRefusee as exc:
+        raise ValidationError(f"La pièce jointe « {nom} » est refusée : {exc}", code="archive") from exc
     return ""
 
 
@@ -377,10 +382,10 @@ def _a_rechiffrer(jeton: bytes) -> bool:
         return True
 
 
-def rechiffrer_tout(appliquer: bool = False, modeles=None, taille_lot: int = 500) -> list[BilanRechiffrement]:
+def rechiffrer_tout(ecrire: bool = False, modeles=None, taille_lot: int = 500) -> list[BilanRechiffrement]:
     """Rechiffre avec la première clé chaque valeur ChampChiffre et chaque fichier FichierChiffre.
 
-    Sans `appliquer`, ne fait que compter (et vérifier que tout se déchiffre). Chaque lot est atomique ;
+    Sans `ecrire`, ne fait que compter (et vérifier que tout se déchiffre). Chaque lot est atomique ;
     les anciens fichiers ne sont effacés qu'une fois la base à jour.
     """
     bilans = []
@@ -403,7 +408,7 @@ def rechiffrer_tout(appliquer: bool = False, modeles=None, taille_lot: int = 500
                 lignes = curseur.fetchall()
                 for pk, *valeurs in lignes:
                     for champ, valeur in zip(champs, valeurs, strict=True):
-                        _rechiffrer_valeur(curseur, table, cle, qn, pk, champ, valeur, appliquer, par_champ[champ.name])
+                        _rechiffrer_valeur(curseur, table, cle, qn, pk, champ, valeur, ecrire, par_champ[champ.name])
             if len(lignes) < taille_lot:
                 break
             dernier = lignes[-1][0]
@@ -411,7 +416,7 @@ def rechiffrer_tout(appliquer: bool = False, modeles=None, taille_lot: int = 500
     return bilans
 
 
-def _rechiffrer_valeur(curseur, table, cle, qn, pk, champ, valeur, appliquer, bilan):
+def _rechiffrer_valeur(curseur, table, cle, qn, pk, champ, valeur, ecrire, bilan):
     if valeur in (None, ""):
         return
     nouveau = None
@@ -425,7 +430,7 @@ def _rechiffrer_valeur(curseur, table, cle, qn, pk, champ, valeur, appliquer, bi
             if not _a_rechiffrer(jeton):
                 bilan.a_jour += 1
                 return
-            if appliquer:
+            if ecrire:
                 nouveau = rechiffrer_fichier(valeur)
                 transaction.on_commit(functools.partial(supprimer_fichier, valeur))
         else:
@@ -433,7 +438,7 @@ def _rechiffrer_valeur(curseur, table, cle, qn, pk, champ, valeur, appliquer, bi
             if not _a_rechiffrer(jeton):
                 bilan.a_jour += 1
                 return
-            if appliquer:
+            if ecrire:
                 nouveau = multifernet().rotate(jeton).decode("ascii")
     except ErreurDechiffrement:
         bilan.illisibles.append(pk)

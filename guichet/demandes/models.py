@@ -147,10 +147,12 @@ class Demande(models.Model):
     objet = models.ForeignKey(
         "demarches.Demarche", on_delete=models.SET_NULL, null=True, blank=True, related_name="demandes"
     )
-    objet_libre = models.CharField(
+    # Chiffrée comme la description : malgré la consigne, l'agent peut y écrire un nom ou un numéro. Les vues
+    # anonymisées ne la montrent pas (libelle_objet_anonyme).
+    objet_libre = ChampChiffre(
         "précision sur l'objet",
-        max_length=200,
         blank=True,
+        default="",
         help_text="Affichée dans les listes : sans nom ni numéro de l'usager.",
     )
     description = ChampChiffre(null=True, blank=True)

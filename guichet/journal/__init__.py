@@ -1,1 +1,1 @@
-"""Le journal d'audit : chaque lecture et écriture d'une donnée sensible, en chaîne de hachage (issue 4)."""
+"""Le journal d'audit : chaque lecture et écriture d'une donnée sensible, en chaîne signée et ancrée."""

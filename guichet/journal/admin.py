@@ -22,6 +22,7 @@ class EntreeJournalAdmin(admin.ModelAdmin):
         "details",
         "precedent",
         "empreinte",
+        "cle",
     ]
     show_full_result_count = False
 

@@ -1,6 +1,7 @@
-"""Le journal d'audit : chaque lecture et écriture d'une donnée sensible, en chaîne de hachage (issue 4)."""
+"""Le journal d'audit : chaque lecture et écriture d'une donnée sensible, en chaîne signée et ancrée."""
 
 from django.apps import AppConfig
+from django.core import checks
 from django.db.backends.signals import connection_created
 
 
@@ -23,5 +24,6 @@ class Config(AppConfig):
 
     def ready(self):
         connection_created.connect(_fonction_sqlite, dispatch_uid="guichet_journal_sqlite")
-        # Le contrôle de déploiement des clés de chiffrement (guichet.W001) s'enregistre à l'import.
-        import guichet.demandes.chiffrement  # noqa: F401
+        from guichet.journal.services import controler_cles
+
+        checks.register(controler_cles, checks.Tags.security)

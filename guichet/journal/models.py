@@ -1,9 +1,13 @@
-"""Le journal d'audit : une entrée par lecture ou écriture d'une donnée sensible (issue 4).
+"""Le journal d'audit : une entrée par lecture ou écriture d'une donnée sensible.
 
 Ajout seul, vérifiable :
 
-- chaque entrée porte l'empreinte (SHA-256) de son contenu et de l'empreinte de la précédente, et un
-  numéro d'ordre sans trou (unique : deux écritures concurrentes ne peuvent pas fourcher la chaîne) ;
+- chaque entrée porte l'empreinte (HMAC-SHA256, avec une clé gardée hors de la base et dont l'identifiant est
+  recopié dans `cle`) de son contenu et de l'empreinte de la précédente, et un numéro d'ordre sans trou
+  (unique : deux écritures concurrentes ne peuvent pas fourcher la chaîne) : qui n'a que la base ne peut ni
+  modifier une entrée ni recalculer les suivantes ;
+- des ancres signées (numéro et empreinte de la tête) sont publiées hors de la base : couper les dernières
+  entrées se voit aussi (voir `guichet.journal.services`) ;
 - la base refuse toute modification et toute suppression (déclencheurs, migration 0002), sauf la mise
   à NULL de `acteur` quand un compte est supprimé (son libellé, recopié, reste et est couvert par l'empreinte).
 
@@ -51,6 +55,7 @@ class EntreeJournal(models.Model):
     details = models.JSONField("détails (sans donnée personnelle)", default=dict, blank=True, editable=False)
     precedent = models.CharField("empreinte précédente", max_length=64, editable=False)
     empreinte = models.CharField(max_length=64, editable=False)
+    cle = models.CharField("identifiant de la clé de signature", max_length=32, default="", editable=False)
 
     class Meta:
         verbose_name = "entrée du journal d'audit"
@@ -72,6 +77,7 @@ class EntreeJournal(models.Model):
     def contenu_signe(self) -> dict:
         """Ce que couvre l'empreinte (tout sauf `acteur`, qui peut devenir NULL, et l'empreinte elle-même)."""
         return {
+            "cle": self.cle,
             "numero": self.numero,
             "horodatage": self.horodatage.astimezone(UTC).isoformat(timespec="microseconds"),
             "acteur": self.acteur_libelle,

@@ -1,7 +1,5 @@
 """Le tableau de qualité du back-office : page et export CSV (le calcul est dans services.py)."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -10,7 +8,7 @@ from django.utils import timezone
 
 from guichet import permissions
 from guichet.journal.services import journaliser
-from guichet.qualite import services
+from guichet.qualite import exports, services
 from guichet.qualite.forms import FiltreQualiteForm
 
 
@@ -63,15 +61,9 @@ def export(request):
     if tableau is None:
         raise PermissionDenied  # période invalide : l'export n'a pas de sens
     reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    nom = f"qualite-back-office-{tableau.debut:%Y%m%d}-{tableau.fin:%Y%m%d}.csv"
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
-    reponse.write("\ufeff")  # BOM : les tableurs reconnaissent l'UTF-8
-    ecrivain = csv.writer(reponse, delimiter=";")
-    ecrivain.writerow(services.ENTETES_CSV)
-    nombre = 0
-    for ligne in services.lignes_csv(tableau):
-        ecrivain.writerow(ligne)
-        nombre += 1
+    reponse["Content-Disposition"] = f'attachment; filename="{exports.nom_du_fichier(tableau)}"'
+    contenu, nombre = exports.en_csv(tableau)
+    reponse.write(contenu)
     journaliser(
         request.user,
         "export",

@@ -1,12 +1,12 @@
 """Exports : les agrégats d'un tableau de bord (CSV, XLSX) et les données ouvertes (CSV, secret
 statistique appliqué)."""
 
-import csv
 import io
 from datetime import date
 
 from openpyxl import Workbook
 
+from guichet import tableurs
 from guichet.reseau.models import Operateur
 from guichet.statistiques import secret
 from guichet.statistiques.mesures import GROUPES_PAR_CODE, LIBELLES, NOMBRE
@@ -72,7 +72,7 @@ def _ligne_comparaison(c):
 def en_csv(t) -> bytes:
     """Point-virgule et BOM UTF-8 : s'ouvre tel quel dans un tableur réglé en français."""
     sortie = io.StringIO()
-    ecrivain = csv.writer(sortie, delimiter=";")
+    ecrivain = tableurs.EcrivainCsv(sortie, delimiter=";")
     ecrivain.writerow(ENTETES)
     for _, lignes in sections(t):
         ecrivain.writerows(lignes)
@@ -96,7 +96,7 @@ def en_xlsx(t) -> bytes:
         feuille = classeur.create_sheet(_titre_feuille(titre, pris))
         feuille.append(ENTETES)
         for ligne in lignes:
-            feuille.append(list(ligne))
+            feuille.append(tableurs.ligne(ligne))
     sortie = io.BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()
@@ -141,7 +141,7 @@ def donnees_ouvertes_csv(premier_mois: date, dernier_mois: date) -> bytes:
     """Virgule, UTF-8 sans BOM ; une case masquée est vide, et la colonne `secret_statistique`
     nomme les colonnes masquées de la ligne (« ligne » : toute la ligne)."""
     sortie = io.StringIO()
-    ecrivain = csv.writer(sortie)
+    ecrivain = tableurs.EcrivainCsv(sortie)
     ecrivain.writerow([*ENTETES_OUVERTES, "secret_statistique"])
     for ligne in lignes_ouvertes(premier_mois, dernier_mois):
         ecrivain.writerow([_nombre(ligne[c]) for c in ENTETES_OUVERTES] + [" ".join(ligne["masquees"])])

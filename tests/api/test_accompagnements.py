@@ -60,7 +60,8 @@ def test_un_objet_seul(agent, lieux):  # noqa: F811
 
 
 def test_une_liste_et_le_meme_id_deux_fois(agent, lieux):  # noqa: F811
-    lot = [item(structure="FS-01-001"), item(structure=lieux.a1.pk, le="2026-01-05T10:30:00+01:00"), item()]
+    hier = (timezone.localtime() - timedelta(days=1)).replace(microsecond=0).isoformat()
+    lot = [item(structure="FS-01-001"), item(structure=lieux.a1.pk, le=hier), item()]
     reponse = poster(agent, lot)
     assert reponse.status_code == 200
     assert reponse.json()["crees"] == 3
@@ -194,3 +195,78 @@ def test_documente_dans_openapi(client, db):
     assert {"id", "operateur", "type_aide", "resultat", "duree"} <= set(corps[0]["required"])
     assert {"200", "403", "422"} <= set(operation["responses"])
     assert any("bearer" in str(s).lower() for s in schema["components"]["securitySchemes"].values())
+
+
+@pytest.mark.parametrize(
+    ("le", "message"),
+    [
+        ("2026-02-30T10:00:00", "date ou heure impossible"),
+        ("2026-13-01T10:00:00", "date ou heure impossible"),
+        ("2026-03-01T25:00:00", "date ou heure impossible"),
+        ("2026-03-01T10:00:00+99:00", "date ou heure impossible"),
+        ("0001-01-01T00:00:00+01:00", "7 derniers jours"),
+        ("9999-12-31T23:59:59", "dans le futur"),
+    ],
+)
+def test_dates_impossibles_ou_hors_fenetre(agent, le, message):
+    reponse = poster(agent, item(le=le))
+    assert reponse.status_code == 422
+    assert reponse.json()["erreurs"][0]["champ"] == "le"
+    assert message in reponse.json()["erreurs"][0]["message"]
+    assert not Accompagnement.objects.exists()
+
+
+def test_fenetre_des_dates(agent):
+    maintenant = timezone.now()
+    assert poster(agent, item(le=(maintenant + timedelta(minutes=5)).isoformat())).status_code == 200
+    assert poster(agent, item(le=(maintenant + timedelta(minutes=15)).isoformat())).status_code == 422
+    assert poster(agent, item(le=(maintenant - timedelta(days=6, hours=23)).isoformat())).status_code == 200
+    assert poster(agent, item(le=(maintenant - timedelta(days=7, hours=1)).isoformat())).status_code == 422
+
+
+def test_json_profondement_imbrique(agent):
+    for corps in ("[" * 100_000 + "]" * 100_000, '{"id": ' + "[" * 100_000 + "]" * 100_000 + "}"):
+        reponse = agent.post(URL, corps, content_type="application/json")
+        assert reponse.status_code == 422
+        assert reponse.json()["detail"] == "Corps illisible : JSON attendu."
+    # Sous la limite de l'analyseur, imbriqué dans un champ : refusé sans être recopié.
+    reponse = poster(agent, item(structure=[[[[[[1]]]]]], operateur={"a": {"b": "c"}}))
+    assert reponse.status_code == 422
+    assert {e["champ"] for e in reponse.json()["erreurs"]} == {"structure", "operateur"}
+    assert not Accompagnement.objects.exists()
+
+
+def test_corps_trop_long(agent):
+    from guichet.api.accompagnements import TAILLE_MAX_CORPS
+
+    reponse = agent.post(URL, '["' + "x" * 3_300_000 + '"]', content_type="application/json")
+    assert reponse.status_code == 413
+    assert f"au plus {TAILLE_MAX_CORPS // 1000} Ko" in reponse.json()["erreurs"][0]["message"]
+    assert poster(agent, [item() for _ in range(TAILLE_MAX_LOT)]).status_code == 200  # un lot entier passe
+
+
+def test_sans_authentification_401_avec_www_authenticate(lieux):  # noqa: F811
+    client = Client(enforce_csrf_checks=True)
+    reponse = poster(client, item())
+    assert reponse.status_code == 401
+    assert reponse["WWW-Authenticate"] == 'Bearer realm="api guichet"'
+    assert "Authentification requise" in reponse.json()["erreurs"][0]["message"]
+    reponse = poster(client, item(), HTTP_AUTHORIZATION="Bearer gch_inconnu")
+    assert reponse.status_code == 401 and 'error="invalid_token"' in reponse["WWW-Authenticate"]
+    # Une session ouverte sans jeton CSRF reste un refus (403) : une preuve d'identité a été donnée.
+    connecter(client, lieux.conseiller)
+    reponse = poster(client, item())
+    assert reponse.status_code == 403 and "X-CSRFToken" in reponse.json()["detail"]
+    assert not Accompagnement.objects.exists()
+
+
+def test_schema_construit_sur_les_memes_choix(client, db):
+    from guichet.activite.regles import VALEURS
+
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/accompagnements"]["post"]
+    entree = operation["requestBody"]["content"]["application/json"]["schema"]["oneOf"][0]["properties"]
+    assert entree["type_aide"]["enum"] == list(VALEURS["type_aide"])
+    assert entree["canal"]["anyOf"][0]["enum"] == list(VALEURS["canal"])
+    assert {"401", "413"} <= set(operation["responses"])
+    assert "Ko au plus" in operation["description"]

@@ -12,7 +12,7 @@ from tests.comptes.conftest import connecter
 
 pytestmark = pytest.mark.django_db
 
-JETONS = reverse("activite:jetons")
+JETONS = reverse("jetons:liste")
 
 
 def test_seule_l_empreinte_est_gardee(lieux):  # noqa: F811
@@ -61,7 +61,7 @@ def test_page_creer_voir_une_fois_lister_revoquer(client, lieux):  # noqa: F811
     html = client.get(JETONS).content.decode()
     assert clair not in html and clair[:10] in html and "Logiciel de la mairie" in html
     jeton = JetonApi.objects.get()
-    reponse = client.post(reverse("activite:revoquer_jeton", args=[jeton.pk]))
+    reponse = client.post(reverse("jetons:revoquer", args=[jeton.pk]))
     assert reponse.status_code == 302
     jeton.refresh_from_db()
     assert jeton.revoque_le is not None
@@ -71,8 +71,8 @@ def test_page_creer_voir_une_fois_lister_revoquer(client, lieux):  # noqa: F811
 def test_revoquer_le_jeton_d_un_autre_refuse(client, lieux):  # noqa: F811
     jeton, clair = jetons.creer_jeton(lieux.collegue, "Le sien")
     connecter(client, lieux.conseiller)
-    assert client.post(reverse("activite:revoquer_jeton", args=[jeton.pk])).status_code == 404
-    assert client.get(reverse("activite:revoquer_jeton", args=[jeton.pk])).status_code == 405
+    assert client.post(reverse("jetons:revoquer", args=[jeton.pk])).status_code == 404
+    assert client.get(reverse("jetons:revoquer", args=[jeton.pk])).status_code == 405
     assert jetons.authentifier(clair) == lieux.collegue
     assert "Le sien" not in client.get(JETONS).content.decode()
 

@@ -175,8 +175,10 @@ class TestEntete:
         contenu = connecter(client, monde.prefecture_a).get(reverse("comptes:espace")).content.decode()
         assert 'aria-current="page">Mon espace' in contenu
         assert ">Mon bureau<" not in contenu
-        assert ">Demandes<" not in contenu
         assert ">Saisir un accompagnement<" not in contenu
+        # Le suivi anonyme des demandes de son département lui est ouvert : le menu y mène.
+        assert f'href="{reverse("demandes:liste")}">Demandes' in contenu
+        assert f'href="{reverse("qualite:tableau")}">Qualité du back-office' in contenu
 
     def test_referent_voit_les_demandes(self, client, monde):
         contenu = connecter(client, monde.referent_caf_a).get(reverse("comptes:espace")).content.decode()
@@ -221,3 +223,11 @@ class TestArriveeApresConnexion:
         )
         assert reponse.redirect_chain[-1][0] == BUREAU
         assert reponse.context["titre"] == "Mon bureau"
+
+
+def test_lien_d_operateur_javascript_sans_href(client, monde):
+    LienOperateurFactory(operateur=monde.caf, libelle="Lien piégé de test", url="javascript:alert(document.cookie)")
+    LienOperateurFactory(operateur=monde.caf, libelle="Lien en clair de test", url="http://clair.caf.fr/")
+    contenu = connecter(client, monde.conseiller_a1).get(BUREAU).content.decode()
+    assert "Lien piégé de test" in contenu and "javascript:" not in contenu
+    assert 'href="https://clair.caf.fr/"' in contenu and "http://clair.caf.fr" not in contenu

@@ -252,3 +252,111 @@ def test_commande_import_fiches_echoue_sur_fichier_casse(capsys):
     assert not Fiche.objects.exists()
     with pytest.raises(CommandError, match="chemin introuvable"):
         call_command("import_fiches", "/nulle/part.zip")
+
+
+def _zip_bombe(chemin, octets: int):
+    """Une archive de fiches dont un membre XML se décompresse en `octets` espaces (environ mille fois sa taille)."""
+    with zipfile.ZipFile(chemin, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for fichier in sorted(XML.glob("*.xml")):
+            z.write(fichier, fichier.name)
+        with z.open("F9999.xml", "w") as membre:
+            membre.write(b"<Publication>")
+            for _ in range(octets // 1_000_000):
+                membre.write(b" " * 1_000_000)
+            membre.write(b"</Publication>")
+    return chemin
+
+
+def test_bombe_dans_l_archive_refusee_memoire_bornee(tmp_path):
+    import tracemalloc
+
+    archive = _zip_bombe(tmp_path / "vosdroits-latest.zip", 30_000_000)
+    assert archive.stat().st_size < 200_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(CommandError) as erreur:
+            call_command("import_fiches", str(archive), "--wet-run")
+        _, pic = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "vosdroits-latest.zip : « F9999.xml » se décompresserait en plus de" in str(erreur.value)
+    assert erreur.value.returncode == 1
+    assert not Fiche.objects.exists()
+    assert pic < 15_000_000  # avant : le membre entier lu d'un coup
+
+
+def test_membre_trop_compresse_sous_la_taille_maximale(tmp_path):
+    archive = _zip_bombe(tmp_path / "vosdroits-latest.zip", 5_000_000)
+    with pytest.raises(FichierInvalide, match="plus de 100 fois sa taille compressée"):
+        importer(archive)
+    assert not Fiche.objects.exists()
+
+
+def _dossier_avec(tmp_path, nom, contenu: str):
+    dossier = tmp_path / "lot"
+    dossier.mkdir()
+    for valide in XML.glob("*.xml") if nom.endswith(".xml") else JSON.glob("*.json"):
+        if valide.name != "index.json":
+            shutil.copy(valide, dossier)
+    (dossier / nom).write_text(contenu, encoding="utf-8")
+    return dossier
+
+
+def test_xml_de_200000_elements_imbriques(tmp_path):
+    dossier = _dossier_avec(tmp_path, "F9998.xml", "<a>" * 200_000 + "</a>" * 200_000)
+    with pytest.raises(CommandError, match=r"F9998\.xml : XML trop imbriqué \(plus de 100 niveaux") as erreur:
+        call_command("import_fiches", str(dossier), "--wet-run")
+    assert erreur.value.returncode == 1
+    assert not Fiche.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("racine", "attendu"),
+    [
+        ({"type": "element", "name": "Publication", "attributes": "x", "children": []}, "« attributes » doit être"),
+        (
+            {"name": "Publication", "children": [{"name": "dc:title", "attributes": "x"}]},
+            "Publication › enfant 1 : « attributes » doit être un objet de textes",
+        ),
+        ({"name": "Publication", "children": "x"}, "« children » doit être une liste"),
+        ({"name": "Publication", "children": [42]}, "objet attendu, pas int"),
+        ({"name": "Publication", "children": [{"text": 3}]}, "« text » doit être un texte"),
+    ],
+)
+def test_json_de_forme_inattendue(tmp_path, racine, attendu):
+    import json
+
+    dossier = _dossier_avec(tmp_path, "F9997.json", json.dumps({"id": "F9997", "children": [racine]}))
+    with pytest.raises(CommandError, match=attendu) as erreur:
+        call_command("import_fiches", str(dossier), "--format", "json", "--wet-run")
+    assert erreur.value.returncode == 1 and "F9997.json" in str(erreur.value)
+    assert not Fiche.objects.exists()
+
+
+def test_json_trop_imbrique(tmp_path):
+    profond = '{"id": "F9996", "children": [' + '{"name": "a", "children": [' * 50_000 + "]}" * 50_000 + "]}"
+    dossier = _dossier_avec(tmp_path, "F9996.json", profond)
+    with pytest.raises(CommandError, match=r"F9996\.json : JSON trop imbriqué") as erreur:
+        call_command("import_fiches", str(dossier), "--format", "json", "--wet-run")
+    assert erreur.value.returncode == 1
+    moins = '{"id": "F9996", "children": [' + '{"name": "a", "children": [' * 200 + "]}" * 200 + "]}"
+    (dossier / "F9996.json").write_text(moins)
+    with pytest.raises(CommandError, match=r"F9996\.json : fiche trop imbriquée"):
+        call_command("import_fiches", str(dossier), "--format", "json", "--wet-run")
+    assert not Fiche.objects.exists()
+
+
+def test_lien_javascript_vers_un_domaine_autorise_ecarte(tmp_path):
+    dossier = tmp_path / "lot"
+    dossier.mkdir()
+    piege = "javascript://www.service-public.fr/%0aalert(document.cookie)"
+    texte = (XML / "F1344.xml").read_text(encoding="utf-8")
+    texte = texte.replace("https://www.diplomatie.gouv.fr/fr/le-ministere-et-son-reseau/", piege)
+    texte = texte.replace('spUrl="', 'spUrl="javascript:alert(1)" data-x="', 1)
+    (dossier / "F1344.xml").write_text(texte, encoding="utf-8")
+    rapport = importer(dossier, format="xml")
+    assert rapport.ecrit and not rapport.erreurs
+    assert any(e.url == piege and "adresse refusée" in e.motif for e in rapport.ecarts)
+    fiche = Fiche.objects.get(identifiant="F1344")
+    assert "javascript" not in str(fiche.contenu).lower()
+    assert fiche.url_source == "https://www.service-public.fr/particuliers/vosdroits/F1344"

