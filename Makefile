@@ -33,8 +33,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 donnees: install .env
 	$(GUICHET) migrate --verbosity 0
-	$(GUICHET) import_territoires
-	$(GUICHET) demo
+	$(GUICHET) import_territoires --wet-run
+	$(GUICHET) demo --wet-run
 	$(GUICHET) ancrer_journal
 
 run: donnees serve

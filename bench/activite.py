@@ -219,7 +219,7 @@ def main():
     print(f"PostgreSQL {connection.pg_version // 10000}, base {BASE}, {os.cpu_count()} cœurs")
     if not Commune.objects.exists():
         with chrono("Import de la géographie"):
-            call_command("import_territoires", "--sans-progression")
+            call_command("import_territoires", "--sans-progression", "--wet-run")
 
     with connection.cursor() as c:
         c.execute("SELECT count(*) FROM activite_accompagnement")

@@ -15,15 +15,25 @@ Périmètres (voir `guichet.comptes.models.Habilitation`) :
 - conseiller : sa structure, en lecture ;
 - anonyme, compte inactif ou sans habilitation : rien.
 
-Les réponses « listes » sont des QuerySet (une requête pour la liste, plus une pour lire les
-habilitations de l'utilisateur) ; les réponses « oui ou non » s'appuient sur elles.
+Le périmètre est lu une fois par requête : la première question le calcule (une requête sur les
+habilitations) et le garde sur l'objet utilisateur, comme Django y garde ses permissions ; les
+questions suivantes le relisent. Chaque requête HTTP recharge l'utilisateur, donc son périmètre.
+Une habilitation enregistrée ou supprimée pour cet objet utilisateur l'oublie aussitôt (voir
+`oublier_perimetre`), de même qu'un changement de `is_active`, `is_staff` ou `is_superuser`.
+
+Les réponses « listes » sont des QuerySet (une requête pour la liste) ; les réponses « oui ou non »
+s'appuient sur elles, ou sur le seul périmètre quand il suffit.
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
+from guichet.activite.models import DELAI_CORRECTION, Accompagnement
 from guichet.comptes.models import ROLES_DOUBLE_FACTEUR, Habilitation, Role
+from guichet.demandes.models import Cote, Demande, OperateurInvite
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Departement
 
@@ -39,6 +49,7 @@ class Perimetre:
     structures_gerees: frozenset = field(default_factory=frozenset)  # gestionnaire
     departements_lus: frozenset = field(default_factory=frozenset)  # préfecture, référent, auditeur
     departements_geres: frozenset = field(default_factory=frozenset)  # préfecture
+    departements_suivis: frozenset = field(default_factory=frozenset)  # préfecture, auditeur départemental
     referent_de: frozenset = field(default_factory=frozenset)  # couples (operateur_id, departement_id)
     responsable_de: frozenset = field(default_factory=frozenset)  # couples (operateur_id, departement_id)
 
@@ -54,13 +65,43 @@ def _actif(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+ATTRIBUT_CACHE = "_perimetre_guichet"
+
+
 def perimetre(user) -> Perimetre:
-    """Lit les habilitations de l'utilisateur (une requête) et en déduit son périmètre."""
+    """Le périmètre de l'utilisateur : lu une fois (une requête), puis gardé sur l'objet utilisateur."""
     if not _actif(user):
         return AUCUN
+    cle = (user.pk, user.is_staff, user.is_superuser)
+    cache = getattr(user, ATTRIBUT_CACHE, None)
+    if cache is not None and cache[0] == cle:
+        return cache[1]
+    p = _lire_perimetre(user)
+    setattr(user, ATTRIBUT_CACHE, (cle, p))
+    return p
+
+
+def oublier_perimetre(user) -> None:
+    """Fait relire le périmètre à la prochaine question (après un changement d'habilitations)."""
+    if user is not None and hasattr(user, ATTRIBUT_CACHE):
+        delattr(user, ATTRIBUT_CACHE)
+
+
+def _habilitation_changee(sender, instance, **kwargs):
+    # L'objet utilisateur que tient l'habilitation (celui de la requête, le plus souvent) oublie
+    # son périmètre ; les autres objets du même compte le relisent à la requête suivante.
+    utilisateur = instance._state.fields_cache.get("utilisateur")
+    oublier_perimetre(utilisateur)
+
+
+post_save.connect(_habilitation_changee, sender=Habilitation, dispatch_uid="permissions-habilitation-save")
+post_delete.connect(_habilitation_changee, sender=Habilitation, dispatch_uid="permissions-habilitation-delete")
+
+
+def _lire_perimetre(user) -> Perimetre:
     roles = set()
     structures_lues, structures_gerees = set(), set()
-    departements_lus, departements_geres = set(), set()
+    departements_lus, departements_geres, departements_suivis = set(), set(), set()
     referent_de, responsable_de = set(), set()
     tout_voir = tout_modifier = bool(user.is_superuser)
     tout_voir = tout_voir or bool(user.is_staff)
@@ -75,9 +116,11 @@ def perimetre(user) -> Perimetre:
                 tout_voir = True
             else:
                 departements_lus.add(departement_id)
+                departements_suivis.add(departement_id)
         elif role == Role.PREFECTURE:
             departements_lus.add(departement_id)
             departements_geres.add(departement_id)
+            departements_suivis.add(departement_id)
         elif role == Role.REFERENT:
             departements_lus.add(departement_id)
             referent_de.add((operateur_id, departement_id))
@@ -97,22 +140,16 @@ def perimetre(user) -> Perimetre:
         structures_gerees=frozenset(structures_gerees),
         departements_lus=frozenset(departements_lus),
         departements_geres=frozenset(departements_geres),
+        departements_suivis=frozenset(departements_suivis),
         referent_de=frozenset(referent_de),
         responsable_de=frozenset(responsable_de),
     )
 
 
-def roles(user) -> set[str]:
-    """Les rôles (valeurs de `Role`) que l'utilisateur détient, sur quelque périmètre que ce soit."""
-    return set(perimetre(user).roles)
-
-
 def exige_double_facteur(user) -> bool:
     """Vrai si l'utilisateur détient un rôle dont le périmètre couvre plus d'une structure (ROLES_DOUBLE_FACTEUR),
     ou s'il est de l'équipe technique ou superutilisateur (ils lisent tout) : un second facteur à la connexion."""
-    return _actif(user) and (
-        user.is_superuser or user.is_staff or user.habilitations.filter(role__in=ROLES_DOUBLE_FACTEUR).exists()
-    )
+    return _actif(user) and (user.is_superuser or user.is_staff or bool(perimetre(user).roles & ROLES_DOUBLE_FACTEUR))
 
 
 # Structures
@@ -153,6 +190,14 @@ def structures_ou_inviter(user) -> QuerySet[Structure]:
     if not p.structures_gerees:
         return Structure.objects.none()
     return Structure.objects.filter(pk__in=p.structures_gerees)
+
+
+def ou_inviter_parmi(user, ids_structures) -> set:
+    """Parmi ces structures (identifiants de structures existantes), celles où l'utilisateur invite :
+    la réponse de `structures_ou_inviter`, lue dans le périmètre sans requête (pour décorer une liste)."""
+    p = perimetre(user)
+    ids = {i for i in ids_structures if i is not None}
+    return ids if p.tout_modifier else ids & p.structures_gerees
 
 
 def _contient(queryset, structure) -> bool:
@@ -198,19 +243,34 @@ def departements_visibles(user) -> QuerySet[Departement]:
     ).distinct()
 
 
-# Activité (accompagnements) — issue 3 : les fonctions de guichet.activite s'ajoutent ici.
+# Agents : conseillers et responsables de structure.
 #
-# Saisie : un agent (conseiller ou responsable) saisit l'activité des structures où il l'est, et
-# seulement celles-là (pas même l'équipe nationale : une saisie est le fait d'un agent du lieu).
-# Correction et suppression : ses propres accompagnements des 7 derniers jours, dans ces structures.
+# Les structures où l'utilisateur est conseiller ou responsable sont celles de son bureau, celles
+# pour lesquelles il saisit l'activité et celles au nom desquelles il ouvre des demandes (pas même
+# l'équipe nationale : une saisie ou une demande est le fait d'un agent du lieu).
+# Correction et suppression d'accompagnements : les siens des 7 derniers jours, dans ces structures.
+
+ROLES_AGENT = frozenset({Role.CONSEILLER, Role.GESTIONNAIRE})
 
 
-def structures_de_saisie(user) -> QuerySet[Structure]:
-    """Les structures pour lesquelles l'utilisateur saisit des accompagnements (conseiller, responsable)."""
+def structures_de_l_agent(user) -> QuerySet[Structure]:
+    """Les structures où l'utilisateur est conseiller ou responsable : son bureau, sa saisie, ses demandes."""
     p = perimetre(user)
     if not p.structures_lues:
         return Structure.objects.none()
     return Structure.objects.filter(pk__in=p.structures_lues)
+
+
+def est_agent(user) -> bool:
+    """Conseiller ou responsable d'au moins une structure : il a un bureau, saisit, ouvre des demandes."""
+    return bool(perimetre(user).structures_lues)
+
+
+def seulement_agent(user) -> bool:
+    """Toutes ses habilitations sont de conseiller ou de responsable de structure (au moins une) :
+    sa page d'accueil est le bureau plutôt que « Mon espace »."""
+    p = perimetre(user)
+    return bool(p.roles) and p.roles <= ROLES_AGENT and not p.tout_voir
 
 
 def peut_saisir(user, structure=None) -> bool:
@@ -221,13 +281,9 @@ def peut_saisir(user, structure=None) -> bool:
     return structure.pk in p.structures_lues
 
 
-def accompagnements_corrigeables(user):
+def accompagnements_corrigeables(user) -> QuerySet[Accompagnement]:
     """Les accompagnements que l'utilisateur peut corriger ou supprimer : les siens, des 7 derniers
     jours, dans une structure où il saisit encore."""
-    from django.utils import timezone
-
-    from guichet.activite.models import DELAI_CORRECTION, Accompagnement
-
     p = perimetre(user)
     if not p.structures_lues:
         return Accompagnement.objects.none()
@@ -256,17 +312,6 @@ class AccesStatistiquesOperateur:
     departements: frozenset | None
 
 
-def _departements_statistiques_ids(user, p: Perimetre) -> frozenset:
-    """Les départements dont l'utilisateur voit le tableau : préfecture et auditeur départemental."""
-    if not ({Role.PREFECTURE, Role.AUDITEUR} & p.roles):
-        return frozenset()
-    return frozenset(
-        Habilitation.objects.filter(
-            utilisateur=user, role__in=[Role.PREFECTURE, Role.AUDITEUR], departement__isnull=False
-        ).values_list("departement_id", flat=True)
-    )
-
-
 def statistiques_nationales(user) -> bool:
     return perimetre(user).tout_voir
 
@@ -275,17 +320,16 @@ def departements_statistiques(user) -> QuerySet[Departement]:
     p = perimetre(user)
     if p.tout_voir:
         return Departement.objects.all()
-    return Departement.objects.filter(pk__in=_departements_statistiques_ids(user, p))
+    return Departement.objects.filter(pk__in=p.departements_suivis)
 
 
 def structures_statistiques(user) -> QuerySet[Structure]:
     p = perimetre(user)
     if p.tout_voir:
         return Structure.objects.all()
-    departements = _departements_statistiques_ids(user, p)
-    if not (p.structures_lues or departements):
+    if not (p.structures_lues or p.departements_suivis):
         return Structure.objects.none()
-    return Structure.objects.filter(Q(pk__in=p.structures_lues) | Q(commune__departement_id__in=departements))
+    return Structure.objects.filter(Q(pk__in=p.structures_lues) | Q(commune__departement_id__in=p.departements_suivis))
 
 
 def acces_statistiques_operateur(user, operateur) -> AccesStatistiquesOperateur | None:
@@ -295,7 +339,7 @@ def acces_statistiques_operateur(user, operateur) -> AccesStatistiquesOperateur 
         return None
     if p.tout_voir:
         return AccesStatistiquesOperateur(departements=None)
-    departements = frozenset(d for o, d in p.referent_de | p.responsable_de if o == operateur.pk)
+    departements = frozenset(d for o, d in _paires_operateur(p) if o == operateur.pk)
     return AccesStatistiquesOperateur(departements=departements) if departements else None
 
 
@@ -303,9 +347,8 @@ def operateurs_statistiques(user) -> dict:
     """{identifiant d'opérateur: AccesStatistiquesOperateur} pour chaque opérateur dont l'utilisateur
     voit l'activité par son rôle de référent ou de responsable départemental (vide pour le national,
     qui les voit tous par le tableau national)."""
-    p = perimetre(user)
     acces = {}
-    for operateur_id, departement_id in p.referent_de | p.responsable_de:
+    for operateur_id, departement_id in _paires_operateur(perimetre(user)):
         acces.setdefault(operateur_id, set()).add(departement_id)
     return {o: AccesStatistiquesOperateur(departements=frozenset(d)) for o, d in acces.items()}
 
@@ -321,12 +364,10 @@ def peut_voir_statistiques_departement(user, departement) -> bool:
 def peut_voir_statistiques(user) -> bool:
     """Au moins un tableau de bord (et donc l'export des données ouvertes)."""
     p = perimetre(user)
-    return bool(
-        p.tout_voir or p.structures_lues or p.referent_de or p.responsable_de or _departements_statistiques_ids(user, p)
-    )
+    return bool(p.tout_voir or p.structures_lues or _paires_operateur(p) or p.departements_suivis)
 
 
-# Demandes (back-office des opérateurs) — issue 4 : les fonctions de guichet.demandes s'ajoutent ici.
+# Demandes (back-office des opérateurs, guichet.demandes).
 #
 # Accès complet (identité de l'usager, messages, pièces jointes) : l'équipe de la structure qui a
 # ouvert la demande (conseillers, responsable) et, côté opérateur, les référents et le responsable
@@ -340,8 +381,6 @@ ACCES_ANONYME = "anonyme"
 
 def _ids_invitees(paires) -> list[int]:
     """Les demandes où l'un des opérateurs des couples est invité, dans le département du couple."""
-    from guichet.demandes.models import OperateurInvite
-
     q = Q(pk__in=[])
     for operateur_id, departement_id in sorted(paires):
         q |= Q(operateur_id=operateur_id, demande__departement_id=departement_id)
@@ -364,21 +403,17 @@ def _paires_operateur(p: Perimetre) -> frozenset:
     return p.referent_de | p.responsable_de
 
 
-def demandes_des_structures(user):
+def demandes_des_structures(user) -> QuerySet[Demande]:
     """Les demandes ouvertes par les structures de l'utilisateur (côté France services)."""
-    from guichet.demandes.models import Demande
-
     p = perimetre(user)
     if not p.structures_lues:
         return Demande.objects.none()
     return Demande.objects.filter(structure_id__in=p.structures_lues)
 
 
-def demandes_de_l_operateur(user, invitees=True):
+def demandes_de_l_operateur(user, invitees=True) -> QuerySet[Demande]:
     """La boîte du référent : les demandes de ses couples opérateur × département, et celles où son
     opérateur est invité (si `invitees`)."""
-    from guichet.demandes.models import Demande
-
     paires = _paires_operateur(perimetre(user))
     if not paires:
         return Demande.objects.none()
@@ -389,8 +424,6 @@ def boite_operateur(user) -> list:
     """La boîte du référent en parties disjointes, chacune lisible dans l'ordre d'un index (sans OU) :
     les demandes de ses couples opérateur × département, puis (s'il y en a) celles où son opérateur
     est invité. Leur réunion est `demandes_de_l_operateur(user)`."""
-    from guichet.demandes.models import Demande
-
     paires = _paires_operateur(perimetre(user))
     if not paires:
         return []
@@ -401,10 +434,8 @@ def boite_operateur(user) -> list:
     return parties
 
 
-def demandes_accessibles(user):
+def demandes_accessibles(user) -> QuerySet[Demande]:
     """Les demandes dont l'utilisateur voit tout (identité comprise)."""
-    from guichet.demandes.models import Demande
-
     p = perimetre(user)
     paires = _paires_operateur(p)
     if not (p.structures_lues or paires):
@@ -415,21 +446,33 @@ def demandes_accessibles(user):
     return Demande.objects.filter(q)
 
 
-def demandes_anonymes(user):
+def demandes_anonymes(user) -> QuerySet[Demande]:
     """Les demandes que l'utilisateur voit sans identité ni message (chiffres et suivi anonymes)."""
-    from guichet.demandes.models import Demande
-
     p = perimetre(user)
     if p.tout_voir:
         return Demande.objects.all()
-    departements = set(
-        Habilitation.objects.filter(
-            utilisateur=user, role__in=[Role.PREFECTURE, Role.AUDITEUR], departement__isnull=False
-        ).values_list("departement_id", flat=True)
-    )
-    if not departements:
+    if not p.departements_suivis:
         return Demande.objects.none()
-    return Demande.objects.filter(departement_id__in=departements)
+    return Demande.objects.filter(departement_id__in=p.departements_suivis)
+
+
+def vues_des_demandes(user) -> list[str]:
+    """Les listes de demandes de l'utilisateur, la première par défaut : « operateur » (boîte du
+    référent), « agent » (demandes de ses structures), ou à défaut « anonyme » (suivi sans identité :
+    équipe nationale, équipe technique, auditeurs, préfecture). Vide : il n'a pas accès aux demandes."""
+    p = perimetre(user)
+    vues = []
+    if _paires_operateur(p):
+        vues.append("operateur")
+    if p.structures_lues:
+        vues.append("agent")
+    if not vues and (p.tout_voir or p.departements_suivis):
+        vues.append("anonyme")
+    return vues
+
+
+def peut_voir_demandes(user) -> bool:
+    return bool(vues_des_demandes(user))
 
 
 def acces_demande(user, demande) -> str | None:
@@ -445,8 +488,6 @@ def acces_demande(user, demande) -> str | None:
 
 def cote_dans_demande(user, demande) -> str | None:
     """« agent » pour l'équipe de la structure, « referent » pour l'opérateur (ou un invité), sinon None."""
-    from guichet.demandes.models import Cote
-
     p = perimetre(user)
     if demande.structure_id in p.structures_lues:
         return Cote.AGENT
@@ -460,6 +501,8 @@ def operateur_du_referent(user, demande):
     paires = _paires_operateur(perimetre(user))
     if (demande.operateur_id, demande.departement_id) in paires:
         return demande.operateur_id
+    if not any(departement_id == demande.departement_id for _, departement_id in paires):
+        return None
     invites = set(demande.invitations.values_list("operateur_id", flat=True))
     for operateur_id, departement_id in sorted(paires):
         if departement_id == demande.departement_id and operateur_id in invites:
@@ -472,12 +515,27 @@ def peut_rerouter(user, demande) -> bool:
     return (demande.operateur_id, demande.departement_id) in _paires_operateur(perimetre(user))
 
 
-def structures_ou_ouvrir_demande(user) -> QuerySet[Structure]:
-    """Les structures au nom desquelles l'utilisateur peut ouvrir une demande (conseiller, responsable)."""
-    p = perimetre(user)
-    if not p.structures_lues:
-        return Structure.objects.none()
-    return Structure.objects.filter(pk__in=p.structures_lues)
+def actions_demande(user, demande, cote) -> set[str]:
+    """Les actions que l'utilisateur peut mener sur le fil d'une demande, selon son côté (aucune s'il
+    n'en a pas : accès anonyme ou hors périmètre) : écrire tant qu'elle est ouverte ; côté opérateur,
+    la prendre en charge ou la marquer traitée (« rapides »), l'inviter à un autre opérateur, la
+    réorienter (l'opérateur actuel seulement) ; côté agent, la clôturer, puis la rouvrir tant que ses
+    données sont gardées."""
+    if cote is None:
+        return set()
+    ouverte = demande.cloturee_le is None and not demande.donnees_effacees
+    actions = set()
+    if ouverte:
+        actions.add("message")
+    if cote == Cote.REFERENT and ouverte:
+        actions |= {"rapides", "invitation"}
+        if peut_rerouter(user, demande):
+            actions.add("reroutage")
+    if cote == Cote.AGENT and ouverte:
+        actions.add("cloture")
+    if cote == Cote.AGENT and demande.cloturee_le is not None and not demande.donnees_effacees:
+        actions.add("reouverture")
+    return actions
 
 
 def voit_boite_operateur(user) -> bool:
@@ -485,7 +543,7 @@ def voit_boite_operateur(user) -> bool:
     return bool(_paires_operateur(perimetre(user)))
 
 
-# — qualité (tableau de qualité du back-office, guichet.qualite) —
+# Qualité (tableau de qualité du back-office, guichet.qualite).
 #
 # Opérateur (référents, responsables départementaux) : ses couples opérateur × département ;
 # préfecture et auditeur départemental : tous les opérateurs de leur département ; équipe nationale,
@@ -509,53 +567,24 @@ def perimetre_qualite(user) -> PerimetreQualite | None:
     p = perimetre(user)
     if p.tout_voir:
         return PerimetreQualite(tout=True)
-    departements = frozenset(
-        Habilitation.objects.filter(
-            utilisateur=user, role__in=[Role.PREFECTURE, Role.AUDITEUR], departement__isnull=False
-        ).values_list("departement_id", flat=True)
-    )
-    paires = p.referent_de | p.responsable_de
-    if not (departements or paires):
+    paires = _paires_operateur(p)
+    if not (p.departements_suivis or paires):
         return None
-    return PerimetreQualite(departements=departements, paires=paires)
+    return PerimetreQualite(departements=p.departements_suivis, paires=paires)
 
 
 def peut_voir_qualite(user) -> bool:
     return perimetre_qualite(user) is not None
 
 
-# Bureau de l'agent et base de connaissances — issue 5 : les fonctions de guichet.bureau et
-# guichet.connaissances s'ajoutent ici.
-
-# — bureau —
-
-ROLES_AGENT = frozenset({Role.CONSEILLER, Role.GESTIONNAIRE})
-
-
-def est_agent(user) -> bool:
-    """Conseiller ou responsable d'au moins une structure : il a un bureau."""
-    return bool(perimetre(user).roles & ROLES_AGENT)
-
-
-def seulement_agent(user) -> bool:
-    """Toutes ses habilitations sont de conseiller ou de responsable de structure (au moins une) :
-    sa page d'accueil est le bureau plutôt que « Mon espace »."""
-    p = perimetre(user)
-    return bool(p.roles) and p.roles <= ROLES_AGENT and not p.tout_voir
+# Bureau de l'agent (guichet.bureau) et base de connaissances (guichet.connaissances).
 
 
 def est_professionnel(user) -> bool:
-    """A au moins un rôle, ou voit tout (équipe technique) : lit les guides et les liens des opérateurs."""
+    """A au moins un rôle, ou voit tout (équipe technique) : lit la base de connaissances, les guides,
+    l'annuaire des référents et les liens des opérateurs ; pas un compte sans rôle."""
     p = perimetre(user)
     return bool(p.roles) or p.tout_voir
-
-
-def structures_du_bureau(user) -> QuerySet[Structure]:
-    """Les structures dont l'agent voit l'activité du jour sur son bureau : là où il est conseiller ou responsable."""
-    p = perimetre(user)
-    if not p.structures_lues:
-        return Structure.objects.none()
-    return Structure.objects.filter(pk__in=p.structures_lues)
 
 
 def peut_gerer_liens_operateurs(user) -> bool:
@@ -574,16 +603,6 @@ def referents_visibles(user) -> QuerySet[Habilitation]:
     if p.tout_voir:
         return habilitations
     return habilitations.filter(departement__in=departements_visibles(user))
-
-
-# — connaissances —
-
-
-def peut_consulter_connaissances(user) -> bool:
-    """La base de connaissances (recherche et fiches) : tout professionnel du réseau connecté — agents, responsables,
-    référents, préfectures, équipe nationale, auditeurs — et l'équipe technique ; pas un compte sans rôle."""
-    p = perimetre(user)
-    return bool(p.roles) or p.tout_voir
 
 
 # — exploitation de la plateforme et pages institutionnelles —

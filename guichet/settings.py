@@ -86,10 +86,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "guichet.context_processors.site_config",
-                "guichet.comptes.context_processors.roles",
                 "guichet.exploitation.context_processors.alerte_taches",
                 "guichet.pages.context_processors.pied",
             ],
+            "libraries": {"navigation": "guichet.navigation"},
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
             "builtins": ["guichet.liens"],
         },
@@ -167,6 +167,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Cache : en mémoire de chaque processus par défaut ; un cache partagé en production, par exemple
 # CACHE_URL=redis://127.0.0.1:6379/1 (les résultats de la recherche publique y sont gardés une minute).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # 300 entrées par défaut : trop peu pour les pages publiques gardées (une par commune cherchée).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 
 # Tâches de fond : interface Django tasks, moteur en base par défaut.
 TASKS = {
@@ -199,12 +202,33 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 
+# --- Cartes publiques ---
+# Le fond de carte : sans réglage, un fond hors ligne tiré de notre géographie (contours des communes, noms
+# des villes). En production, les tuiles de l'État, par exemple le « Plan IGN » de la Géoplateforme (WMTS) :
+# GUICHET_CARTE_TUILES_URL=https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}
+# La politique de sécurité (img-src) autorise alors l'origine de ces tuiles, et elle seule.
+GUICHET_CARTE_TUILES_URL = env.str("GUICHET_CARTE_TUILES_URL", default="")
+GUICHET_CARTE_TUILES_ATTRIBUTION = env.str("GUICHET_CARTE_TUILES_ATTRIBUTION", default="© IGN – Plan IGN")
+# Le calculateur d'itinéraire vers un lieu ({lat}, {lon} et {nom} remplacés), par exemple
+# https://www.itineraires.example/?destination={lat},{lon} ; sans réglage, seul le lien « geo: » est proposé.
+GUICHET_ITINERAIRE_URL = env.str("GUICHET_ITINERAIRE_URL", default="")
+
+
+def _origine(url):
+    from urllib.parse import urlsplit
+
+    morceaux = urlsplit(url)
+    return f"{morceaux.scheme}://{morceaux.netloc}" if morceaux.scheme in ("http", "https") else None
+
+
+ORIGINES_DES_TUILES = [o for o in [_origine(GUICHET_CARTE_TUILES_URL)] if o]
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": [SELF, NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *ORIGINES_DES_TUILES],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],

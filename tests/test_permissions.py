@@ -1,14 +1,22 @@
 """Le module des droits, rôle par rôle, dedans et dehors de chaque périmètre."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
-from guichet import permissions
+from guichet import navigation, permissions
 from guichet.comptes.models import Role
+from tests.comptes.conftest import connecter
 from tests.comptes.factories import HabilitationFactory, UtilisateurFactory
 from tests.comptes.monde import ATTENDU, TOUTES, construire_monde
 
 pytestmark = pytest.mark.django_db
+
+
+def roles(user) -> set[str]:
+    return set(permissions.perimetre(user).roles)
 
 
 @pytest.fixture
@@ -30,6 +38,8 @@ def test_structures_par_role(monde, personne):
     assert noms(monde, permissions.structures_modifiables(user)) == modifiables
     assert noms(monde, permissions.structures_dont_statut_modifiable(user)) == statut
     assert noms(monde, permissions.structures_ou_inviter(user)) == invitations
+    ids = {getattr(monde, nom).pk: nom for nom in TOUTES}
+    assert {ids[i] for i in permissions.ou_inviter_parmi(user, list(ids))} == invitations
     for nom in TOUTES:
         structure = getattr(monde, nom)
         assert permissions.peut_voir_structure(user, structure) is (nom in visibles)
@@ -43,7 +53,7 @@ def test_anonyme_ne_voit_rien(monde):
     anonyme = AnonymousUser()
     assert not permissions.structures_visibles(anonyme).exists()
     assert not permissions.departements_visibles(anonyme).exists()
-    assert permissions.roles(anonyme) == set()
+    assert roles(anonyme) == set()
     for nom in TOUTES:
         structure = getattr(monde, nom)
         assert not permissions.peut_voir_structure(anonyme, structure)
@@ -109,11 +119,11 @@ def test_referent_hors_de_son_departement_ne_voit_pas_les_structures_de_son_oper
 
 
 def test_roles(monde):
-    assert permissions.roles(monde.gestionnaire_a1) == {Role.GESTIONNAIRE}
+    assert roles(monde.gestionnaire_a1) == {Role.GESTIONNAIRE}
     HabilitationFactory(utilisateur=monde.gestionnaire_a1, role=Role.CONSEILLER, structure=monde.b)
-    assert permissions.roles(monde.gestionnaire_a1) == {Role.GESTIONNAIRE, Role.CONSEILLER}
-    assert permissions.roles(monde.sans_role) == set()
-    assert permissions.roles(monde.inactif) == set()
+    assert roles(monde.gestionnaire_a1) == {Role.GESTIONNAIRE, Role.CONSEILLER}
+    assert roles(monde.sans_role) == set()
+    assert roles(monde.inactif) == set()
 
 
 @pytest.mark.parametrize(
@@ -147,3 +157,78 @@ def test_nouvelle_habilitation_prise_en_compte_aussitot(monde):
     assert not permissions.peut_voir_structure(user, monde.b)
     HabilitationFactory(utilisateur=user, role=Role.CONSEILLER, structure=monde.b)
     assert permissions.peut_voir_structure(user, monde.b)
+
+
+# La navigation, rôle par rôle : tout lien montré s'ouvre, tout outil qui s'ouvre est montré.
+
+PERSONNES_CONNECTEES = sorted(set(ATTENDU) - {"inactif"}) + ["superutilisateur"]
+
+
+def _personne(monde, nom):
+    if nom == "superutilisateur":
+        return UtilisateurFactory(email="super@example.fr", is_superuser=True, is_staff=True)
+    return getattr(monde, nom)
+
+
+def _s_ouvre(client, outil) -> bool:
+    """La page de l'outil répond 200, au besoin après une redirection qui reste dans le même outil
+    (l'accueil des statistiques mène au seul tableau de qui n'en a qu'un)."""
+    reponse = client.get(outil.url, follow=True)
+    return reponse.status_code == 200 and reponse.resolver_match.namespace == outil.espace
+
+
+def _liens_du_menu(html) -> list[str]:
+    menu = html.split('id="navigation-principale"', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r'class="fr-nav__link" href="([^"]+)"', menu)
+
+
+def _liens_des_outils(html) -> list[str]:
+    if "guichet-outils" not in html:
+        return []
+    outils = html.split('class="fr-mb-3w guichet-outils"', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'<a href="([^"]+)"', outils)
+
+
+@pytest.mark.parametrize("nom", PERSONNES_CONNECTEES)
+def test_navigation_montre_exactement_les_outils_permis(client, monde, nom):
+    user = _personne(monde, nom)
+    connecter(client, user)
+    montres = navigation.outils_permis(user)
+    for outil in navigation.OUTILS:
+        assert _s_ouvre(client, outil) is (outil in montres), (nom, outil.code)
+
+    # Ce que les pages affichent est bien cette liste : le menu sur toute page, « Mes outils » sur « Mon espace ».
+    html = client.get(reverse("comptes:espace") + "?compte=1").content.decode()
+    publics = [reverse("accueil"), reverse("reseau:trouver")]
+    assert _liens_du_menu(html) == publics + [o.url for o in montres if o.menu]
+    assert _liens_des_outils(html) == [o.url for o in montres if o.outils]
+
+
+def test_navigation_de_l_anonyme(client, monde):
+    assert navigation.outils_permis(AnonymousUser()) == []
+    html = client.get(reverse("accueil")).content.decode()
+    assert _liens_du_menu(html) == [reverse("accueil"), reverse("reseau:trouver")]
+
+
+@pytest.mark.parametrize(
+    "nom, codes",
+    [
+        # L'auditeur ouvre le tableau de qualité : il en a le lien.
+        ("auditeur_a", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}),
+        ("auditeur_national", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}),
+        # L'équipe technique sans rôle garde les liens des outils qu'elle peut ouvrir.
+        ("staff", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}),
+        ("conseiller_a1", {"bureau", "saisie", "demandes", "statistiques", "connaissances", "guides", "annuaire"}),
+        ("sans_role", {"espace"}),
+    ],
+)
+def test_navigation_des_roles_oublies_par_les_gabarits(monde, nom, codes):
+    assert {o.code for o in navigation.outils_permis(getattr(monde, nom))} == codes
+
+
+@pytest.mark.parametrize("nom, racine", [("conseiller_a1", "bureau:accueil"), ("prefecture_a", "comptes:espace")])
+def test_fil_d_ariane_part_du_bureau_ou_de_l_espace(client, monde, nom, racine):
+    connecter(client, getattr(monde, nom))
+    html = client.get(reverse("bureau:guides")).content.decode()
+    fil = html.split('class="fr-breadcrumb__list"', 1)[1].split("</ol>", 1)[0]
+    assert re.findall(r'href="([^"]+)"', fil)[0] == reverse(racine)

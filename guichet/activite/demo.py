@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guichet.activite.models import Accompagnement, Autonomie, Canal, Duree, Resultat, TrancheAge, TypeAide
+from guichet.activite.signaux import accompagnements_crees
 from guichet.comptes.models import Habilitation, Role, Utilisateur
 from guichet.demarches.models import Demarche
 from guichet.reseau.demo import DEPARTEMENT_DEMO, DOMAINE, PREFIXE
@@ -149,7 +150,5 @@ def peupler(graine: int = 2026) -> dict[str, int]:
             jour += timedelta(days=1)
     Accompagnement.objects.bulk_create(lignes, batch_size=2000)
     # Les tableaux de bord lisent les agrégats : ils sont calculés tout de suite pour la démonstration.
-    from guichet.statistiques.agregation import tout_recalculer
-
-    tout_recalculer()
+    accompagnements_crees.send(sender=Accompagnement, immediat=True)
     return {"accompagnements": len(lignes)}

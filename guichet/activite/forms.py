@@ -39,12 +39,10 @@ class AccompagnementForm(FormulaireDsfr, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        structures = permissions.structures_de_saisie(user).select_related("commune")
+        structures = permissions.structures_de_l_agent(user).select_related("commune")
         self.fields["structure"].queryset = structures
         departements = set(structures.values_list("commune__departement_id", flat=True))
-        operateurs = Operateur.objects.filter(national=True) | Operateur.objects.filter(
-            national=False, departement_id__in=departements
-        )
+        operateurs = Operateur.objects.joignables_dans(departements)
         self.fields["operateur"].queryset = operateurs
         demarches = Demarche.objects.filter(operateur__in=operateurs).select_related("operateur")
         if self.instance.demarche_id:

@@ -65,7 +65,7 @@ def lire_date(texte) -> tuple[datetime | None, str | None]:
 
 def operateur_permis(operateur, structure) -> bool:
     """Un opérateur national, ou un partenaire local du département de la structure."""
-    return operateur.national or operateur.departement_id == structure.commune.departement_id
+    return operateur.joignable_dans(structure.commune.departement_id)
 
 
 def verifier_operateur(operateur, structure) -> str | None:

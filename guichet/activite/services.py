@@ -24,6 +24,7 @@ from guichet import permissions
 from guichet.activite import regles
 from guichet.activite.models import Accompagnement, Canal
 from guichet.activite.regles import CHOIX, VALEURS
+from guichet.activite.signaux import accompagnements_crees
 from guichet.demarches.models import Demarche, EvenementDeVie
 from guichet.reseau.models import Operateur, Structure
 
@@ -99,17 +100,13 @@ class Referentiel:
     def pour(cls, user) -> "Referentiel":
         structures = {
             s.pk: s
-            for s in permissions.structures_de_saisie(user)
+            for s in permissions.structures_de_l_agent(user)
             .select_related("commune")
             .order_by("nom")
             .only("pk", "nom", "matricule", "forme", "commune__departement_id")
         }
         departements = {s.commune.departement_id for s in structures.values()}
-        operateurs = {
-            o.code: o
-            for o in Operateur.objects.filter(national=True)
-            | Operateur.objects.filter(national=False, departement_id__in=departements)
-        }
+        operateurs = {o.code: o for o in Operateur.objects.joignables_dans(departements)}
         ids_operateurs = {o.pk for o in operateurs.values()}
         demarches = {
             (d.operateur_id, d.code): d
@@ -128,7 +125,7 @@ class Referentiel:
         """Les opérateurs nationaux et les partenaires locaux du département de la structure, dans l'ordre."""
         departement = structure.commune.departement_id
         return sorted(
-            (o for o in self.operateurs.values() if o.national or o.departement_id == departement),
+            (o for o in self.operateurs.values() if o.joignable_dans(departement)),
             key=lambda o: (not o.national, o.ordre, o.nom),
         )
 
@@ -682,10 +679,8 @@ def enregistrer_lot(user, items: list) -> list[Ligne]:
         # ignore_conflicts : un envoi concurrent du même identifiant ne fait pas échouer le lot.
         Accompagnement.objects.bulk_create(a_creer, batch_size=500, ignore_conflicts=True)
     if a_creer:
-        # bulk_create n'envoie pas de signal : les agrégats des statistiques sont prévenus ici.
-        from guichet.statistiques.taches import demander_actualisation
-
-        demander_actualisation()
+        # bulk_create n'envoie pas les signaux des modèles : l'activité annonce ses créations.
+        accompagnements_crees.send(sender=Accompagnement, immediat=False)
     return lignes
 
 

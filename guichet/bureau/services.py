@@ -37,7 +37,7 @@ class ActiviteStructure:
 def activite_du_jour(user, jour=None) -> list[ActiviteStructure]:
     """Les accompagnements du jour de chaque structure de l'agent, par opérateur, et les siens."""
     debut, fin = bornes_du_jour(jour)
-    structures = list(permissions.structures_du_bureau(user).order_by("nom"))
+    structures = list(permissions.structures_de_l_agent(user).order_by("nom"))
     du_jour = Accompagnement.objects.filter(structure__in=structures, le__gte=debut, le__lt=fin)
     resultats = {s.pk: ActiviteStructure(structure=s) for s in structures}
     lignes = (
@@ -88,7 +88,7 @@ def departements_des_structures(user):
     """Les départements des structures de l'agent : ceux de l'annuaire montré sur son bureau."""
     return (
         permissions.departements_visibles(user)
-        .filter(communes__structures__in=permissions.structures_du_bureau(user))
+        .filter(communes__structures__in=permissions.structures_de_l_agent(user))
         .distinct()
     )
 

@@ -28,9 +28,7 @@ def accueil(request):
     activite = services.activite_du_jour(user)
     en_attente = demandes_en_attente_pour(user).select_related("operateur", "structure", "objet")
     structures = [a.structure for a in activite]
-    ou_inviter = set(
-        permissions.structures_ou_inviter(user).filter(pk__in=[s.pk for s in structures]).values_list("pk", flat=True)
-    )
+    ou_inviter = permissions.ou_inviter_parmi(user, [s.pk for s in structures])
     for structure in structures:
         structure.peut_inviter = structure.pk in ou_inviter
     return render(
@@ -72,7 +70,12 @@ def guide(request, code):
     return render(
         request,
         "bureau/guide.html",
-        {"titre": evenement.libelle, "evenement": evenement, "etapes": services.etapes_du_guide(evenement)},
+        {
+            "titre": evenement.libelle,
+            "evenement": evenement,
+            "etapes": services.etapes_du_guide(evenement),
+            "peut_saisir": permissions.peut_saisir(request.user),
+        },
     )
 
 

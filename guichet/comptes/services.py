@@ -6,7 +6,6 @@ from base64 import b32encode
 import django_otp
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -149,11 +148,6 @@ def qr_code_svg(appareil: TOTPDevice) -> str:
 
 class InvitationInutilisable(Exception):
     """Le lien a déjà servi ou a expiré."""
-
-
-def lien_invitation(invitation: Invitation) -> str:
-    # L'adresse du site vient des réglages, jamais de l'en-tête Host de la requête.
-    return settings.GUICHET_URL.rstrip("/") + reverse("comptes:invitation", args=[invitation.jeton])
 
 
 def inviter(structure, email: str, role: str, invite_par: Utilisateur) -> Invitation:

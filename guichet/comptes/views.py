@@ -95,8 +95,7 @@ def espace(request):
     habilitations = list(
         user.habilitations.select_related("structure", "operateur", "departement").order_by("role", "pk")
     )
-    ids_structures = [h.structure_id for h in habilitations if h.structure_id]
-    ou_inviter = set(permissions.structures_ou_inviter(user).filter(pk__in=ids_structures).values_list("pk", flat=True))
+    ou_inviter = permissions.ou_inviter_parmi(user, [h.structure_id for h in habilitations])
     for habilitation in habilitations:
         habilitation.peut_inviter = habilitation.structure_id in ou_inviter
     return render(
@@ -107,10 +106,6 @@ def espace(request):
             "habilitations": habilitations,
             "voit_des_structures": permissions.structures_visibles(user).exists(),
             "double_facteur_actif": user.is_verified(),
-            "professionnel": permissions.est_professionnel(user),
-            "peut_gerer_liens": permissions.peut_gerer_liens_operateurs(user),
-            "peut_voir_sante": permissions.peut_voir_sante_plateforme(user),
-            "peut_modifier_pages": permissions.peut_modifier_pages_institutionnelles(user),
         },
     )
 

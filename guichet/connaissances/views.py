@@ -9,7 +9,7 @@ from guichet.connaissances.models import Fiche
 
 
 def _autoriser(request):
-    if not permissions.peut_consulter_connaissances(request.user):
+    if not permissions.est_professionnel(request.user):
         raise PermissionDenied("La base de connaissances est réservée aux professionnels du réseau.")
 
 

@@ -382,10 +382,10 @@ def _a_rechiffrer(jeton: bytes) -> bool:
         return True
 
 
-def rechiffrer_tout(appliquer: bool = False, modeles=None, taille_lot: int = 500) -> list[BilanRechiffrement]:
+def rechiffrer_tout(ecrire: bool = False, modeles=None, taille_lot: int = 500) -> list[BilanRechiffrement]:
     """Rechiffre avec la première clé chaque valeur ChampChiffre et chaque fichier FichierChiffre.
 
-    Sans `appliquer`, ne fait que compter (et vérifier que tout se déchiffre). Chaque lot est atomique ;
+    Sans `ecrire`, ne fait que compter (et vérifier que tout se déchiffre). Chaque lot est atomique ;
     les anciens fichiers ne sont effacés qu'une fois la base à jour.
     """
     bilans = []
@@ -408,7 +408,7 @@ def rechiffrer_tout(appliquer: bool = False, modeles=None, taille_lot: int = 500
                 lignes = curseur.fetchall()
                 for pk, *valeurs in lignes:
                     for champ, valeur in zip(champs, valeurs, strict=True):
-                        _rechiffrer_valeur(curseur, table, cle, qn, pk, champ, valeur, appliquer, par_champ[champ.name])
+                        _rechiffrer_valeur(curseur, table, cle, qn, pk, champ, valeur, ecrire, par_champ[champ.name])
             if len(lignes) < taille_lot:
                 break
             dernier = lignes[-1][0]
@@ -416,7 +416,7 @@ def rechiffrer_tout(appliquer: bool = False, modeles=None, taille_lot: int = 500
     return bilans
 
 
-def _rechiffrer_valeur(curseur, table, cle, qn, pk, champ, valeur, appliquer, bilan):
+def _rechiffrer_valeur(curseur, table, cle, qn, pk, champ, valeur, ecrire, bilan):
     if valeur in (None, ""):
         return
     nouveau = None
@@ -430,7 +430,7 @@ def _rechiffrer_valeur(curseur, table, cle, qn, pk, champ, valeur, appliquer, bi
             if not _a_rechiffrer(jeton):
                 bilan.a_jour += 1
                 return
-            if appliquer:
+            if ecrire:
                 nouveau = rechiffrer_fichier(valeur)
                 transaction.on_commit(functools.partial(supprimer_fichier, valeur))
         else:
@@ -438,7 +438,7 @@ def _rechiffrer_valeur(curseur, table, cle, qn, pk, champ, valeur, appliquer, bi
             if not _a_rechiffrer(jeton):
                 bilan.a_jour += 1
                 return
-            if appliquer:
+            if ecrire:
                 nouveau = multifernet().rotate(jeton).decode("ascii")
     except ErreurDechiffrement:
         bilan.illisibles.append(pk)

@@ -9,12 +9,12 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 
 from guichet.comptes.forms import FormulaireDsfr
 from guichet.demandes import validateurs
 from guichet.demandes.chiffrement import LIBELLE_TYPES_ACCEPTES, verifier_piece_jointe
+from guichet.demandes.destinataires import operateurs_avec_referent
 from guichet.demandes.models import NatureMandat, Utilite
 from guichet.demarches.models import Demarche
 from guichet.reseau.models import Operateur
@@ -88,11 +88,6 @@ class AvecPiecesJointes:
         return self.is_bound and bool(self.errors) and bool(self.files.getlist(self.add_prefix("pieces_jointes")))
 
 
-def operateurs_possibles(departement):
-    """Les opérateurs nationaux et les partenaires locaux du département."""
-    return Operateur.objects.filter(Q(national=True) | Q(departement=departement)).order_by("-national", "ordre", "nom")
-
-
 class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
     structure = forms.ModelChoiceField(label="France services", queryset=None, empty_label=None)
     operateur = forms.ModelChoiceField(label="Opérateur", queryset=None, empty_label="Choisir un opérateur")
@@ -157,13 +152,9 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
             self.fields["structure"].widget = forms.HiddenInput()
             self.fields["structure"].initial = structures[0].pk
         self.departement = self._departement_choisi(structures)
-        self.fields["operateur"].queryset = (
-            operateurs_possibles(self.departement) if self.departement else Operateur.objects.filter(national=True)
-        )
+        self.fields["operateur"].queryset = Operateur.objects.joignables_dans([self.departement])
         self.operateurs_avec_referent = set()
         if self.departement is not None:
-            from guichet.demandes.services import operateurs_avec_referent
-
             self.operateurs_avec_referent = operateurs_avec_referent(self.departement)
         self.fields["operateur"].label_from_instance = self._libelle_operateur
         demarches = Demarche.objects.actives().select_related("operateur")
@@ -230,8 +221,6 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
         if objet is None and not cleaned.get("objet_libre") and "objet_libre" not in self.errors:
             self.add_error("objet_libre", "« Objet de la demande » : choisissez une démarche ou précisez l'objet.")
         if structure is not None and operateur is not None:
-            from guichet.demandes.services import operateurs_avec_referent
-
             if operateur.pk not in operateurs_avec_referent(structure.commune.departement):
                 self.add_error(
                     "operateur",
@@ -291,7 +280,9 @@ class ReroutageForm(FormulaireDsfr):
 
     def __init__(self, *args, demande, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["operateur"].queryset = operateurs_possibles(demande.departement).exclude(pk=demande.operateur_id)
+        self.fields["operateur"].queryset = Operateur.objects.joignables_dans([demande.departement]).exclude(
+            pk=demande.operateur_id
+        )
         _messages_nommes(self)
 
 
@@ -302,7 +293,9 @@ class InvitationForm(FormulaireDsfr):
         super().__init__(*args, **kwargs)
         deja = demande.invitations.values_list("operateur_id", flat=True)
         self.fields["operateur"].queryset = (
-            operateurs_possibles(demande.departement).exclude(pk=demande.operateur_id).exclude(pk__in=deja)
+            Operateur.objects.joignables_dans([demande.departement])
+            .exclude(pk=demande.operateur_id)
+            .exclude(pk__in=deja)
         )
         _messages_nommes(self)
 

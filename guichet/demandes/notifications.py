@@ -9,7 +9,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 
 from guichet import permissions
-from guichet.demandes import services
+from guichet.demandes import destinataires as qui
 
 SIGNATURE = (
     "\n\nCe courriel ne contient volontairement aucune donnée personnelle : connectez-vous pour lire la demande."
@@ -51,23 +51,23 @@ def lien(chemin):
 def destinataires(demande, evenement, operateur_id=None):
     """Les comptes à prévenir, selon l'événement (toujours des personnes qui ont accès à la demande)."""
     if evenement == "nouvelle":
-        return list(services.referents(demande.operateur_id, demande.departement_id))
+        return list(qui.referents(demande.operateur_id, demande.departement_id))
     if evenement == "invitation":
-        return list(services.referents(operateur_id, demande.departement_id))
+        return list(qui.referents(operateur_id, demande.departement_id))
     if evenement in ("rappel_48h", "rappel_echeance"):
-        return list(services.referents(demande.operateur_id, demande.departement_id))
+        return list(qui.referents(demande.operateur_id, demande.departement_id))
     if evenement == "escalade":
-        return list(services.responsables(demande.operateur_id, demande.departement_id))
+        return list(qui.responsables(demande.operateur_id, demande.departement_id))
     if evenement == "message_agent":
         charge = demande.prise_en_charge_par
         if charge is not None and charge.is_active and permissions.cote_dans_demande(charge, demande):
             return [charge]
-        return list(services.referents_de_la_demande(demande))
+        return list(qui.referents_de_la_demande(demande))
     if evenement == "message_referent":
         auteur = demande.auteur
         if auteur is not None and auteur.is_active and permissions.cote_dans_demande(auteur, demande):
             return [auteur]
-        return list(services.equipe_de_la_structure(demande))
+        return list(qui.equipe_de_la_structure(demande))
     raise ValueError(f"Événement inconnu : {evenement}")
 
 

@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from guichet.comptes.models import Habilitation, Role
-from guichet.demandes import echeances, services
+from guichet.demandes import destinataires, echeances, services
 from guichet.demandes.models import Demande, Recapitulatif, Relance
 
 HEURE_RECAPITULATIF = time(8, 0)
@@ -46,12 +46,12 @@ class Bilan:
         return texte
 
 
-def _inscrire(demande, nature, maintenant, destinataires, envoyer) -> bool:
-    """Inscrit la relance (si `envoyer`) et programme son courriel ; False si elle était déjà partie."""
+def _inscrire(demande, nature, maintenant, destinataires, ecrire) -> bool:
+    """Inscrit la relance (si `ecrire`) et programme son courriel ; False si elle était déjà partie."""
     deja = Relance.objects.filter(demande=demande, nature=nature, routee_le=demande.routee_le).exists()
     if deja:
         return False
-    if not envoyer:
+    if not ecrire:
         return True
     try:
         with transaction.atomic():
@@ -68,8 +68,8 @@ def _inscrire(demande, nature, maintenant, destinataires, envoyer) -> bool:
     return True
 
 
-def relancer(maintenant=None, envoyer=True) -> Bilan:
-    """Envoie ce qui est dû à `maintenant` ; avec envoyer=False, compte seulement (essai à blanc)."""
+def relancer(maintenant=None, ecrire=True) -> Bilan:
+    """Envoie ce qui est dû à `maintenant` ; avec ecrire=False, compte seulement (essai à blanc)."""
     maintenant = maintenant or timezone.now()
     bilan = Bilan()
     deja_escaladees = Relance.objects.filter(
@@ -86,23 +86,23 @@ def relancer(maintenant=None, envoyer=True) -> Bilan:
     for demande in candidates.iterator(chunk_size=500):
         with transaction.atomic():
             if maintenant >= demande.echeance_le:
-                nb = services.referents(demande.operateur_id, demande.departement_id).count()
-                if _inscrire(demande, Relance.Nature.RAPPEL_ECHEANCE, maintenant, nb, envoyer):
+                nb = destinataires.referents(demande.operateur_id, demande.departement_id).count()
+                if _inscrire(demande, Relance.Nature.RAPPEL_ECHEANCE, maintenant, nb, ecrire):
                     bilan.rappels_echeance += 1
-                nb = services.responsables(demande.operateur_id, demande.departement_id).count()
-                if _inscrire(demande, Relance.Nature.ESCALADE, maintenant, nb, envoyer):
+                nb = destinataires.responsables(demande.operateur_id, demande.departement_id).count()
+                if _inscrire(demande, Relance.Nature.ESCALADE, maintenant, nb, ecrire):
                     bilan.escalades += 1
                     if not nb:
                         bilan.escalades_sans_responsable.append(demande.pk)
             elif maintenant >= echeances.rappel(demande.routee_le, demande.departement.code):
-                nb = services.referents(demande.operateur_id, demande.departement_id).count()
-                if _inscrire(demande, Relance.Nature.RAPPEL_48H, maintenant, nb, envoyer):
+                nb = destinataires.referents(demande.operateur_id, demande.departement_id).count()
+                if _inscrire(demande, Relance.Nature.RAPPEL_48H, maintenant, nb, ecrire):
                     bilan.rappels_48h += 1
-    bilan.recapitulatifs = recapituler(maintenant, envoyer)
+    bilan.recapitulatifs = recapituler(maintenant, ecrire)
     return bilan
 
 
-def recapituler(maintenant=None, envoyer=True) -> int:
+def recapituler(maintenant=None, ecrire=True) -> int:
     """Programme le récapitulatif du jour de chaque référent (un jour ouvré, après 8 h, une fois par jour)."""
     from guichet.demandes import taches
 
@@ -126,7 +126,7 @@ def recapituler(maintenant=None, envoyer=True) -> int:
         if not echeances.ouvre(jour, code):
             continue
         nombre += 1
-        if envoyer:
+        if ecrire:
             with transaction.atomic():
                 _, cree = Recapitulatif.objects.get_or_create(
                     utilisateur_id=utilisateur_id, jour=jour, defaults={"envoye_le": maintenant}

@@ -10,7 +10,7 @@
    libre de l'objet, corps des messages, pièces jointes et leurs fichiers) ; restent les métadonnées
    anonymes (dates, opérateur, structure, département, objet du catalogue, utilité, réorientation).
 
-Chaque avertissement, clôture et effacement est inscrit au journal d'audit. Sans `appliquer`, rien
+Chaque avertissement, clôture et effacement est inscrit au journal d'audit. Sans `ecrire`, rien
 n'est écrit ni envoyé : on compte.
 """
 
@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet.demandes import echeances
+from guichet.demandes import destinataires, echeances
 from guichet.demandes.chiffrement import supprimer_fichier
 from guichet.demandes.models import Cote, Demande, Message, Nature, PieceJointe, Relance
 from guichet.journal.services import journaliser
@@ -102,9 +102,7 @@ def a_effacer(maintenant):
 
 def destinataires_avertissement(demande):
     """L'auteur (s'il est actif) et l'équipe de la structure, sans doublon."""
-    from guichet.demandes import services
-
-    personnes = {u.pk: u for u in services.equipe_de_la_structure(demande)}
+    personnes = {u.pk: u for u in destinataires.equipe_de_la_structure(demande)}
     if demande.auteur is not None and demande.auteur.is_active:
         personnes.setdefault(demande.auteur.pk, demande.auteur)
     return sorted(personnes.values(), key=lambda u: u.email)
@@ -197,16 +195,16 @@ def _par_lots(queryset, *relations, taille=500):
         )
 
 
-def purger(maintenant=None, appliquer=False) -> Bilan:
-    """Avertit, clôt et efface ce qui est dû à `maintenant` ; sans `appliquer`, compte seulement."""
+def purger(maintenant=None, ecrire=False) -> Bilan:
+    """Avertit, clôt et efface ce qui est dû à `maintenant` ; sans `ecrire`, compte seulement."""
     maintenant = maintenant or timezone.now()
     bilan = Bilan()
     # Clôturer d'abord : une demande avertie aujourd'hui ne peut pas être close le même jour.
     for demande in _par_lots(a_cloturer(maintenant)):
-        if not appliquer or cloturer_sans_nouvelles(demande, maintenant):
+        if not ecrire or cloturer_sans_nouvelles(demande, maintenant):
             bilan.cloturees.append(demande.pk)
     for demande in _par_lots(a_avertir(maintenant), "auteur"):
-        if not appliquer:
+        if not ecrire:
             bilan.averties.append(demande.pk)
             bilan.courriels += len(destinataires_avertissement(demande))
             continue
@@ -215,12 +213,12 @@ def purger(maintenant=None, appliquer=False) -> Bilan:
             bilan.averties.append(demande.pk)
             bilan.courriels += envoyes
     for demande in _par_lots(a_effacer(maintenant)):
-        if appliquer:
+        if ecrire:
             bilan.fichiers_effaces += effacer(demande, maintenant)
         else:
             bilan.fichiers_effaces += PieceJointe.objects.filter(message__demande=demande).exclude(fichier="").count()
         bilan.effacees.append(demande.pk)
-    if appliquer and (bilan.averties or bilan.cloturees or bilan.effacees):
+    if ecrire and (bilan.averties or bilan.cloturees or bilan.effacees):
         journaliser(
             None,
             "purge",

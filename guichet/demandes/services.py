@@ -14,8 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from guichet import permissions
-from guichet.comptes.models import Habilitation, Role, Utilisateur
+from guichet.demandes import taches
 from guichet.demandes.chiffrement import enregistrer_chiffre, supprimer_fichier
+from guichet.demandes.destinataires import (
+    operateurs_avec_referent,
+)
 from guichet.demandes.models import Cote, Demande, Lecture, Message, Nature, OperateurInvite, PieceJointe, Utilite
 from guichet.journal.services import journaliser
 
@@ -32,52 +35,6 @@ class AucunReferent(ActionImpossible):
         super().__init__(
             f"{operateur} n'a aucun référent pour {departement} : la demande ne peut pas lui être envoyée."
         )
-
-
-# Qui reçoit quoi
-
-
-def referents(operateur_id, departement_id, role=Role.REFERENT):
-    """Les comptes actifs qui ont ce rôle pour l'opérateur dans le département."""
-    return Utilisateur.objects.filter(
-        is_active=True,
-        habilitations__role=role,
-        habilitations__operateur_id=operateur_id,
-        habilitations__departement_id=departement_id,
-    ).distinct()
-
-
-def responsables(operateur_id, departement_id):
-    """Les responsables départementaux de l'opérateur (destinataires des escalades)."""
-    return referents(operateur_id, departement_id, role=Role.RESPONSABLE_OPERATEUR)
-
-
-def operateurs_avec_referent(departement) -> set[int]:
-    """Les opérateurs qui ont au moins un référent actif dans le département."""
-    return set(
-        Habilitation.objects.actives()
-        .filter(role=Role.REFERENT, departement=departement)
-        .values_list("operateur_id", flat=True)
-    )
-
-
-def referents_de_la_demande(demande):
-    """Les référents de l'opérateur de la demande et des opérateurs invités, dans son département."""
-    operateurs = [demande.operateur_id, *demande.invitations.values_list("operateur_id", flat=True)]
-    return Utilisateur.objects.filter(
-        is_active=True,
-        habilitations__role=Role.REFERENT,
-        habilitations__operateur_id__in=operateurs,
-        habilitations__departement_id=demande.departement_id,
-    ).distinct()
-
-
-def equipe_de_la_structure(demande):
-    return Utilisateur.objects.filter(
-        is_active=True,
-        habilitations__structure_id=demande.structure_id,
-        habilitations__role__in=[Role.CONSEILLER, Role.GESTIONNAIRE],
-    ).distinct()
 
 
 def _exiger_referent(operateur, departement):
@@ -99,8 +56,6 @@ def sans_notification():
 
 
 def _notifier_apres_validation(demande_id, evenement, operateur_id=None):
-    from guichet.demandes import taches
-
     if _silence.get():
         return
     transaction.on_commit(lambda: taches.notifier_demande.enqueue(demande_id, evenement, operateur_id))
@@ -145,7 +100,7 @@ def ouvrir_demande(*, auteur, structure, operateur, donnees: dict, pieces=(), ma
 
     Refuse (AucunReferent) si l'opérateur n'a aucun référent dans ce département : jamais d'envoi dans le vide.
     """
-    if not permissions.structures_ou_ouvrir_demande(auteur).filter(pk=structure.pk).exists():
+    if not permissions.structures_de_l_agent(auteur).filter(pk=structure.pk).exists():
         raise PermissionDenied
     departement = structure.commune.departement
     _exiger_referent(operateur, departement)

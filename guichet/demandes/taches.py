@@ -6,6 +6,7 @@ une demande effacée entre-temps ne produit aucun courriel.
 
 from django_tasks import task
 
+from guichet import permissions
 from guichet.comptes.models import Utilisateur
 from guichet.demandes import notifications
 from guichet.demandes.models import Demande
@@ -30,8 +31,6 @@ def envoyer_recapitulatif(utilisateur_id: int, jour: str) -> int:
     """Le récapitulatif quotidien d'un référent (rien s'il n'a aucune demande à traiter).
 
     `jour` (AAAA-MM-JJ) ne sert qu'à reconnaître la tâche dans la file : le contenu est celui du moment."""
-    from guichet import permissions
-
     utilisateur = Utilisateur.objects.filter(pk=utilisateur_id, is_active=True).first()
     if utilisateur is None:
         return 0

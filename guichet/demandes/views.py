@@ -8,7 +8,6 @@ refusée (403). Chaque lecture d'une demande est inscrite au journal d'audit.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from guichet import permissions
-from guichet.demandes import services
+from guichet.demandes import listes, services
 from guichet.demandes.chiffrement import ErreurDechiffrement, lire_dechiffre
 from guichet.demandes.forms import (
     ClotureForm,
@@ -28,138 +27,38 @@ from guichet.demandes.forms import (
     ReouvertureForm,
     ReroutageForm,
 )
-from guichet.demandes.models import Cote, Demande, Lecture, Message, Nature, PieceJointe, Statut
+from guichet.demandes.models import Cote, Demande, Message, Nature, PieceJointe, Statut
 from guichet.journal.services import journaliser
 from guichet.reseau.models import Operateur
-
-PAR_PAGE = 25
-
-# Les filtres de chaque vue de liste : code → (libellé, filtre, tri)
-FILTRES_REFERENT = {
-    "a_traiter": ("À traiter", lambda qs, m: qs.en_attente_de_reponse(), ["echeance_le", "id"]),
-    "en_retard": ("En retard", lambda qs, m: qs.en_retard(m), ["echeance_le", "id"]),
-    "toutes": ("Toutes", lambda qs, m: qs, ["-envoyee_le", "-id"]),
-}
-FILTRES_AGENT = {
-    "en_cours": ("En cours", lambda qs, m: qs.ouvertes(), ["-envoyee_le", "-id"]),
-    "a_lire": ("Réponse reçue", lambda qs, m: qs.en_attente_de_l_agent(), ["-envoyee_le", "-id"]),
-    "en_retard": ("En retard", lambda qs, m: qs.en_retard(m), ["-envoyee_le", "-id"]),
-    "cloturees": ("Clôturées", lambda qs, m: qs.cloturees(), ["-envoyee_le", "-id"]),
-    "toutes": ("Toutes", lambda qs, m: qs, ["-envoyee_le", "-id"]),
-}
-FILTRES_ANONYMES = {
-    "en_cours": FILTRES_AGENT["en_cours"],
-    "en_retard": FILTRES_AGENT["en_retard"],
-    "cloturees": FILTRES_AGENT["cloturees"],
-    "toutes": FILTRES_AGENT["toutes"],
-}
-
-
-class ListeTriee:
-    """Des parties disjointes de demandes, lues comme une seule liste triée et paginable.
-
-    La page se lit en deux temps : les identifiants de la tranche (dans l'ordre d'un index, parties
-    réunies par UNION ALL, jamais par un OU qui forcerait à trier toute la boîte), puis les demandes
-    elles-mêmes avec leurs relations. Le nombre est la somme des nombres des parties.
-    """
-
-    ordered = True
-
-    def __init__(self, parties, tri, charger, nombre=None):
-        self.parties, self.tri, self.charger, self.nombre = parties, tri, charger, nombre
-        self.cles = [champ.lstrip("-") for champ in tri]
-
-    def count(self):
-        if self.nombre is None:
-            self.nombre = sum(partie.count() for partie in self.parties)
-        return self.nombre
-
-    def __getitem__(self, tranche):
-        colonnes = [
-            partie.order_by().values_list("id", *[c for c in self.cles if c != "id"]) for partie in self.parties
-        ]
-        if not colonnes:
-            return []
-        liste = colonnes[0].union(*colonnes[1:], all=True) if len(colonnes) > 1 else colonnes[0]
-        ids = [ligne[0] for ligne in liste.order_by(*self.tri)[tranche]]
-        par_id = self.charger(Demande.objects.filter(pk__in=ids)).in_bulk()
-        return [par_id[pk] for pk in ids if pk in par_id]
 
 
 def _vue_de_liste(request):
     """« operateur » (boîte du référent), « agent » (demandes de ses structures) ou « anonyme »."""
-    user = request.user
-    p = permissions.perimetre(user)
-    voulue = request.GET.get("vue")
-    vues = []
-    if permissions.voit_boite_operateur(user):
-        vues.append("operateur")
-    if p.structures_lues:
-        vues.append("agent")
-    if not vues and permissions.demandes_anonymes(user).exists():
-        vues.append("anonyme")
+    vues = permissions.vues_des_demandes(request.user)
     if not vues:
-        if p.tout_voir:
-            vues.append("anonyme")
-        else:
-            raise PermissionDenied
+        raise PermissionDenied
+    voulue = request.GET.get("vue")
     return (voulue if voulue in vues else vues[0]), vues
 
 
 @login_required
 @never_cache
 def liste(request):
-    user = request.user
-    maintenant = timezone.now()
     vue, vues = _vue_de_liste(request)
-    if vue == "operateur":
-        parties, filtres, titre = permissions.boite_operateur(user), FILTRES_REFERENT, "Boîte de réception"
-    elif vue == "agent":
-        parties, filtres, titre = [permissions.demandes_des_structures(user)], FILTRES_AGENT, "Demandes de ma structure"
-    else:
-        parties, filtres, titre = [permissions.demandes_anonymes(user)], FILTRES_ANONYMES, "Demandes (anonymisées)"
-    # Une vue anonymisée ne lit même pas la précision sur l'objet (texte libre de l'agent).
-    differes = [*Demande.CHAMPS_PERSONNELS, *(["objet_libre"] if vue == "anonyme" else [])]
-    code = request.GET.get("filtre")
-    code = code if code in filtres else next(iter(filtres))
-    # Le nombre de chaque onglet (sauf « toutes ») ; celui de l'onglet choisi sert aussi à la pagination.
-    nombres = {
-        c: sum(f(partie, maintenant).count() for partie in parties) for c, (_, f, _) in filtres.items() if c != "toutes"
-    }
-    _, filtrer, tri = filtres[code]
-    selection = ListeTriee(
-        [filtrer(partie, maintenant) for partie in parties],
-        tri,
-        lambda qs: qs.select_related("operateur", "structure", "departement", "objet").defer(*differes),
-        nombre=nombres.get(code),
+    liste = listes.liste_de_demandes(
+        request.user, vue, request.GET.get("filtre"), request.GET.get("page"), maintenant=timezone.now()
     )
-    page = Paginator(selection, PAR_PAGE).get_page(request.GET.get("page"))
-    # Lu depuis le dernier message ? Une requête pour la page (plutôt qu'une sous-requête par ligne triée).
-    lectures = dict(
-        Lecture.objects.filter(utilisateur=user, demande__in=[d.pk for d in page.object_list]).values_list(
-            "demande_id", "lu_le"
-        )
-    )
-    for demande in page.object_list:
-        demande.statut_courant = demande.statut_au(maintenant)
-        # Temps ouvré restant ; une demande en retard affiche la date de son échéance (calcul borné).
-        demande.restant = None if demande.statut_courant == Statut.EN_RETARD else demande.heures_restantes(maintenant)
-        demande.lue = demande.pk in lectures and lectures[demande.pk] >= demande.dernier_message_le
-    onglets = [
-        {"code": c, "libelle": libelle, "actif": c == code, "nombre": nombres.get(c)}
-        for c, (libelle, _, _) in filtres.items()
-    ]
     return render(
         request,
         "demandes/liste.html",
         {
-            "titre": titre,
+            "titre": liste.titre,
             "vue": vue,
             "vues": vues if len(vues) > 1 else [],
-            "onglets": onglets,
-            "filtre": code,
-            "page_obj": page,
-            "peut_ouvrir": vue == "agent" and permissions.structures_ou_ouvrir_demande(user).exists(),
+            "onglets": liste.onglets,
+            "filtre": liste.filtre,
+            "page_obj": liste.page,
+            "peut_ouvrir": vue == "agent" and permissions.est_agent(request.user),
             "Statut": Statut,
         },
     )
@@ -168,7 +67,7 @@ def liste(request):
 @login_required
 @never_cache
 def nouvelle(request):
-    structures = permissions.structures_ou_ouvrir_demande(request.user)
+    structures = permissions.structures_de_l_agent(request.user)
     if not structures.exists():
         raise PermissionDenied
     initial = {}
@@ -251,22 +150,17 @@ def _afficher(request, demande, acces, formulaires=None, statut=200):
         contexte["fil"] = demande.messages.filter(interne=False).defer("corps").select_related("operateur_cible")
         return render(request, "demandes/detail.html", contexte, status=statut)
     cote = permissions.cote_dans_demande(user, demande)
-    ouverte = demande.cloturee_le is None and not demande.donnees_effacees
+    permises = permissions.actions_demande(user, demande, cote)
     formulaires = formulaires or {}
-    actions = {}
-    if ouverte:
-        actions["message"] = formulaires.get("message") or MessageForm(
-            notes_internes=cote == Cote.REFERENT, prefix="message"
-        )
-    if cote == Cote.REFERENT and ouverte:
-        actions["rapides"] = True
-        if permissions.peut_rerouter(user, demande):
-            actions["reroutage"] = formulaires.get("reroutage") or ReroutageForm(demande=demande, prefix="reroutage")
-        actions["invitation"] = formulaires.get("invitation") or InvitationForm(demande=demande, prefix="invitation")
-    if cote == Cote.AGENT and ouverte:
-        actions["cloture"] = formulaires.get("cloture") or ClotureForm(prefix="cloture")
-    if cote == Cote.AGENT and demande.cloturee_le is not None and not demande.donnees_effacees:
-        actions["reouverture"] = formulaires.get("reouverture") or ReouvertureForm(prefix="reouverture")
+    fabriques = {
+        "message": lambda: MessageForm(notes_internes=cote == Cote.REFERENT, prefix="message"),
+        "rapides": lambda: True,
+        "reroutage": lambda: ReroutageForm(demande=demande, prefix="reroutage"),
+        "invitation": lambda: InvitationForm(demande=demande, prefix="invitation"),
+        "cloture": lambda: ClotureForm(prefix="cloture"),
+        "reouverture": lambda: ReouvertureForm(prefix="reouverture"),
+    }
+    actions = {nom: formulaires.get(nom) or fabrique() for nom, fabrique in fabriques.items() if nom in permises}
     contexte |= {"cote": cote, "fil": _fil(demande, cote), "actions": actions, "Cote": Cote}
     return render(request, "demandes/detail.html", contexte, status=statut)
 

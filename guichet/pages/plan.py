@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from guichet import permissions
+from guichet import navigation, permissions
 from guichet.pages.models import Page
 
 
@@ -29,28 +29,8 @@ def rubriques(user) -> list[Rubrique]:
         resultat.append(Rubrique("Espace professionnel", [(reverse("comptes:connexion"), "Connexion")]))
         return resultat
     pro = [(reverse("comptes:espace") + "?compte=1", "Mon compte")]
-    if permissions.est_agent(user):
-        pro += [(reverse("bureau:accueil"), "Mon bureau"), (reverse("activite:saisie"), "Saisir un accompagnement")]
+    pro += [(outil.url, outil.libelle_outils or outil.libelle) for outil in navigation.outils_permis(user)]
     if permissions.structures_visibles(user).exists():
         pro.append((reverse("gestion:liste"), "Structures de mon périmètre"))
-    if permissions.demandes_accessibles(user).exists() or permissions.voit_boite_operateur(user):
-        pro.append((reverse("demandes:liste"), "Demandes au back-office"))
-    if permissions.peut_voir_statistiques(user):
-        pro.append((reverse("statistiques:tableau"), "Statistiques"))
-    if permissions.peut_voir_qualite(user):
-        pro.append((reverse("qualite:tableau"), "Qualité du back-office"))
-    if permissions.peut_consulter_connaissances(user):
-        pro.append((reverse("connaissances:recherche"), "Base de connaissances"))
-    if permissions.est_professionnel(user):
-        pro += [
-            (reverse("bureau:guides"), "Guides par événement de vie"),
-            (reverse("bureau:annuaire"), "Référents des opérateurs"),
-        ]
-    if permissions.peut_gerer_liens_operateurs(user):
-        pro.append((reverse("bureau:liens"), "Liens des opérateurs"))
-    if permissions.peut_modifier_pages_institutionnelles(user):
-        pro.append((reverse("pages:liste"), "Pages institutionnelles"))
-    if permissions.peut_voir_sante_plateforme(user):
-        pro.append((reverse("exploitation:sante"), "Santé de la plateforme"))
     resultat.append(Rubrique("Espace professionnel", pro))
     return resultat

@@ -61,8 +61,7 @@ def export(request):
     if tableau is None:
         raise PermissionDenied  # période invalide : l'export n'a pas de sens
     reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    nom = f"qualite-back-office-{tableau.debut:%Y%m%d}-{tableau.fin:%Y%m%d}.csv"
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    reponse["Content-Disposition"] = f'attachment; filename="{exports.nom_du_fichier(tableau)}"'
     contenu, nombre = exports.en_csv(tableau)
     reponse.write(contenu)
     journaliser(

@@ -67,10 +67,7 @@ class StructureForm(FormulaireDsfr, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Les opérateurs nationaux et les partenaires locaux du département de la structure.
-        self.fields["operateurs"].queryset = Operateur.objects.filter(
-            Q(national=True) | Q(departement__isnull=True) | Q(departement_id=self.instance.commune.departement_id)
-        )
+        self.fields["operateurs"].queryset = Operateur.objects.joignables_dans([self.instance.commune.departement_id])
 
     def clean_code_postal(self):
         code = self.cleaned_data["code_postal"].strip()

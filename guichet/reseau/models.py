@@ -6,6 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 
+class OperateurQuerySet(models.QuerySet):
+    def joignables_dans(self, departements):
+        """Les opérateurs qu'une structure de ces départements peut joindre : les nationaux (accord-cadre)
+        et les partenaires locaux de ces départements. `departements` : des départements ou leurs
+        identifiants (vide : les nationaux seulement)."""
+        ids = {getattr(d, "pk", d) for d in departements if d is not None}
+        return self.filter(models.Q(national=True) | models.Q(national=False, departement_id__in=ids))
+
+
 class Operateur(models.Model):
     """Un opérateur partenaire : national (accord-cadre) ou local (mission locale, CCAS…)."""
 
@@ -22,12 +31,18 @@ class Operateur(models.Model):
     site_web = models.URLField(blank=True)
     ordre = models.PositiveSmallIntegerField(default=100)
 
+    objects = OperateurQuerySet.as_manager()
+
     class Meta:
         verbose_name = "opérateur"
         ordering = ["-national", "ordre", "nom"]
 
     def __str__(self):
         return self.nom
+
+    def joignable_dans(self, departement) -> bool:
+        """La règle de `OperateurQuerySet.joignables_dans` pour un opérateur déjà lu (département ou identifiant)."""
+        return self.national or self.departement_id == getattr(departement, "pk", departement)
 
 
 class StructureQuerySet(models.QuerySet):

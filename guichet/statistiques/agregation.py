@@ -245,9 +245,9 @@ def _etendue():
     return jour_local(bornes["debut"]), jour_local(bornes["fin"])
 
 
-def actualiser(complet: bool = False, simuler: bool = False) -> Bilan:
+def actualiser(complet: bool = False, ecrire: bool = True) -> Bilan:
     """Met les agrégats à jour (ou les refait tous si `complet`, ou s'ils n'ont jamais été calculés).
-    `simuler` : compte ce qui serait refait, sans rien écrire."""
+    sans `ecrire` : compte ce qui serait refait, sans rien écrire."""
     depart = chrono.perf_counter()
     with transaction.atomic():
         EtatAgregats.objects.get_or_create(pk=1)
@@ -266,7 +266,7 @@ def actualiser(complet: bool = False, simuler: bool = False) -> Bilan:
             for jour, structure in couples:
                 touchees.setdefault(premier_du_mois(jour), set()).add(structure)
         bilan = Bilan(complet=complet, plages=a_faire, jours=sum((b - a).days + 1 for a, b in a_faire))
-        if simuler:
+        if not ecrire:
             return bilan
         if complet:
             for modele in TABLES:

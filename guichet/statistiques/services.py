@@ -13,7 +13,9 @@ from datetime import date, timedelta
 from django.core.cache import cache
 from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
+from django.urls import reverse
 
+from guichet import permissions
 from guichet.activite.models import Accompagnement
 from guichet.demarches.models import Demarche
 from guichet.reseau.models import Operateur, Structure
@@ -439,3 +441,22 @@ def tableau(champ: Champ, periode: Periode) -> Tableau:
 def periode_par_defaut(aujourd_hui: date) -> Periode:
     """Le mois en cours."""
     return Periode.mois(aujourd_hui.year, aujourd_hui.month).tronquee(aujourd_hui)
+
+
+def tableaux_visibles(user) -> list[tuple[str, str]]:
+    """Les tableaux de bord que l'utilisateur peut ouvrir, en (libellé, adresse) : le national (ou les
+    départements qu'il suit), ceux des opérateurs dont il est référent ou responsable, ceux de ses
+    structures. Vide : il n'a accès à aucun tableau."""
+    liens = []
+    if permissions.statistiques_nationales(user):
+        liens.append(("France entière", reverse("statistiques:national")))
+    else:
+        departements = permissions.departements_statistiques(user).order_by("code")
+        liens += [(str(d), reverse("statistiques:departement", args=[d.code])) for d in departements]
+    operateurs = Operateur.objects.filter(pk__in=permissions.operateurs_statistiques(user)).order_by(
+        "-national", "ordre", "nom"
+    )
+    liens += [(f"{o.nom} (opérateur)", reverse("statistiques:operateur", args=[o.code])) for o in operateurs]
+    structures = permissions.structures_de_l_agent(user).order_by("nom")
+    liens += [(s.nom, reverse("statistiques:structure", args=[s.pk])) for s in structures]
+    return liens

@@ -11,8 +11,9 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from guichet.activite.models import Accompagnement
+from guichet.activite.signaux import accompagnements_crees
 from guichet.statistiques import taches
-from guichet.statistiques.agregation import jour_local
+from guichet.statistiques.agregation import jour_local, tout_recalculer
 from guichet.statistiques.models import JourARecalculer
 
 
@@ -33,6 +34,16 @@ def accompagnement_deplace(sender, instance, raw=False, **kwargs):
 def accompagnement_enregistre(sender, instance, raw=False, **kwargs):
     if not raw:
         transaction.on_commit(taches.demander_actualisation)
+
+
+@receiver(accompagnements_crees, dispatch_uid="statistiques_accompagnements_crees")
+def accompagnements_crees_en_masse(sender, immediat=False, **kwargs):
+    """Une création en masse (saisie par lots, API, démonstration) : actualisation en tâche de fond,
+    ou recalcul complet tout de suite si l'appelant le demande."""
+    if immediat:
+        tout_recalculer()
+    else:
+        taches.demander_actualisation()
 
 
 @receiver(post_delete, sender=Accompagnement, dispatch_uid="statistiques_accompagnement_supprime")

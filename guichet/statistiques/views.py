@@ -26,20 +26,8 @@ FORMATS = {
 @login_required
 def tableau(request):
     """L'accueil des statistiques : les tableaux que l'utilisateur peut voir (directement le seul)."""
-    user = request.user
-    national = permissions.statistiques_nationales(user)
-    departements = permissions.departements_statistiques(user).order_by("code") if not national else None
-    p = permissions.perimetre(user)
-    structures = Structure.objects.filter(pk__in=p.structures_lues).order_by("nom")
-    acces = permissions.operateurs_statistiques(user)
-    operateurs = Operateur.objects.filter(pk__in=acces).order_by("-national", "ordre", "nom")
-    liens = []
-    if national:
-        liens.append(("France entière", reverse("statistiques:national")))
-    else:
-        liens += [(str(d), reverse("statistiques:departement", args=[d.code])) for d in departements]
-    liens += [(f"{o.nom} (opérateur)", reverse("statistiques:operateur", args=[o.code])) for o in operateurs]
-    liens += [(s.nom, reverse("statistiques:structure", args=[s.pk])) for s in structures]
+    national = permissions.statistiques_nationales(request.user)
+    liens = services.tableaux_visibles(request.user)
     if not liens:
         raise PermissionDenied
     if len(liens) == 1 and not national:

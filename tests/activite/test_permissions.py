@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
         ("sans_role", set()),
     ],
 )
-def test_structures_de_saisie(lieux, qui, attendues):
+def test_structures_de_l_agent_pour_la_saisie(lieux, qui, attendues):
     user = getattr(lieux, qui)
     noms = {"France services A1": "a1", "France services A2": "a2", "France services B": "b"}
-    assert {noms[s.nom] for s in permissions.structures_de_saisie(user)} == attendues
+    assert {noms[s.nom] for s in permissions.structures_de_l_agent(user)} == attendues
     assert permissions.peut_saisir(user) == bool(attendues)
     for cle in ("a1", "a2", "b"):
         assert permissions.peut_saisir(user, getattr(lieux, cle)) == (cle in attendues)

@@ -175,8 +175,10 @@ class TestEntete:
         contenu = connecter(client, monde.prefecture_a).get(reverse("comptes:espace")).content.decode()
         assert 'aria-current="page">Mon espace' in contenu
         assert ">Mon bureau<" not in contenu
-        assert ">Demandes<" not in contenu
         assert ">Saisir un accompagnement<" not in contenu
+        # Le suivi anonyme des demandes de son département lui est ouvert : le menu y mène.
+        assert f'href="{reverse("demandes:liste")}">Demandes' in contenu
+        assert f'href="{reverse("qualite:tableau")}">Qualité du back-office' in contenu
 
     def test_referent_voit_les_demandes(self, client, monde):
         contenu = connecter(client, monde.referent_caf_a).get(reverse("comptes:espace")).content.decode()

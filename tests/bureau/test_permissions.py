@@ -42,11 +42,11 @@ def test_seule_l_equipe_nationale_gere_les_liens(monde, nom, attendu):
     assert permissions.peut_gerer_liens_operateurs(getattr(monde, nom)) is attendu
 
 
-def test_structures_du_bureau(monde):
-    assert set(permissions.structures_du_bureau(monde.conseiller_a1)) == {monde.a1}
-    assert set(permissions.structures_du_bureau(monde.conseiller_b)) == {monde.b}
-    assert not permissions.structures_du_bureau(monde.prefecture_a).exists()
-    assert not permissions.structures_du_bureau(monde.sans_role).exists()
+def test_structures_de_l_agent_pour_le_bureau(monde):
+    assert set(permissions.structures_de_l_agent(monde.conseiller_a1)) == {monde.a1}
+    assert set(permissions.structures_de_l_agent(monde.conseiller_b)) == {monde.b}
+    assert not permissions.structures_de_l_agent(monde.prefecture_a).exists()
+    assert not permissions.structures_de_l_agent(monde.sans_role).exists()
 
 
 def test_annuaire_limite_aux_departements_suivis(monde):

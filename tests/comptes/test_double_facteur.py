@@ -324,7 +324,7 @@ def test_la_session_change_de_cle_apres_l_enrolement(client, national):
 def test_commande_code_enrolement(national, capsys):
     from django.core.management import CommandError, call_command
 
-    call_command("code_enrolement", "ANCT@example.fr")
+    call_command("code_enrolement", "ANCT@example.fr", "--wet-run")
     sortie = capsys.readouterr().out
     code_enrolement = sortie.split(" : ")[1].split()[0]
     objet = CodeEnrolement.objects.get(utilisateur=national)
@@ -333,8 +333,8 @@ def test_commande_code_enrolement(national, capsys):
 
     TOTPDeviceFactory(user=national)
     with pytest.raises(CommandError, match="déjà un second facteur"):
-        call_command("code_enrolement", "anct@example.fr")
-    call_command("code_enrolement", "anct@example.fr", "--reinitialiser")
+        call_command("code_enrolement", "anct@example.fr", "--wet-run")
+    call_command("code_enrolement", "anct@example.fr", "--reinitialiser", "--wet-run")
     assert not TOTPDevice.objects.filter(user=national).exists()
     with pytest.raises(CommandError, match="Aucun compte"):
         call_command("code_enrolement", "personne@example.fr")

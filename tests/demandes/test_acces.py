@@ -156,6 +156,32 @@ def test_sans_role_n_a_pas_de_liste(client, m):
     assert client.get(reverse("demandes:nouvelle")).status_code == 403
 
 
+def test_actions_selon_le_cote_et_l_etat(m, demande):
+    def actions(user):
+        return permissions.actions_demande(user, demande, permissions.cote_dans_demande(user, demande))
+
+    assert actions(m.conseiller_a1) == {"message", "cloture"}
+    assert actions(m.referent_caf_a) == {"message", "rapides", "invitation", "reroutage"}
+    assert actions(m.responsable_caf_a) == {"message", "rapides", "invitation", "reroutage"}
+    # Un opérateur invité écrit, prend en charge et invite, mais ne réoriente pas la demande.
+    services.inviter(demande, m.referent_caf_a, m.cpam)
+    assert actions(m.referent_cpam_a) == {"message", "rapides", "invitation"}
+    # Personne n'agit sur le fil sans en être : ni la préfecture (accès anonyme), ni une autre structure.
+    assert actions(m.prefecture_a) == set()
+    assert actions(m.conseiller_a2) == set()
+    services.cloturer(demande, m.conseiller_a1, "oui")
+    assert actions(m.conseiller_a1) == {"reouverture"}
+    assert actions(m.referent_caf_a) == set()
+
+
+def test_prefecture_sans_demande_dans_son_departement_a_une_liste_vide(client, m):
+    connecter(client, m.prefecture_a)
+    reponse = client.get(reverse("demandes:liste"))
+    assert reponse.status_code == 200
+    assert reponse.context["vue"] == "anonyme"
+    assert reponse.context["page_obj"].paginator.count == 0
+
+
 def test_liste_anonymisee_ne_lit_pas_l_objet_libre(client, m, demande):
     connecter(client, m.prefecture_a)
     reponse = client.get(reverse("demandes:liste"), {"filtre": "toutes"})

@@ -39,7 +39,7 @@ def test_demandes_de_demonstration(geographie, django_capture_on_commit_callback
         "finances-publiques": 2,
     }
     # Les demandes déjà en retard ont eu leurs relances : la commande périodique ne renvoie rien de vieux.
-    bilan = relances.relancer(envoyer=False)
+    bilan = relances.relancer(ecrire=False)
     assert bilan.rappels_echeance == bilan.escalades == 0
 
     # Relancer remplace les demandes de démonstration sans doublon ni fichier orphelin.

@@ -50,7 +50,7 @@ def test_il_y_a_mois():
 
 def test_pas_d_effacement_avant_six_mois(demande_close):
     avant = datetime(2026, 7, 10, 15, 59, tzinfo=PARIS)
-    bilan = retention.purger(avant, appliquer=True)
+    bilan = retention.purger(avant, ecrire=True)
     assert bilan.effacees == []
     demande_close.refresh_from_db()
     assert demande_close.usager_nom == IDENTITE["usager_nom"]
@@ -66,7 +66,7 @@ def test_effacement_apres_six_mois(demande_close, django_capture_on_commit_callb
     maintenant = datetime(2026, 7, 10, 16, 0, tzinfo=PARIS)
 
     with django_capture_on_commit_callbacks(execute=True):
-        bilan = retention.purger(maintenant, appliquer=True)
+        bilan = retention.purger(maintenant, ecrire=True)
 
     assert bilan.effacees == [demande_close.pk] and bilan.fichiers_effaces == 2
     demande = Demande.objects.get(pk=demande_close.pk)
@@ -90,7 +90,7 @@ def test_effacement_apres_six_mois(demande_close, django_capture_on_commit_callb
     assert EntreeJournal.objects.filter(action="purge", objet_type="").count() == 1  # le bilan de la passe
     assert verifier_chaine() is None
     # Une seconde passe ne refait rien.
-    assert retention.purger(maintenant + timedelta(days=1), appliquer=True).effacees == []
+    assert retention.purger(maintenant + timedelta(days=1), ecrire=True).effacees == []
 
 
 def test_simulation_ne_change_rien(demande_close):
@@ -106,7 +106,7 @@ def test_simulation_ne_change_rien(demande_close):
 def test_une_demande_ouverte_n_est_jamais_effacee(db):
     demande = creer_demande(T0)
     repondre(demande, T0 + timedelta(days=1))
-    bilan = retention.purger(T0 + timedelta(days=400), appliquer=False)
+    bilan = retention.purger(T0 + timedelta(days=400), ecrire=False)
     assert demande.pk not in bilan.effacees
 
 
@@ -128,7 +128,7 @@ def silencieuse(db):
 
 def test_pas_d_avertissement_avant_23_jours(silencieuse):
     demande, _ = silencieuse
-    bilan = retention.purger(demande.dernier_message_le + timedelta(days=23) - timedelta(minutes=1), appliquer=True)
+    bilan = retention.purger(demande.dernier_message_le + timedelta(days=23) - timedelta(minutes=1), ecrire=True)
     assert bilan.averties == [] and not mail.outbox
 
 
@@ -137,7 +137,7 @@ def test_avertissement_a_23_jours_puis_cloture_a_30(silencieuse, django_capture_
     dernier = demande.dernier_message_le
 
     with django_capture_on_commit_callbacks(execute=True):
-        bilan = retention.purger(dernier + timedelta(days=23), appliquer=True)
+        bilan = retention.purger(dernier + timedelta(days=23), ecrire=True)
     assert bilan.averties == [demande.pk] and bilan.courriels == 2
     assert {m.to[0] for m in mail.outbox} == adresses
     for courriel in mail.outbox:
@@ -154,14 +154,14 @@ def test_avertissement_a_23_jours_puis_cloture_a_30(silencieuse, django_capture_
     # Le lendemain : pas de second avertissement.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert retention.purger(dernier + timedelta(days=24), appliquer=True).averties == []
+        assert retention.purger(dernier + timedelta(days=24), ecrire=True).averties == []
     assert not mail.outbox
 
     # À 30 jours moins une minute : toujours ouverte.
-    assert retention.purger(dernier + timedelta(days=30, minutes=-1), appliquer=True).cloturees == []
+    assert retention.purger(dernier + timedelta(days=30, minutes=-1), ecrire=True).cloturees == []
     # À 30 jours : clôturée par le fil.
     maintenant = dernier + timedelta(days=30)
-    bilan = retention.purger(maintenant, appliquer=True)
+    bilan = retention.purger(maintenant, ecrire=True)
     assert bilan.cloturees == [demande.pk]
     demande.refresh_from_db()
     assert demande.statut_au(maintenant) == Statut.CLOTUREE
@@ -172,7 +172,7 @@ def test_avertissement_a_23_jours_puis_cloture_a_30(silencieuse, django_capture_
     assert verifier_chaine() is None
 
     # Six mois plus tard, ses données sont effacées.
-    bilan = retention.purger(maintenant + timedelta(days=184), appliquer=True)
+    bilan = retention.purger(maintenant + timedelta(days=184), ecrire=True)
     assert bilan.effacees == [demande.pk]
 
 
@@ -180,21 +180,21 @@ def test_avertissement_en_retard_laisse_sept_jours(silencieuse):
     """Si la tâche n'a pas tourné, la demande est avertie d'abord et close seulement 7 jours après."""
     demande, _ = silencieuse
     maintenant = demande.dernier_message_le + timedelta(days=40)
-    bilan = retention.purger(maintenant, appliquer=True)
+    bilan = retention.purger(maintenant, ecrire=True)
     assert bilan.averties == [demande.pk] and bilan.cloturees == []
-    assert retention.purger(maintenant + timedelta(days=6, hours=23), appliquer=True).cloturees == []
-    assert retention.purger(maintenant + timedelta(days=7), appliquer=True).cloturees == [demande.pk]
+    assert retention.purger(maintenant + timedelta(days=6, hours=23), ecrire=True).cloturees == []
+    assert retention.purger(maintenant + timedelta(days=7), ecrire=True).cloturees == [demande.pk]
 
 
 def test_un_message_apres_l_avertissement_relance_le_decompte(silencieuse):
     demande, _ = silencieuse
     dernier = demande.dernier_message_le
-    retention.purger(dernier + timedelta(days=23), appliquer=True)
+    retention.purger(dernier + timedelta(days=23), ecrire=True)
     nouveau = dernier + timedelta(days=25)
     ajouter(demande, Nature.MESSAGE, nouveau, cote="agent", auteur=demande.auteur, corps="Des nouvelles ?")
-    assert retention.purger(dernier + timedelta(days=31), appliquer=True).cloturees == []
-    assert retention.purger(nouveau + timedelta(days=22), appliquer=True).averties == []
-    assert retention.purger(nouveau + timedelta(days=23), appliquer=True).averties == [demande.pk]
+    assert retention.purger(dernier + timedelta(days=31), ecrire=True).cloturees == []
+    assert retention.purger(nouveau + timedelta(days=22), ecrire=True).averties == []
+    assert retention.purger(nouveau + timedelta(days=23), ecrire=True).averties == [demande.pk]
     assert Relance.objects.filter(demande=demande, nature=retention.NATURE_AVERTISSEMENT).count() == 2
 
 
@@ -202,7 +202,7 @@ def test_une_note_interne_n_est_pas_une_nouvelle(silencieuse):
     demande, _ = silencieuse
     dernier = demande.dernier_message_le
     ajouter(demande, Nature.MESSAGE, dernier + timedelta(days=10), corps="note", interne=True)
-    assert retention.purger(dernier + timedelta(days=23), appliquer=True).averties == [demande.pk]
+    assert retention.purger(dernier + timedelta(days=23), ecrire=True).averties == [demande.pk]
 
 
 def test_simulation_n_avertit_pas(silencieuse):

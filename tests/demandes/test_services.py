@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 
-from guichet.demandes import services
+from guichet.demandes import destinataires, services
 from guichet.demandes.models import Cote, Demande, Message, Nature, OperateurInvite, PieceJointe, Utilite
 from guichet.journal.models import EntreeJournal
 from tests.demandes.factories import LUNDI, SECRETS, donnees, ouvrir, pdf
@@ -12,10 +12,10 @@ from tests.demandes.factories import LUNDI, SECRETS, donnees, ouvrir, pdf
 
 def test_routage_vers_tous_les_referents_de_l_operateur_du_departement(m):
     demande = ouvrir(m)
-    destinataires = set(services.referents(demande.operateur_id, demande.departement_id))
+    recus = set(destinataires.referents(demande.operateur_id, demande.departement_id))
     # Les deux référents CAF de A ; ni celui de B, ni la CPAM, ni le responsable (il reçoit les escalades).
-    assert destinataires == {m.referent_caf_a, m.referent_caf_a2}
-    assert set(services.responsables(m.caf.pk, m.dep_a.pk)) == {m.responsable_caf_a}
+    assert recus == {m.referent_caf_a, m.referent_caf_a2}
+    assert set(destinataires.responsables(m.caf.pk, m.dep_a.pk)) == {m.responsable_caf_a}
 
 
 def test_aucun_referent_dans_le_departement_refuse_l_envoi(m):

@@ -18,7 +18,7 @@ from tests.reseau.test_demo import geographie  # noqa: F401  (fixture)
 
 
 def test_reseau_de_demonstration(geographie, capsys):  # noqa: F811
-    call_command("demo")
+    call_command("demo", "--wet-run")
     sortie = capsys.readouterr().out
     structures = Structure.objects.filter(matricule__startswith=demo.PREFIXE)
     assert structures.count() == 9  # une par ville
@@ -53,7 +53,7 @@ def test_reseau_de_demonstration(geographie, capsys):  # noqa: F811
     assert set(permissions.structures_visibles(prefecture)) == set(structures.filter(commune__departement__code="01"))
 
     # Relancer remplace le réseau de démonstration sans doublon.
-    call_command("demo")
+    call_command("demo", "--wet-run")
     assert Structure.objects.filter(matricule__startswith=demo.PREFIXE).count() == 9
 
 
@@ -67,7 +67,14 @@ def test_code_totp_du_moment(geographie, capsys):  # noqa: F811
 
 def test_demo_sans_geographie_message_clair(db):
     with pytest.raises(CommandError, match="import_territoires"):
-        call_command("demo")
+        call_command("demo", "--wet-run")
+
+
+def test_demo_sans_wet_run_ne_laisse_rien(geographie, capsys):  # noqa: F811
+    call_command("demo")
+    assert "Simulation" in capsys.readouterr().out
+    assert not Structure.objects.exists()
+    assert not Utilisateur.objects.exists()
 
 
 def test_modules_de_demo_decouverts_dans_l_ordre_des_applications():

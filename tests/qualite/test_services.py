@@ -4,7 +4,8 @@ from datetime import date
 import pytest
 
 from guichet.permissions import PerimetreQualite
-from guichet.qualite.services import calculer, centile, lignes_csv
+from guichet.qualite.exports import lignes_csv
+from guichet.qualite.services import calculer, centile
 from tests.qualite.conftest import MAINTENANT
 
 JANVIER = (date(2026, 1, 1), date(2026, 1, 31))
@@ -91,7 +92,7 @@ def test_les_donnees_effacees_comptent_toujours(jeu, django_capture_on_commit_ca
 
     avant = _lignes(calculer(TOUT, *JANVIER, maintenant=MAINTENANT))[("caf", "01")]
     with django_capture_on_commit_callbacks(execute=True):
-        effacees = retention.purger(MAINTENANT.replace(year=2027), appliquer=True).effacees
+        effacees = retention.purger(MAINTENANT.replace(year=2027), ecrire=True).effacees
     assert len(effacees) == 3
     apres = _lignes(calculer(TOUT, *JANVIER, maintenant=MAINTENANT))[("caf", "01")]
     assert (apres.recues, apres.delais, apres.utilite) == (avant.recues, avant.delais, avant.utilite)

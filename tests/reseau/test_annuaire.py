@@ -58,15 +58,15 @@ def test_horaires_modifies_visibles_aussitot(client):
 
 
 @pytest.mark.django_db
-def test_page_trouver_rendue_une_fois_par_minute_puis_a_jour(client):
+def test_page_trouver_rendue_une_fois_puis_a_jour_a_la_fermeture(client):
     france_services_de_tulle(fin="17:00")
     avant = datetime(2026, 11, 24, 16, 59, 30, tzinfo=PARIS)  # un mardi
     apres = datetime(2026, 11, 24, 17, 0, 30, tzinfo=PARIS)
     badge = "reseau/badge_ouverture.html"
     with mock.patch("guichet.reseau.services.timezone.now", return_value=avant):
         premiere = client.get("/trouver/", {"q": "Tulle"})
-        # Même point, même minute : le fragment des résultats vient du cache, les cartes ne sont pas rendues.
-        seconde = client.get("/trouver/", {"q": "tulle"})
+        # Même demande, page encore juste : elle vient du cache, les cartes ne sont pas rendues.
+        seconde = client.get("/trouver/", {"q": "Tulle"})
     assert badge in [t.name for t in premiere.templates]
     assert badge not in [t.name for t in seconde.templates]
     assert "Ouvert jusqu'à 17h00" in seconde.content.decode()

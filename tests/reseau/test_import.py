@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from guichet.reseau.import_national import importer
+from guichet.reseau.importation.structures import importer
 from guichet.reseau.models import Creneau, HistoriqueStatut, Structure
 from tests.reseau.factories import CreneauFactory, StructureFactory, communes_de_l_ain_et_du_genevois
 
@@ -20,11 +20,14 @@ def communes():
     return communes_de_l_ain_et_du_genevois()
 
 
-def importer_structures(chemin, *options):
-    """Lance la commande avec --json : (rapport, erreur de commande ou None)."""
+def importer_structures(chemin, *options, ecrire=True):
+    """Lance la commande avec --json (et --wet-run) : (rapport, erreur de commande ou None)."""
     sortie = io.StringIO()
+    ecriture = ["--wet-run"] if ecrire else []
     try:
-        call_command("import_structures", str(chemin), "--json", *options, stdout=sortie)
+        call_command(
+            "import_structures", str(chemin), "--json", *ecriture, *options, stdout=sortie, stderr=io.StringIO()
+        )
         erreur = None
     except CommandError as exc:
         erreur = exc
@@ -101,6 +104,8 @@ def test_import_de_la_liste_nationale_csv(communes, fichier):
     rapport, erreur = importer_structures(FICHIERS / fichier)
 
     assert erreur is None
+    # Les clés documentées, plus les deux communes à toutes les commandes (écrit, durée).
+    assert rapport.pop("ecrit") is True and rapport.pop("duree_s") >= 0
     assert rapport == {"rows": 3, "created": 3, "updated": 0, "rejected": [], "warnings": []}
     etat = etat_des_structures()
     assert etat["FS-01-001"] == BOURG
@@ -215,7 +220,7 @@ def test_fichier_casse_rien_n_est_ecrit(communes):
 def test_rapport_en_francais_nomme_ligne_et_champ(communes):
     sortie = io.StringIO()
     with pytest.raises(CommandError, match="4 lignes rejetées"):
-        call_command("import_structures", str(FICHIERS / "liste_cassee.csv"), stdout=sortie)
+        call_command("import_structures", str(FICHIERS / "liste_cassee.csv"), "--wet-run", stdout=sortie)
     texte = sortie.getvalue()
     assert "6 lignes dans le fichier : 0 structures créées" in texte
     assert "Rien n'a été enregistré" in texte
@@ -224,8 +229,9 @@ def test_rapport_en_francais_nomme_ligne_et_champ(communes):
     assert "ligne 7, champ lib_france_services : nom de la France Services absent" in texte
 
 
-def test_skip_invalid_enregistre_les_lignes_valides(communes):
-    rapport, erreur = importer_structures(FICHIERS / "liste_cassee.csv", "--skip-invalid")
+@pytest.mark.parametrize("option", ["--enregistrer-valides", "--skip-invalid", "--ignorer-invalides"])
+def test_enregistrer_valides_enregistre_les_lignes_valides(communes, option):
+    rapport, erreur = importer_structures(FICHIERS / "liste_cassee.csv", option)
 
     assert erreur is None
     assert len(rapport["rejected"]) == 4
@@ -236,18 +242,49 @@ def test_skip_invalid_enregistre_les_lignes_valides(communes):
     ]
 
 
-def test_dry_run_n_ecrit_rien(communes):
-    rapport, erreur = importer_structures(FICHIERS / "liste_point_virgule.csv", "--dry-run")
+@pytest.mark.parametrize("option", ["--skip-invalid", "--ignorer-invalides", "--dry-run"])
+def test_les_anciennes_options_sont_acceptees_avec_un_avertissement(communes, option):
+    erreurs = io.StringIO()
+    call_command(
+        "import_structures", str(FICHIERS / "liste_point_virgule.csv"), option, stdout=io.StringIO(), stderr=erreurs
+    )
+    assert f"{option} est obsolète" in erreurs.getvalue()
+
+
+@pytest.mark.parametrize("options", [[], ["--dry-run"]])
+def test_sans_wet_run_rien_n_est_ecrit(communes, options):
+    rapport, erreur = importer_structures(FICHIERS / "liste_point_virgule.csv", *options, ecrire=False)
 
     assert erreur is None
     assert (rapport["rows"], rapport["created"], rapport["updated"]) == (3, 3, 0)
+    assert rapport["ecrit"] is False
     assert not Structure.objects.exists()
     assert not Creneau.objects.exists()
     assert not HistoriqueStatut.objects.exists()
 
 
-def test_dry_run_d_un_fichier_casse_echoue_comme_l_import(communes):
-    rapport, erreur = importer_structures(FICHIERS / "liste_cassee.csv", "--dry-run")
+def test_la_simulation_le_dit_en_francais(communes):
+    sortie = io.StringIO()
+    call_command("import_structures", str(FICHIERS / "liste_point_virgule.csv"), stdout=sortie)
+    assert "Simulation : rien n'a été enregistré" in sortie.getvalue()
+    assert "--wet-run" in sortie.getvalue()
+
+
+def test_dry_run_et_wet_run_s_excluent(communes):
+    with pytest.raises(CommandError, match="s'excluent"):
+        call_command(
+            "import_structures",
+            str(FICHIERS / "liste_point_virgule.csv"),
+            "--dry-run",
+            "--wet-run",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert not Structure.objects.exists()
+
+
+def test_une_simulation_d_un_fichier_casse_echoue_comme_l_import(communes):
+    rapport, erreur = importer_structures(FICHIERS / "liste_cassee.csv", ecrire=False)
     assert erreur is not None and len(rapport["rejected"]) == 4
     assert not Structure.objects.exists()
 
@@ -337,18 +374,161 @@ def test_code_insee_d_une_autre_commune_corrige_par_code_postal_et_nom(communes,
     assert Structure.objects.get(matricule="FS-01-031").commune.code == "01004"
 
 
-def test_coordonnees_hors_de_france_remplacees_par_le_point_de_la_commune(communes, tmp_path):
+ENTETE_POSITION = "MATRICULE;lib_france_services;code_postal;lib_com;insee_com;LATITUDE;LONGITUDE\n"
+
+
+@pytest.mark.parametrize(
+    "latitude, longitude, champ, motif",
+    [
+        ("0", "0", "LATITUDE", "hors de France"),
+        ("999", "999", "LATITUDE", "latitude entre -90 et 90"),
+        ("46.2", "999", "LATITUDE", "latitude entre -90 et 90"),
+        ("abc", "5.2255", "LATITUDE", "nombres attendus"),
+        ("46.2052", "abc", "LONGITUDE", "nombres attendus"),
+        ("NaN", "NaN", "LATITUDE", "nombres attendus"),
+        ("nan", "5.2255", "LATITUDE", "nombres attendus"),
+        ("0/0", "0/0", "LATITUDE", "nombres attendus"),
+        ("inf", "5.2255", "LATITUDE", "nombres attendus"),
+        ("46.2052", "-Infinity", "LONGITUDE", "nombres attendus"),
+        ("46.2052", "", "LONGITUDE", "coordonnées incomplètes"),
+    ],
+)
+def test_coordonnees_fausses_rejetees(communes, tmp_path, latitude, longitude, champ, motif):
     chemin = tmp_path / "liste.csv"
     chemin.write_text(
-        "MATRICULE;lib_france_services;code_postal;lib_com;insee_com;LATITUDE;LONGITUDE\n"
-        "FS-01-030;France services du large;01000;Bourg-en-Bresse;01053;0;0\n",
+        ENTETE_POSITION + f"FS-01-030;France services du large;01000;Bourg-en-Bresse;01053;{latitude};{longitude}\n",
         encoding="utf-8",
     )
-    rapport, _ = importer_structures(chemin)
+    rapport, erreur = importer_structures(chemin)
+
+    assert erreur is not None and erreur.returncode == 1
+    assert [(r["row"], r["field"]) for r in rapport["rejected"]] == [(2, champ)]
+    assert motif in rapport["rejected"][0]["error"]
+    assert rapport["warnings"] == []  # plus de point de la commune mis à la place d'un point faux
+    assert not Structure.objects.exists()
+
+
+def test_coordonnees_fausses_avec_enregistrer_valides_la_ligne_seule_est_ecartee(communes, tmp_path):
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(
+        ENTETE_POSITION
+        + "FS-01-030;France services du large;01000;Bourg-en-Bresse;01053;999;999\n"
+        + "FS-01-031;France services de Bourg;01000;Bourg-en-Bresse;01053;46.2052;5.2255\n",
+        encoding="utf-8",
+    )
+    rapport, erreur = importer_structures(chemin, "--enregistrer-valides")
+    assert erreur is None and rapport["created"] == 1
+    assert list(Structure.objects.values_list("matricule", flat=True)) == ["FS-01-031"]
+
+
+@pytest.mark.parametrize("vide", ["", "NA", "-"])
+def test_coordonnees_absentes_point_de_la_commune(communes, tmp_path, vide):
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(
+        ENTETE_POSITION + f"FS-01-030;France services sans point;01000;Bourg-en-Bresse;01053;{vide};{vide}\n",
+        encoding="utf-8",
+    )
+    rapport, erreur = importer_structures(chemin)
+    assert erreur is None
     assert [(w["row"], w["field"]) for w in rapport["warnings"]] == [(2, "LATITUDE")]
-    assert "hors de France" in rapport["warnings"][0]["error"]
+    assert "coordonnées absentes" in rapport["warnings"][0]["error"]
     structure = Structure.objects.get(matricule="FS-01-030")
     assert (structure.latitude, structure.longitude, structure.position_approchee) == (46.2052, 5.2255, True)
+
+
+def feature(coordonnees=None, **proprietes):
+    geometrie = None if coordonnees is None else {"type": "Point", "coordinates": coordonnees}
+    proprietes = {"MATRICULE": "FS-01-040", "lib_france_services": "France services", "insee_com": "01053"} | proprietes
+    return {"type": "Feature", "geometry": geometrie, "properties": proprietes}
+
+
+def ecrire_geojson(chemin, *features, texte=None):
+    texte = texte or json.dumps({"type": "FeatureCollection", "features": list(features)})
+    chemin.write_text(texte, encoding="utf-8")
+    return chemin
+
+
+@pytest.mark.parametrize(
+    "geometrie",
+    [
+        "[999, 999]",
+        '["abc", 46.2]',
+        "[NaN, NaN]",
+        "[Infinity, 46.2]",
+        "[0, 0]",
+        '[{"x": 1}, 46.2]',
+    ],
+)
+def test_geojson_coordonnees_fausses_rejetees(communes, tmp_path, geometrie):
+    texte = json.dumps({"type": "FeatureCollection", "features": [feature([1, 2])]}).replace("[1, 2]", geometrie)
+    rapport, erreur = importer_structures(ecrire_geojson(tmp_path / "liste.geojson", texte=texte))
+    assert erreur is not None and erreur.returncode == 1
+    assert [r["row"] for r in rapport["rejected"]] == [1]
+    assert not Structure.objects.exists()
+
+
+def test_geojson_sans_geometrie_point_de_la_commune(communes, tmp_path):
+    rapport, erreur = importer_structures(ecrire_geojson(tmp_path / "liste.geojson", feature(None)))
+    assert erreur is None and rapport["created"] == 1
+    assert Structure.objects.get().position_approchee is True
+
+
+@pytest.mark.parametrize(
+    "features, message",
+    [
+        ([1], "l'élément 1 de « features » n'est pas un objet GeoJSON (trouvé : nombre 1)"),
+        ([feature([5.2, 46.2]), "x"], "l'élément 2 de « features » n'est pas un objet GeoJSON (trouvé : texte « x »)"),
+        ([None], "l'élément 1 de « features » n'est pas un objet GeoJSON (trouvé : null)"),
+        ([[]], "l'élément 1 de « features » n'est pas un objet GeoJSON (trouvé : liste)"),
+        ([{"type": "Feature", "properties": "x"}], "élément 1 de « features », « properties » doit être un objet"),
+        ([{"type": "Feature", "properties": [1, 2]}], "« properties » doit être un objet (trouvé : liste)"),
+        ([{"type": "Feature", "properties": {}, "geometry": "x"}], "« geometry » doit être un objet"),
+        (
+            [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": "5.2,46.2"}}],
+            "les coordonnées d'un point sont une liste",
+        ),
+        (
+            [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [5.2]}}],
+            "les coordonnées d'un point sont une liste",
+        ),
+        ("tout", "« features » doit être une liste d'objets GeoJSON (trouvé : texte « tout »)"),
+        ({"a": 1}, "« features » doit être une liste d'objets GeoJSON (trouvé : objet)"),
+    ],
+)
+def test_geojson_mal_forme_erreur_claire_et_rien_d_ecrit(communes, tmp_path, features, message):
+    texte = json.dumps({"type": "FeatureCollection", "features": features})
+    chemin = ecrire_geojson(tmp_path / "liste.geojson", texte=texte)
+    with pytest.raises(CommandError) as erreur:
+        call_command("import_structures", str(chemin), "--wet-run", stdout=io.StringIO())
+    assert erreur.value.returncode == 1
+    assert message in str(erreur.value)
+    assert not Structure.objects.exists()
+
+
+@pytest.mark.parametrize("ouvrant, fermant", [("[", "]"), ('{"a":', "}")])
+def test_json_imbrique_cent_mille_fois_erreur_claire(communes, tmp_path, ouvrant, fermant):
+    chemin = tmp_path / "liste.json"
+    chemin.write_text(ouvrant * 100_000 + "1" + fermant * 100_000, encoding="utf-8")
+    with pytest.raises(CommandError) as erreur:
+        call_command("import_structures", str(chemin), "--wet-run", stdout=io.StringIO())
+    assert erreur.value.returncode == 1
+    assert "imbrique trop" in str(erreur.value)
+
+
+def test_geojson_imbrique_dans_une_propriete_erreur_claire(communes, tmp_path):
+    texte = '{"type": "FeatureCollection", "features": [{"properties": {"nom": ' + "[" * 100_000 + "]" * 100_000
+    chemin = ecrire_geojson(tmp_path / "liste.geojson", texte=texte + "}}]}")
+    with pytest.raises(CommandError, match="imbrique trop") as erreur:
+        call_command("import_structures", str(chemin), "--wet-run", stdout=io.StringIO())
+    assert erreur.value.returncode == 1
+
+
+def test_liste_de_lieux_dont_un_element_n_est_pas_un_objet(communes, tmp_path):
+    chemin = tmp_path / "lieux.json"
+    chemin.write_text(json.dumps([{"id": "A", "nom": "B", "commune": "C"}, "x"]), encoding="utf-8")
+    with pytest.raises(CommandError, match="l'élément 2 de la liste n'est pas un objet JSON") as erreur:
+        call_command("import_structures", str(chemin), "--wet-run", stdout=io.StringIO())
+    assert erreur.value.returncode == 1
 
 
 @pytest.mark.parametrize(
@@ -365,7 +545,7 @@ def test_fichier_illisible(communes, tmp_path, contenu, message):
     if contenu is not None:
         chemin.write_bytes(contenu)
     with pytest.raises(CommandError, match=message):
-        call_command("import_structures", str(chemin), stdout=io.StringIO())
+        call_command("import_structures", str(chemin), "--wet-run", stdout=io.StringIO())
     assert not Structure.objects.exists()
 
 
@@ -379,9 +559,99 @@ def test_trois_mille_lignes_en_peu_de_requetes(communes, tmp_path, django_assert
     chemin.write_text("\n".join([entete, *lignes]) + "\n", encoding="utf-8")
 
     with django_assert_max_num_queries(300):
-        rapport = importer(chemin)
+        rapport = importer(chemin, ecrire=True)
 
-    assert (rapport.rows, rapport.created, rapport.rejected) == (3000, 3000, [])
+    assert (rapport.lignes, rapport.creees, rapport.rejets) == (3000, 3000, [])
     assert Structure.objects.count() == 3000
     assert Creneau.objects.count() == 9000
     assert HistoriqueStatut.objects.count() == 3000
+
+
+# Le point donné et le contour de la commune (la règle des territoires : dedans, ou à moins d'un kilomètre)
+
+CARRE_DE_BOURG = {
+    "type": "Polygon",
+    "coordinates": [[[5.15, 46.15], [5.30, 46.15], [5.30, 46.25], [5.15, 46.25], [5.15, 46.15]]],
+}
+
+
+@pytest.fixture
+def bourg_et_son_contour(communes):
+    communes["01053"].contour = CARRE_DE_BOURG
+    communes["01053"].save()
+    return communes
+
+
+def importer_un_point(tmp_path, latitude, longitude, *options):
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(
+        ENTETE_POSITION + f"FS-01-050;France services de Bourg;01000;Bourg-en-Bresse;01053;{latitude};{longitude}\n",
+        encoding="utf-8",
+    )
+    return importer_structures(chemin, *options)
+
+
+@pytest.mark.parametrize("latitude, longitude", [("46.2052", "5.2255"), ("46.2", "5.31")])  # dedans ; à 0,8 km
+def test_point_dans_sa_commune_ou_tout_pres_garde(bourg_et_son_contour, tmp_path, latitude, longitude):
+    rapport, erreur = importer_un_point(tmp_path, latitude, longitude)
+    assert erreur is None and rapport["warnings"] == []
+    structure = Structure.objects.get()
+    assert (structure.latitude, structure.longitude) == (float(latitude), float(longitude))
+
+
+def test_point_d_une_autre_commune_rejete(bourg_et_son_contour, tmp_path):
+    rapport, erreur = importer_un_point(tmp_path, "45.9584", "5.3597")  # la mairie d'Ambérieu
+    assert erreur is not None and erreur.returncode == 1
+    assert [(r["row"], r["field"]) for r in rapport["rejected"]] == [(2, "LATITUDE")]
+    assert "km de la commune Bourg-en-Bresse (01053), hors de son contour" in rapport["rejected"][0]["error"]
+    assert not Structure.objects.exists()
+
+
+def test_longitude_au_signe_perdu_retablie_et_signalee(bourg_et_son_contour, tmp_path):
+    rapport, erreur = importer_un_point(tmp_path, "46.2052", "-5.2255")
+    assert erreur is None
+    assert [(w["row"], w["field"]) for w in rapport["warnings"]] == [(2, "LONGITUDE")]
+    assert "signe rétabli" in rapport["warnings"][0]["error"]
+    assert Structure.objects.get().longitude == 5.2255
+
+
+def test_contours_lus_pour_les_seules_communes_concernees(
+    bourg_et_son_contour, tmp_path, django_assert_max_num_queries
+):
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(
+        ENTETE_POSITION
+        + "\n".join(f"FS-01-{n:03d};France services {n};01000;Bourg-en-Bresse;01053;46.2;5.2" for n in range(200))
+        + "\n",
+        encoding="utf-8",
+    )
+    with django_assert_max_num_queries(40):
+        rapport = importer(chemin, ecrire=False)
+    assert (rapport.lignes, rapport.rejets) == (200, [])
+
+
+def test_nombre_demesure_erreur_claire(communes, tmp_path):
+    texte = '{"type": "FeatureCollection", "features": [{"geometry": {"type": "Point", "coordinates": [1, 1]}}]}'
+    chemin = ecrire_geojson(tmp_path / "liste.geojson", texte=texte.replace("[1, 1]", "[" + "1" * 5000 + ", 1]"))
+    with pytest.raises(CommandError, match="nombre démesuré") as erreur:
+        call_command("import_structures", str(chemin), "--wet-run", stdout=io.StringIO())
+    assert erreur.value.returncode == 1
+
+
+def test_longitude_au_signe_perdu_hors_de_france_retablie(communes, tmp_path):
+    # (46.2, -7.1) tombe en mer, hors de France ; (46.2, 7.1) est en France : le signe est rétabli.
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(
+        ENTETE_POSITION + "FS-01-060;France services;01000;Bourg-en-Bresse;01053;46.2;-7.1\n", encoding="utf-8"
+    )
+    rapport, erreur = importer_structures(chemin)
+    assert erreur is None
+    assert [(w["row"], w["field"]) for w in rapport["warnings"]] == [(2, "LONGITUDE")]
+    assert Structure.objects.get().longitude == 7.1
+
+
+def test_longitude_au_signe_retabli_mais_hors_du_contour_rejetee(bourg_et_son_contour, tmp_path):
+    rapport, erreur = importer_un_point(tmp_path, "46.2", "-7.1")  # 7.1 : en France, pas à Bourg
+    assert erreur is not None
+    assert [(r["row"], r["field"]) for r in rapport["rejected"]] == [(2, "LATITUDE")]
+    assert not Structure.objects.exists()

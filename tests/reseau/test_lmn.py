@@ -6,7 +6,8 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from guichet.reseau.lmn import exporter_lmn, lire_opening_hours
+from guichet.reseau.importation.lmn import lire_opening_hours
+from guichet.reseau.lmn import exporter_lmn
 from guichet.reseau.models import Creneau, Structure
 from tests.reseau.factories import CreneauFactory, StructureFactory, communes_de_l_ain_et_du_genevois
 
@@ -287,7 +288,7 @@ def test_aller_retour(reseau, tmp_path, format, extension):
     Structure.objects.all().delete()
 
     sortie = io.StringIO()
-    call_command("import_structures", str(chemin), "--json", stdout=sortie)  # format reconnu aux colonnes
+    call_command("import_structures", str(chemin), "--json", "--wet-run", stdout=sortie)  # format reconnu aux colonnes
 
     rapport = json.loads(sortie.getvalue())
     assert (rapport["created"], rapport["rejected"], rapport["warnings"]) == (3, [], [])
@@ -322,7 +323,7 @@ def test_import_lmn_tout_ou_rien(reseau, tmp_path):
     assert (4, "dispositif_programmes_nationaux") in {(w["row"], w["field"]) for w in rapport["warnings"]}
     assert Structure.objects.count() == avant
 
-    call_command("import_structures", str(chemin), "--skip-invalid", stdout=io.StringIO())
+    call_command("import_structures", str(chemin), "--enregistrer-valides", "--wet-run", stdout=io.StringIO())
     nouvelle = Structure.objects.get(matricule="LMN-1")
     assert (nouvelle.commune.code, nouvelle.position_approchee, nouvelle.statut) == (
         "01053",

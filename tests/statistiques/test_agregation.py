@@ -123,7 +123,7 @@ def test_mise_a_jour_incrementale_ajouts_corrections_suppressions(reseau):
         Accompagnement.objects.get(pk=a.pk).delete()
     assert JourARecalculer.objects.count() >= 1
 
-    simulation = agregation.actualiser(simuler=True)
+    simulation = agregation.actualiser(ecrire=False)
     assert not simulation.complet
     jours_attendus = {ancien_jour, date(2026, 4, 2), date(2026, 5, 5)} | {jour(a) for a in supprimes}
     jours_attendus |= {jour(a) for a in ajoutes}
@@ -141,7 +141,7 @@ def test_mise_a_jour_incrementale_ajouts_corrections_suppressions(reseau):
 
 def test_simulation_n_ecrit_rien(reseau):
     accompagnements_au_hasard(reseau.structures, a_paris(2026, 3, 1, 0, 0), 5, 20)
-    bilan = agregation.actualiser(simuler=True)
+    bilan = agregation.actualiser(ecrire=False)
     assert bilan.complet and bilan.jours == 5
     assert not ActiviteJour.objects.exists()
     assert EtatAgregats.courant().jusqu_a is None

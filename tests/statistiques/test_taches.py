@@ -4,8 +4,9 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from guichet.activite.models import Accompagnement
+from guichet.activite.signaux import accompagnements_crees
 from guichet.statistiques import taches
-from guichet.statistiques.models import ActiviteJour, EtatAgregats
+from guichet.statistiques.models import ActiviteJour, EtatAgregats, StructureJour
 from tests.statistiques.factories import AccompagnementFactory, a_paris
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +51,19 @@ def test_moteur_immediat(settings, reseau, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         AccompagnementFactory(structure=reseau.a2, le=a_paris(2026, 2, 3))
     assert ActiviteJour.objects.get().nombre == 1
+
+
+def test_une_creation_en_masse_annoncee_par_l_activite_programme_la_tache(settings, reseau):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    accompagnements_crees.send(sender=Accompagnement, immediat=False)
+    assert DBTaskResult.objects.filter(task_path="guichet.statistiques.taches.actualiser_agregats").count() == 1
+    assert not ActiviteJour.objects.exists()
+
+
+def test_une_creation_en_masse_immediate_recalcule_les_agregats(reseau):
+    Accompagnement.objects.bulk_create(
+        [AccompagnementFactory.build(structure=reseau.a1, le=a_paris(2026, 2, 3)) for _ in range(3)]
+    )
+    assert not StructureJour.objects.exists()
+    accompagnements_crees.send(sender=Accompagnement, immediat=True)
+    assert StructureJour.objects.get(structure=reseau.a1).nombre == 3

@@ -39,7 +39,7 @@ def _les_recherches_donnent_les_bons_lieux(client):
 
 @pytest.mark.django_db
 def test_import_des_territoires_reels_idempotent(capsys, client):
-    call_command("import_territoires", "--sans-progression")
+    call_command("import_territoires", "--sans-progression", "--wet-run")
     sortie = capsys.readouterr().out
     comptes = (
         Region.objects.count(),
@@ -87,7 +87,7 @@ def test_import_des_territoires_reels_idempotent(capsys, client):
     assert Departement.objects.get(code="2A").contour["type"] in ("Polygon", "MultiPolygon")
     assert Departement.objects.filter(contour=None).count() == 0
 
-    call_command("import_territoires", "--sans-progression")
+    call_command("import_territoires", "--sans-progression", "--wet-run")
     assert comptes == (
         Region.objects.count(),
         Departement.objects.count(),

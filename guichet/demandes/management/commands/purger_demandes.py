@@ -1,47 +1,49 @@
 """`guichet purger_demandes [--wet-run] [--maintenant AAAA-MM-JJTHH:MM]` : conservation des demandes.
 
 Avertit (23 jours sans nouvelles), clôt (30 jours, après avertissement), efface les données
-personnelles six mois après la clôture. Sans --wet-run, compte seulement. À lancer chaque jour."""
+personnelles six mois après la clôture. Sans --wet-run, compte seulement. À lancer chaque nuit
+(voir guichet/planification.py)."""
 
+from dataclasses import asdict
 from datetime import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from guichet.commandes import Commande, Rapport
 from guichet.demandes import echeances
 from guichet.demandes.retention import purger
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Avertit puis clôt les demandes sans nouvelles (23 puis 30 jours) et efface les données personnelles "
         "des demandes clôturées depuis six mois. Sans --wet-run : simulation."
     )
+    ecrit = True
+    progression_possible = False
 
     def add_arguments(self, parser):
-        parser.add_argument("--wet-run", action="store_true", help="Agir (sinon : simulation, rien n'est écrit).")
         parser.add_argument(
             "--maintenant",
             help="La date de référence, heure de Paris (par défaut : maintenant), ex. 2026-03-12T10:00.",
         )
 
-    def handle(self, *args, **options):
-        maintenant = None
-        if options["maintenant"]:
+    def executer(self, *args, maintenant, verbosity, **options):
+        moment = None
+        if maintenant:
             try:
-                maintenant = datetime.fromisoformat(options["maintenant"])
+                moment = datetime.fromisoformat(maintenant)
             except ValueError as exc:
                 raise CommandError(
-                    f"--maintenant : date illisible « {options['maintenant']} » (attendu 2026-03-12T10:00)."
+                    f"--maintenant : date illisible « {maintenant} » (attendu 2026-03-12T10:00)."
                 ) from exc
-            if timezone.is_naive(maintenant):
-                maintenant = maintenant.replace(tzinfo=echeances.PARIS)
-        bilan = purger(maintenant, appliquer=options["wet_run"])
-        if options["wet_run"]:
-            self.stdout.write(f"Fait : {bilan}.")
-        else:
-            self.stdout.write(f"Simulation : {bilan}. Relancer avec --wet-run pour agir.")
+            if timezone.is_naive(moment):
+                moment = moment.replace(tzinfo=echeances.PARIS)
+        bilan = purger(moment, ecrire=self.ecrire)
+        rapport = Rapport(resume=f"{'Fait' if self.ecrire else 'Simulation'} : {bilan}.", nombres=asdict(bilan))
         details = [("averties", bilan.averties), ("clôturées", bilan.cloturees), ("effacées", bilan.effacees)]
         for libelle, numeros in details:
-            if numeros and options["verbosity"] > 1:
-                self.stdout.write(f"  {libelle} : " + ", ".join(f"n° {n}" for n in numeros))
+            if numeros and verbosity > 1:
+                rapport.details.append(f"  {libelle} : " + ", ".join(f"n° {n}" for n in numeros))
+        return rapport

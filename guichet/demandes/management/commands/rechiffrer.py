@@ -1,50 +1,56 @@
 """`guichet rechiffrer [--wet-run]` : rechiffre avec la première clé de GUICHET_CLES_CHIFFREMENT toutes les
 colonnes ChampChiffre et tous les fichiers FichierChiffre (rotation des clés). Sans --wet-run, compte seulement."""
 
-from django.core.management.base import BaseCommand, CommandError
-
+from guichet.commandes import Commande, Rapport
 from guichet.demandes.chiffrement import rechiffrer_tout
+from guichet.journal.services import journaliser
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Rechiffre les données chiffrées (champs et fichiers) avec la première clé de GUICHET_CLES_CHIFFREMENT. "
         "Sans --wet-run, compte seulement ce qui serait rechiffré. Ensuite l'ancienne clé peut être retirée."
     )
+    ecrit = True
+    # Chaque lot est validé avec ses fichiers rechiffrés sur disque : une transaction unique les désaccorderait.
+    atomique = False
+    progression_possible = False
 
-    def add_arguments(self, parser):
-        parser.add_argument("--wet-run", action="store_true", help="Rechiffrer réellement (sinon : simulation).")
-
-    def handle(self, *args, **options):
-        appliquer = options["wet_run"]
-        bilans = rechiffrer_tout(appliquer=appliquer)
-        verbe = "rechiffrés" if appliquer else "à rechiffrer"
+    def executer(self, *args, **options):
+        bilans = rechiffrer_tout(ecrire=self.ecrire)
+        verbe = "rechiffrés" if self.ecrire else "à rechiffrer"
+        rapport = Rapport()
         for b in bilans:
             ligne = f"{b.champ} : {b.a_jour} à jour, {b.rechiffres} {verbe}"
             if b.illisibles:
                 ligne += f", {len(b.illisibles)} illisibles (clés primaires : {_liste(b.illisibles)})"
             if b.manquants:
                 ligne += f", {len(b.manquants)} fichiers absents (clés primaires : {_liste(b.manquants)})"
-            self.stdout.write(ligne)
+            rapport.details.append(ligne)
         total = sum(b.rechiffres for b in bilans)
-        if appliquer and total:
-            from guichet.journal.services import journaliser
-
-            journaliser(
-                None,
-                "rechiffrement",
-                None,
-                {b.champ: b.rechiffres for b in bilans if b.rechiffres},
-            )
-        if not appliquer:
-            self.stdout.write(f"Simulation : {total} valeurs à rechiffrer. Relancer avec --wet-run pour agir.")
+        rapport.nombres = {
+            "rechiffres": total,
+            "champs": {
+                b.champ: {
+                    "a_jour": b.a_jour,
+                    "rechiffres": b.rechiffres,
+                    "illisibles": b.illisibles,
+                    "manquants": b.manquants,
+                }
+                for b in bilans
+            },
+        }
+        if self.ecrire and total:
+            journaliser(None, "rechiffrement", None, {b.champ: b.rechiffres for b in bilans if b.rechiffres})
+        if self.ecrire:
+            rapport.resume = f"{total} valeurs rechiffrées avec la première clé."
         else:
-            self.stdout.write(f"{total} valeurs rechiffrées avec la première clé.")
+            rapport.resume = f"Simulation : {total} valeurs à rechiffrer."
         if any(b.illisibles for b in bilans):
-            raise CommandError(
-                "Des valeurs ne se déchiffrent avec aucune clé : ne retirez aucune clé avant d'avoir compris pourquoi.",
-                returncode=1,
+            rapport.echec = (
+                "Des valeurs ne se déchiffrent avec aucune clé : ne retirez aucune clé avant d'avoir compris pourquoi."
             )
+        return rapport
 
 
 def _liste(pks, limite=10):

@@ -4,8 +4,9 @@ Code de sortie 0 si elle est intacte, 1 en nommant la première entrée rompue, 
 mais qui manque ou diffère (troncature, réécriture), l'ancre falsifiée, ou si les déclencheurs d'ajout seul
 manquent."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from guichet.commandes import Commande, Rapport
 from guichet.journal.models import EntreeJournal
 from guichet.journal.services import (
     chemin_des_ancres,
@@ -16,13 +17,14 @@ from guichet.journal.services import (
 )
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Vérifie la chaîne signée du journal d'audit et ses ancres ; sort en erreur (1) sur la première entrée "
         "rompue, manquante ou réécrite."
     )
+    progression_possible = False
 
-    def handle(self, *args, **options):
+    def executer(self, *args, **options):
         manquants = declencheurs_manquants()
         if manquants:
             raise CommandError(
@@ -41,7 +43,10 @@ class Command(BaseCommand):
         if anomalie is not None:
             raise CommandError(f"Journal d'audit non conforme à ses ancres : {anomalie}.", returncode=1)
         total = EntreeJournal.objects.count()
-        self.stdout.write(
-            f"Journal d'audit intact : {total} entrées, chaîne signée vérifiée, "
-            f"{len(lire_ancres())} ancre(s) de {chemin_des_ancres()} confirmée(s)."
+        return Rapport(
+            resume=(
+                f"Journal d'audit intact : {total} entrées, chaîne signée vérifiée, "
+                f"{len(lire_ancres())} ancre(s) de {chemin_des_ancres()} confirmée(s)."
+            ),
+            nombres={"entrees": total, "ancres": len(lire_ancres())},
         )

@@ -1,40 +1,36 @@
 """`guichet horaires` : lire des horaires en texte libre et dire ce qu'on en comprend."""
 
-import json
-
-from django.core.management.base import BaseCommand
-
+from guichet.commandes import Commande, Rapport
 from guichet.reseau.horaires import JOURS, Lecture, lire_jour, lire_texte
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Lit des horaires en texte libre : la cellule d'un jour de la liste nationale (--day lundi) "
         "ou une description de la semaine. Les fragments non compris sont rapportés, "
         "jamais devinés en silence."
     )
     requires_system_checks = []  # un outil de texte pur : ni base ni réglages à vérifier
+    atomique = False
+    progression_possible = False
 
     def add_arguments(self, parser):
-        parser.add_argument("texte", nargs="+", metavar="TEXT", help="Les horaires (les mots sont réunis).")
-        parser.add_argument(
+        parser.add_argument("texte", nargs="+", metavar="TEXTE", help="Les horaires (les mots sont réunis).")
+        self.option_renommee(
+            parser,
             "--day",
-            dest="jour",
+            "--jour",
             type=str.lower,
             choices=JOURS,
-            help="Lire TEXT comme la cellule de ce jour dans la liste nationale.",
+            help="Lire TEXTE comme la cellule de ce jour dans la liste nationale.",
         )
-        parser.add_argument("--json", dest="en_json", action="store_true", help="Sortie JSON.")
 
-    def handle(self, *args, texte, jour, en_json, **options):
+    def executer(self, *args, texte, jour, **options):
         texte = " ".join(texte)
         lecture = _lire_cellule(texte, jour) if jour else lire_texte(texte)
-        if en_json:
-            resultat = lecture.to_json()
-            del resultat["jours"]
-            self.stdout.write(json.dumps(resultat, ensure_ascii=False))
-        else:
-            self.stdout.write("\n".join(_resume(lecture)))
+        resultat = lecture.to_json()
+        del resultat["jours"]
+        return Rapport(nombres=resultat, details=_resume(lecture))
 
 
 def _lire_cellule(texte: str, jour: str) -> Lecture:

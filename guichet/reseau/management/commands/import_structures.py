@@ -1,19 +1,22 @@
-"""`guichet import_structures FICHIER` : la liste nationale des France Services, ou un export au
-schéma des lieux de médiation numérique. La logique est dans guichet.reseau.import_national."""
+"""`guichet import_structures FICHIER [--wet-run]` : la liste nationale des France Services, ou un export
+au schéma des lieux de médiation numérique. La logique est dans guichet.reseau.importation."""
 
-import json
+from django.core.management.base import CommandError
 
-from django.core.management.base import BaseCommand, CommandError
+from guichet.commandes import Commande
+from guichet.reseau.importation.lecture import FORMATS, FichierIllisible
+from guichet.reseau.importation.structures import importer
 
-from guichet.reseau.import_national import FORMATS, FichierIllisible, importer
 
-
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Importe les structures France Services d'un fichier CSV ou GeoJSON (liste nationale de l'ANCT) "
-        "ou d'un export au schéma des lieux de médiation numérique (JSON ou CSV). Par défaut, une seule "
-        "ligne rejetée et rien n'est enregistré."
+        "ou d'un export au schéma des lieux de médiation numérique (JSON ou CSV). Sans --wet-run, valide "
+        "et rend compte sans rien écrire. Une seule ligne rejetée et rien n'est enregistré "
+        "(sauf --enregistrer-valides)."
     )
+    ecrit = True
+    progression_possible = False
 
     def add_arguments(self, parser):
         parser.add_argument("chemin", help="Le fichier à importer (.csv, .geojson, .json).")
@@ -22,31 +25,18 @@ class Command(BaseCommand):
             choices=FORMATS,
             help="national (liste ANCT) ou lmn (lieux de médiation numérique) ; reconnu aux colonnes sinon.",
         )
-        parser.add_argument("--dry-run", action="store_true", help="Valider et rendre compte sans rien écrire.")
-        parser.add_argument(
-            "--skip-invalid",
-            action="store_true",
-            help="Enregistrer les lignes valides et seulement rendre compte des lignes rejetées.",
+        self.ajouter_enregistrer_valides(parser)
+        self.option_obsolete(
+            parser,
+            "--dry-run",
+            dest="simulation_demandee",
+            message="--dry-run est obsolète : sans --wet-run, rien n'est écrit.",
         )
-        parser.add_argument("--json", action="store_true", help="Le compte rendu en un objet JSON.")
 
-    def handle(self, *args, **options):
-        skip_invalid = options["skip_invalid"]
+    def executer(self, *args, chemin, format, enregistrer_valides, **options):
+        if options.get("simulation_demandee") and self.ecrire:
+            raise CommandError("--dry-run et --wet-run s'excluent : choisissez.")
         try:
-            rapport = importer(
-                options["chemin"],
-                format=options["format"],
-                dry_run=options["dry_run"],
-                skip_invalid=skip_invalid,
-            )
+            return importer(chemin, format=format, ecrire=self.ecrire, enregistrer_valides=enregistrer_valides)
         except FichierIllisible as exc:
-            raise CommandError(str(exc)) from exc
-        if options["json"]:
-            self.stdout.write(json.dumps(rapport.as_dict(), ensure_ascii=False))
-        else:
-            self.stdout.write(rapport.texte())
-        if rapport.rejected and not skip_invalid:
-            raise CommandError(
-                f"{len(rapport.lignes_rejetees)} {rapport.unite}s rejetées : aucune structure enregistrée.",
-                returncode=1,
-            )
+            raise CommandError(str(exc), returncode=1) from exc

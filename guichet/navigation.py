@@ -1,0 +1,148 @@
+"""La navigation de l'espace professionnel : le menu principal, « Mes outils » et la racine du fil
+d'Ariane, décidés en Python à partir des réponses de `guichet.permissions`, jamais par des rôles
+testés dans les gabarits.
+
+Chaque outil dit à quelle question des droits il répond (`permis`) : un lien n'est montré qu'à qui
+peut ouvrir la page, et tout outil qu'il peut ouvrir lui est montré (le test de la matrice des rôles
+le vérifie page par page). Les gabarits l'affichent par une seule balise : `{% navigation "menu" %}`,
+`{% navigation "outils" %}` ou `{% navigation "fil" %}`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import template
+from django.urls import reverse
+
+from guichet import permissions
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class Outil:
+    code: str
+    libelle: str
+    vue: str  # nom de la vue (espace de noms compris)
+    permis: Callable  # user -> bool
+    menu: bool = True  # dans le menu principal
+    outils: bool = True  # dans « Mes outils » de « Mon espace »
+    libelle_outils: str = ""  # le libellé dans « Mes outils », s'il diffère
+    precision: str = ""  # après le lien, dans « Mes outils »
+
+    @property
+    def espace(self) -> str:
+        return self.vue.split(":")[0]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.vue)
+
+
+def _a_un_espace(user) -> bool:
+    # Pour qui n'est qu'agent, « Mon espace » renvoie au bureau : le menu mène au bureau directement.
+    return not permissions.seulement_agent(user)
+
+
+OUTILS = (
+    Outil(
+        "bureau",
+        "Mon bureau",
+        "bureau:accueil",
+        permissions.est_agent,
+        precision=": l'activité du jour, les demandes qui m'attendent, les sites des opérateurs",
+    ),
+    Outil("saisie", "Saisir un accompagnement", "activite:saisie", permissions.peut_saisir),
+    Outil("espace", "Mon espace", "comptes:espace", _a_un_espace, outils=False),
+    Outil(
+        "demandes",
+        "Demandes",
+        "demandes:liste",
+        permissions.peut_voir_demandes,
+        libelle_outils="Demandes au back-office",
+    ),
+    Outil("statistiques", "Statistiques", "statistiques:tableau", permissions.peut_voir_statistiques),
+    Outil("qualite", "Qualité du back-office", "qualite:tableau", permissions.peut_voir_qualite),
+    Outil(
+        "connaissances",
+        "Connaissances",
+        "connaissances:recherche",
+        permissions.est_professionnel,
+        libelle_outils="Base de connaissances",
+        precision=": fiches service-public.fr",
+    ),
+    Outil("guides", "Guides par événement de vie", "bureau:guides", permissions.est_professionnel, menu=False),
+    Outil("annuaire", "Référents des opérateurs", "bureau:annuaire", permissions.est_professionnel, menu=False),
+    Outil(
+        "liens",
+        "Liens des opérateurs",
+        "bureau:liens",
+        permissions.peut_gerer_liens_operateurs,
+        menu=False,
+        precision="(gestion nationale)",
+    ),
+    Outil(
+        "pages",
+        "Pages institutionnelles",
+        "pages:liste",
+        permissions.peut_modifier_pages_institutionnelles,
+        menu=False,
+        precision=": accessibilité, mentions légales, données personnelles",
+    ),
+    Outil(
+        "sante",
+        "Santé de la plateforme",
+        "exploitation:sante",
+        permissions.peut_voir_sante_plateforme,
+        menu=False,
+        precision=": tâches de fond",
+    ),
+)
+
+
+def outils_permis(user) -> list[Outil]:
+    """Les outils que l'utilisateur peut ouvrir, dans l'ordre du menu (rien pour un anonyme)."""
+    if not (user is not None and user.is_authenticated):
+        return []
+    return [outil for outil in OUTILS if outil.permis(user)]
+
+
+def menu(user) -> list[Outil]:
+    return [outil for outil in outils_permis(user) if outil.menu]
+
+
+def mes_outils(user) -> list[Outil]:
+    return [outil for outil in outils_permis(user) if outil.outils]
+
+
+def accueil_professionnel(user) -> Outil:
+    """La racine du fil d'Ariane de l'espace professionnel : le bureau d'un agent, sinon « Mon espace »."""
+    par_code = {outil.code: outil for outil in OUTILS}
+    return par_code["bureau"] if permissions.est_agent(user) else par_code["espace"]
+
+
+LIEUX = {
+    "menu": "navigation/menu.html",
+    "outils": "navigation/outils.html",
+    "fil": "navigation/fil.html",
+}
+
+
+@register.simple_tag(takes_context=True)
+def navigation(context, lieu):
+    """Rend le menu principal (« menu »), la liste « Mes outils » (« outils ») ou la racine du fil
+    d'Ariane (« fil ») pour l'utilisateur de la requête."""
+    if lieu not in LIEUX:
+        raise template.TemplateSyntaxError(f"navigation : lieu inconnu « {lieu} » (attendu : {', '.join(LIEUX)}).")
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    correspondance = getattr(request, "resolver_match", None)
+    espace_courant = correspondance.namespace if correspondance is not None else None
+    outils = {"menu": menu, "outils": mes_outils}.get(lieu, lambda user: [])(user)
+    contexte = {
+        "liens": [{"outil": outil, "url": outil.url, "courant": outil.espace == espace_courant} for outil in outils],
+    }
+    if lieu == "fil":
+        racine = accueil_professionnel(user)
+        contexte["racine"] = {"outil": racine, "url": racine.url}
+    return template.loader.render_to_string(LIEUX[lieu], contexte)
