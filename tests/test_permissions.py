@@ -232,6 +232,5 @@ def test_fil_d_ariane_part_du_bureau_ou_de_l_espace(client, monde, nom, racine):
     html = client.get(reverse("bureau:guides")).content.decode()
     fil = html.split('class="fr-breadcrumb__list"', 1)[1].split("</ol>", 1)[0]
 
-
     # L'accueil du site ouvre toujours le fil du DSFR ; vient ensuite la racine de l'espace professionnel.
     assert re.findall(r'href="([^"]+)"', fil)[:2] == [reverse("accueil"), reverse(racine)]

@@ -134,7 +134,7 @@ def test_chaque_role_parcourt_le_site_sans_violation(navigateur, live_server, se
     # Des listes courtes, pour que la pagination paraisse (et soit vérifiée) avec le petit réseau de démonstration.
     monkeypatch.setattr(gestion_views, "PAR_PAGE", 4)
     monkeypatch.setattr(demandes_listes, "PAR_PAGE", 5)
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", "--wet-run", stdout=io.StringIO())
     assert AXE.exists()
     bilan, problemes, debut = [], [], time.monotonic()
     for role, identifiant, depart in ROLES:
@@ -162,7 +162,7 @@ def test_chaque_role_parcourt_le_site_sans_violation(navigateur, live_server, se
 def test_administration_liens_soulignes_et_sans_erreur(page):
     """L'administration (superutilisateur, second facteur) : les liens du fil d'Ariane se distinguent sans la
     couleur, et les pages ne laissent aucune ressource introuvable (icône du site)."""
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", "--wet-run", stdout=io.StringIO())
     console = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     _connecter(page, "admin")
