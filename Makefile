@@ -7,7 +7,7 @@ PORT ?= 8000
 # La plateforme locale tourne en mode développement (courriels en console, fichiers statiques servis).
 donnees serve run: export DEBUG ?= true
 
-.PHONY: install static run serve donnees test test-e2e quality ci bench
+.PHONY: install static run serve donnees test quality bench
 
 $(UV):
 	python3 -m venv .venv-outils && .venv-outils/bin/pip install --quiet uv==0.13.9
@@ -50,6 +50,7 @@ test: install
 quality: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/djlint guichet --lint
 	DEBUG=true $(GUICHET) makemigrations --check --dry-run
 
 # Les bancs rapides ; bench/activite.py (10 millions de lignes sous PostgreSQL) et bench/charge_trouver.py

@@ -59,7 +59,14 @@ if not nb_structures:
         "Base vide : lancez d'abord `make donnees` "
         "(ou `guichet import_territoires --wet-run`, puis `guichet demo --wet-run`)."
     )
-noms = list(Commune.objects.filter(population__gte=500).order_by("?").values_list("nom", flat=True)[:500])
+# « Nom (département) », comme la page l'affiche : un nom seul porté par plusieurs communes fait choisir
+# (« Vouliez-vous dire… ») au lieu de montrer des résultats.
+noms = [
+    f"{nom} ({departement})"
+    for nom, departement in Commune.objects.filter(population__gte=500)
+    .order_by("?")
+    .values_list("nom", "departement__code")[:500]
+]
 
 serveur = subprocess.Popen(
     [

@@ -80,7 +80,7 @@ class ArchiveBornee:
             self._zip = zipfile.ZipFile(fichier)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, struct.error) as exc:
             self._fermer_fichier()
-            raise ArchiveRefusee(f"archive zip illisible ({exc}).") from exc
+            raise ArchiveRefusee("archive zip illisible ou endommagée.") from exc
         except ArchiveRefusee:
             self._fermer_fichier()
             raise
@@ -151,7 +151,7 @@ class ArchiveBornee:
             with self._zip.open(info) as membre:
                 return membre.read(octets)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-            raise ArchiveRefusee(f"« {nom} » illisible ({exc}).") from exc
+            raise ArchiveRefusee(f"« {nom} » illisible (archive endommagée).") from exc
 
     def lire(self, nom: str) -> bytes:
         """Le membre entier, décompressé par morceaux sous les limites (même si sa taille déclarée ment)."""
@@ -164,7 +164,7 @@ class ArchiveBornee:
                     self._verifier_taille(nom, lus, info.compress_size)
                     morceaux.append(morceau)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-            raise ArchiveRefusee(f"« {nom} » illisible ({exc}).") from exc
+            raise ArchiveRefusee(f"« {nom} » illisible (archive endommagée).") from exc
         return b"".join(morceaux)
 
 

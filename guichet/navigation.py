@@ -5,7 +5,7 @@ testés dans les gabarits.
 Chaque outil dit à quelle question des droits il répond (`permis`) : un lien n'est montré qu'à qui
 peut ouvrir la page, et tout outil qu'il peut ouvrir lui est montré (le test de la matrice des rôles
 le vérifie page par page). Les gabarits l'affichent par une seule balise : `{% navigation "menu" %}`,
-`{% navigation "outils" %}` ou `{% navigation "fil" %}`.
+ou `{% navigation "outils" %}` ; la racine du fil d'Ariane par `{% racine_du_fil as racine %}`.
 """
 
 from collections.abc import Callable
@@ -124,14 +124,21 @@ def accueil_professionnel(user) -> Outil:
 LIEUX = {
     "menu": "navigation/menu.html",
     "outils": "navigation/outils.html",
-    "fil": "navigation/fil.html",
 }
 
 
 @register.simple_tag(takes_context=True)
+def racine_du_fil(context):
+    """La racine du fil d'Ariane de l'espace professionnel (`{% racine_du_fil as racine %}`) : son libellé
+    et son adresse, pour la balise `fil_ariane`."""
+    request = context.get("request")
+    racine = accueil_professionnel(getattr(request, "user", None))
+    return {"libelle": racine.libelle, "url": racine.url}
+
+
+@register.simple_tag(takes_context=True)
 def navigation(context, lieu):
-    """Rend le menu principal (« menu »), la liste « Mes outils » (« outils ») ou la racine du fil
-    d'Ariane (« fil ») pour l'utilisateur de la requête."""
+    """Rend le menu principal (« menu ») ou la liste « Mes outils » (« outils ») pour l'utilisateur de la requête."""
     if lieu not in LIEUX:
         raise template.TemplateSyntaxError(f"navigation : lieu inconnu « {lieu} » (attendu : {', '.join(LIEUX)}).")
     request = context.get("request")
@@ -142,7 +149,4 @@ def navigation(context, lieu):
     contexte = {
         "liens": [{"outil": outil, "url": outil.url, "courant": outil.espace == espace_courant} for outil in outils],
     }
-    if lieu == "fil":
-        racine = accueil_professionnel(user)
-        contexte["racine"] = {"outil": racine, "url": racine.url}
     return template.loader.render_to_string(LIEUX[lieu], contexte)

@@ -4,12 +4,32 @@ Par défaut : profil embarqué (SQLite dans GUICHET_DATA_DIR, fichiers locaux, t
 En production : DEBUG=false, DATABASE_URL=postgres://…, SECRET_KEY, ALLOWED_HOSTS.
 """
 
+import sys
 from pathlib import Path
 
 import environ
 from csp.constants import NONCE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class VariableInvalide(str):
+    """`string_if_invalid` des tests : une variable inconnue d'un gabarit du projet lève une erreur au lieu de
+    s'effacer. Les gabarits des paquets installés (django-dsfr, l'administration) comptent sur l'effacement
+    (`{{ widget.group_class|default:… }}`) : ils gardent le comportement de Django."""
+
+    def __mod__(self, variable):
+        cadre = sys._getframe(1)
+        while cadre is not None and "context" not in cadre.f_locals:
+            cadre = cadre.f_back
+        gabarit = (
+            getattr(getattr(cadre.f_locals["context"], "render_context", None), "template", None) if cadre else None
+        )
+        origine = str(getattr(getattr(gabarit, "origin", None), "name", ""))
+        if "site-packages" in origine:
+            return ""
+        raise ValueError(f"Variable de gabarit invalide : {variable} ({origine or 'gabarit inconnu'})")
+
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -59,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "guichet.requetes.RefusOctetNul",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -90,13 +111,19 @@ TEMPLATES = [
                 "guichet.exploitation.context_processors.alerte_taches",
                 "guichet.pages.context_processors.pied",
             ],
-            "libraries": {"navigation": "guichet.navigation"},
-            "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
+            "libraries": {"guichet": "guichet.balises", "navigation": "guichet.navigation"},
+            # GUICHET_GABARITS_STRICTS (mis par les tests) : toute variable inconnue fait échouer le rendu.
+            "string_if_invalid": VariableInvalide("%s")
+            if env.bool("GUICHET_GABARITS_STRICTS", default=False)
+            else env.str("TEMPLATE_STRING_IF_INVALID", default=""),
             "builtins": ["guichet.liens"],
         },
     }
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Les balises du DSFR échappent ce qu'on leur donne (par défaut, elles le marquent sûr) : un message peut
+# citer un nom saisi par un utilisateur.
+DSFR_CONTENT_IS_SAFE = False
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'guichet.sqlite3'}"),
@@ -254,7 +281,7 @@ GUICHET_URL = env.str("GUICHET_URL", default="http://127.0.0.1:8000")
 # leur texte.
 GUICHET_CONTACT = env.str("GUICHET_CONTACT", default="contact@guichet.localhost")
 
-# --- Chiffrement des données personnelles des demandes (issue 4, guichet.demandes.chiffrement) ---
+# --- Chiffrement des données personnelles des demandes (guichet.demandes.chiffrement) ---
 # GUICHET_CLES_CHIFFREMENT : des clés Fernet séparées par des virgules. La première chiffre, toutes
 # déchiffrent (rotation : nouvelle clé en tête, `guichet rechiffrer --wet-run`, puis retrait de l'ancienne).
 # En production elle est OBLIGATOIRE en pratique : sans elle, une clé est dérivée de SECRET_KEY (pratique en

@@ -15,4 +15,4 @@ cp node_modules/@gouvfr/dsfr-chart/dist/DSFRChart/DSFRChart.js node_modules/@gou
 cp node_modules/@gouvfr/dsfr-chart/LICENSE "$cible/dsfr-chart/LICENSE"
 # Documentation de l'API : Swagger UI servi par le site lui-même (la CSP refuse tout CDN).
 mkdir -p "$cible/swagger-ui"
-cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/LICENSE "$cible/swagger-ui/"
+cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui.css.map node_modules/swagger-ui-dist/LICENSE "$cible/swagger-ui/"

@@ -8,10 +8,8 @@ import guichet
 
 RACINE = Path(guichet.__file__).parent
 
-# Cercle connu, à défaire par ailleurs (import national) : ce test refuse tout nouveau cercle.
-CERCLES_CONNUS = {
-    frozenset({"guichet.reseau.import_national", "guichet.reseau.lmn"}),
-}
+# Aucun cercle connu : ce test refuse tout cercle.
+CERCLES_CONNUS: set[frozenset] = set()
 
 
 def _graphe() -> dict[str, set[str]]:

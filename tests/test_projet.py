@@ -1,4 +1,6 @@
+import pytest
 from django.core.management import call_command
+from django.template import Context, Template
 
 
 def test_pas_de_migration_manquante(db):
@@ -38,3 +40,30 @@ def test_check_deploy_propre_en_production():
     )
     assert resultat.returncode == 0, resultat.stderr
     assert "no issues" in resultat.stdout
+
+
+def test_une_variable_de_gabarit_inconnue_fait_echouer_le_rendu_dans_les_tests():
+
+    assert Template("{{ connue }}").render(Context({"connue": "oui"})) == "oui"
+    with pytest.raises(ValueError, match="inconnue"):
+        Template("{{ inconnue }}").render(Context({}))
+
+
+def test_collectstatic_du_profil_de_production(tmp_path):
+    """`guichet collectstatic` du README passe en production : le stockage à manifeste de whitenoise suit
+    chaque référence des feuilles de style vendorisées (cartes de source comprises) et refuse celles qui manquent."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DEBUG": "false",
+        "SECRET_KEY": "une-cle-de-production-longue-et-aleatoire-0123456789-abcdefghij-KLMNOP",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    resultat = subprocess.run(
+        [sys.executable, "-m", "guichet", "collectstatic", "--noinput", "-v0"], env=env, capture_output=True, text=True
+    )
+    assert resultat.returncode == 0, resultat.stderr[-2000:]
+    assert list((tmp_path / "static" / "vendor" / "swagger-ui").glob("swagger-ui.*.css"))

@@ -3,10 +3,12 @@ les plus vues est borné, quel que soit le nombre de questions posées à `guich
 
 Avant que le périmètre ne soit gardé sur l'utilisateur, le bureau coûtait 27 requêtes (dont 15 fois
 la même lecture des habilitations), « Mon espace » 13, une demande de 17 à 28 (première visite de la
-session) ; les bornes ci-dessous sont les chiffres d'après."""
+session) ; les bornes ci-dessous sont les chiffres d'après, plus une requête par page pour les
+liens du pied de page, et chaque page ne lit les habilitations pour le périmètre qu'une fois."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guichet import permissions
@@ -29,18 +31,22 @@ def m(settings):
 
 
 def _get(client, url):
-    reponse = client.get(url)
+    """La page, dont le périmètre n'est lu qu'une fois (la requête de `permissions._lire_perimetre`)."""
+    with CaptureQueriesContext(connection) as requetes:
+        reponse = client.get(url)
     assert reponse.status_code == 200
+    lectures = [q for q in requetes.captured_queries if '"comptes_habilitation"."role" AS "role"' in q["sql"]]
+    assert len(lectures) == 1
     return reponse
 
 
 def test_bureau(client, m, django_assert_max_num_queries):
     connecter(client, m.conseiller_a1)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         _get(client, reverse("bureau:accueil"))
 
 
-@pytest.mark.parametrize("personne, maximum", [("conseiller_a1", 20), ("referent_caf_a", 24), ("prefecture_a", 14)])
+@pytest.mark.parametrize("personne, maximum", [("conseiller_a1", 21), ("referent_caf_a", 25), ("prefecture_a", 15)])
 def test_page_d_une_demande(client, m, personne, maximum, django_assert_max_num_queries):
     connecter(client, getattr(m, personne))
     # Sous PostgreSQL, l'écriture au journal d'audit de la lecture prend en plus un verrou consultatif.
@@ -52,10 +58,11 @@ def test_page_d_une_demande(client, m, personne, maximum, django_assert_max_num_
 @pytest.mark.parametrize(
     "personne, url, maximum",
     [
-        ("conseiller_a1", reverse("comptes:espace") + "?compte=1", 7),
-        ("referent_caf_a", reverse("comptes:espace"), 8),
-        ("prefecture_a", reverse("comptes:espace"), 8),
-        ("national", reverse("comptes:espace"), 8),
+        ("conseiller_a1", reverse("comptes:espace") + "?compte=1", 8),
+        ("referent_caf_a", reverse("comptes:espace"), 9),
+        ("prefecture_a", reverse("comptes:espace"), 9),
+        # L'équipe nationale voit en plus l'état des tâches de fond (santé de la plateforme).
+        ("national", reverse("comptes:espace"), 16),
     ],
 )
 def test_mon_espace(client, m, personne, url, maximum, django_assert_max_num_queries):

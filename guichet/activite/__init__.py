@@ -1,1 +1,1 @@
-"""L'activité des structures : chaque accompagnement saisi, et les tableaux de bord qui en découlent (issue 3)."""
+"""L'activité des structures : chaque accompagnement saisi, et les tableaux de bord qui en découlent."""

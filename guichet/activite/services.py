@@ -10,7 +10,6 @@
   rien : c'est le même chemin pour l'API, la file hors ligne et le formulaire sans JavaScript.
 """
 
-import unicodedata
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from guichet.activite.regles import CHOIX, VALEURS
 from guichet.activite.signaux import accompagnements_crees
 from guichet.demarches.models import Demarche, EvenementDeVie
 from guichet.reseau.models import Operateur, Structure
+from guichet.texte import replier
 
 FENETRE_SUGGESTIONS = timedelta(days=30)
 NB_RECENTES = 200
@@ -76,11 +76,15 @@ CHAMPS_API = (
 MOTS_VIDES = {"de", "du", "des", "la", "le", "les", "l", "d", "un", "une", "et", "a", "au", "aux", "en", "pour"}
 
 
+def _identifiant(valeur) -> bool:
+    """Un identifiant en chiffres ASCII, de longueur raisonnable (« ² » ou 5 000 chiffres ne passent pas int())."""
+    texte = str(valeur or "")
+    return texte.isascii() and texte.isdigit() and len(texte) <= 18
+
+
 def normaliser(texte: str) -> str:
     """Minuscules, sans accents, ponctuation remplacée par des espaces : « Pré-demande CNI » → « pre demande cni »."""
-    decompose = unicodedata.normalize("NFKD", texte or "")
-    sans_accents = "".join(c for c in decompose if not unicodedata.combining(c)).lower()
-    return " ".join("".join(c if c.isalnum() else " " for c in sans_accents).split())
+    return " ".join("".join(c if c.isalnum() else " " for c in replier(texte)).split())
 
 
 # Référentiel d'un agent
@@ -139,7 +143,9 @@ class Referentiel:
         """Une structure de l'agent, par identifiant (entier ou chaîne de chiffres) ou par matricule."""
         if isinstance(valeur, bool):
             return None
-        if isinstance(valeur, int) or (isinstance(valeur, str) and valeur.isdigit()):
+        if isinstance(valeur, int):
+            return self.structures.get(valeur)
+        if isinstance(valeur, str) and _identifiant(valeur):
             return self.structures.get(int(valeur))
         if isinstance(valeur, str):
             return self.par_matricule.get(valeur.strip())
@@ -318,7 +324,7 @@ class Saisie:
     def __init__(self, user, structure_id=None):
         self.user = user
         self.ref = Referentiel.pour(user)
-        self.structure = self.ref.structures.get(int(structure_id)) if str(structure_id or "").isdigit() else None
+        self.structure = self.ref.structures.get(int(structure_id)) if _identifiant(structure_id) else None
         self.derniere = derniere_saisie(user, self.ref)
         if self.structure is None and len(self.ref.structures) == 1:
             self.structure = next(iter(self.ref.structures.values()))

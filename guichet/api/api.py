@@ -84,8 +84,6 @@ def structures(request, filtres: Query[schemas.FiltreProximite]):
 )
 def structure(request, matricule: str):
     """Une structure par son matricule national."""
-    if "\x00" in matricule:  # PostgreSQL refuse l'octet nul dans une requête : aucun matricule n'en a
-        raise Http404
     s = get_object_or_404(
         Structure.objects.select_related("commune").prefetch_related(
             "creneaux", "exceptions", "operateurs", "passages__commune"

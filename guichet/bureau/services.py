@@ -4,26 +4,18 @@ Les droits viennent de `guichet.permissions` ; ce module ne fait que lire et ran
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from itertools import groupby
 
 from django.db.models import Count
-from django.urls import NoReverseMatch
-from django.utils import timezone
 
 from guichet import permissions
 from guichet.activite.models import Accompagnement
 from guichet.bureau.models import EtapeGuide, LienOperateur
+from guichet.connaissances.models import Fiche
 from guichet.demarches.models import EvenementDeVie
-from guichet.statistiques.agregation import debut_du_jour
+from guichet.temps import bornes_du_jour
 
 URL_FICHE_SERVICE_PUBLIC = "https://www.service-public.fr/particuliers/vosdroits/{}"
-
-
-def bornes_du_jour(jour=None) -> tuple[datetime, datetime]:
-    """Début et fin (exclue) du jour local (Europe/Paris), en dates conscientes du fuseau."""
-    jour = jour or timezone.localdate()
-    return debut_du_jour(jour), debut_du_jour(jour + timedelta(days=1))
 
 
 @dataclass
@@ -108,38 +100,21 @@ class FicheGuide:
     interne: bool  # vrai si la fiche est dans la base de connaissances
 
 
-def _fiches_connues(identifiants) -> dict:
-    """Les fiches importées dans la base de connaissances, par identifiant (vide tant qu'elle n'existe pas)."""
-    try:
-        from guichet.connaissances.models import Fiche
-    except ImportError:
-        return {}
-    return {fiche.identifiant: fiche for fiche in Fiche.objects.filter(identifiant__in=identifiants)}
-
-
-def _url_interne(fiche) -> str | None:
-    try:
-        return fiche.get_absolute_url()
-    except NoReverseMatch:  # pages de la base de connaissances pas encore publiées
-        return None
-
-
 def etapes_du_guide(evenement) -> list[EtapeGuide]:
     """Les étapes dans l'ordre, chacune avec `fiches_resolues` : [FicheGuide] (titre et lien vers la fiche
     de la base de connaissances si elle est importée, sinon lien vers service-public.fr)."""
     etapes = list(
         EtapeGuide.objects.filter(evenement=evenement).select_related("operateur", "demarche").order_by("ordre")
     )
-    connues = _fiches_connues({identifiant for etape in etapes for identifiant in etape.fiches})
+    identifiants = {identifiant for etape in etapes for identifiant in etape.fiches}
+    connues = {fiche.identifiant: fiche for fiche in Fiche.objects.filter(identifiant__in=identifiants)}
     for etape in etapes:
         etape.fiches_resolues = []
         for identifiant in etape.fiches:
             fiche = connues.get(identifiant)
-            url_interne = _url_interne(fiche) if fiche is not None else None
-            if url_interne:
-                etape.fiches_resolues.append(FicheGuide(identifiant, fiche.titre, url_interne, True))
+            if fiche is not None:
+                etape.fiches_resolues.append(FicheGuide(identifiant, fiche.titre, fiche.get_absolute_url(), True))
             else:
                 url = URL_FICHE_SERVICE_PUBLIC.format(identifiant)
-                titre = fiche.titre if fiche is not None else ""
-                etape.fiches_resolues.append(FicheGuide(identifiant, titre, url, False))
+                etape.fiches_resolues.append(FicheGuide(identifiant, "", url, False))
     return etapes

@@ -1,1 +1,1 @@
-"""La base de connaissances : les fiches « vos droits » de service-public.fr et leur recherche (issue 5)."""
+"""La base de connaissances : les fiches « vos droits » de service-public.fr et leur recherche."""

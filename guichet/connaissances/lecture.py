@@ -18,7 +18,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -766,13 +766,3 @@ def _themes(racine, fiche: FicheLue) -> list:
         elif nature == "dossier":
             themes.append((fiche.identifiant, fiche.titre, "dossier", parent))
     return themes
-
-
-def lire_tout(sources, domaine_autorise, suivi: Callable | None = None) -> Iterator:
-    """Pour chaque source : (nom, FicheLue ou None, écarts) ; FichierInvalide remonte avec le nom du fichier."""
-    for nom, lecteur in sources:
-        racine = lecteur()
-        fiche, ecarts = extraire(nom, racine, domaine_autorise)
-        if suivi:
-            suivi()
-        yield nom, fiche, ecarts

@@ -27,7 +27,6 @@ import re
 import shutil
 import threading
 import time
-import unicodedata
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -41,6 +40,8 @@ from django.db.models import Count, Max
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+
+from guichet.texte import sans_accents
 
 logger = logging.getLogger(__name__)
 # bm25s règle son journal sur DEBUG : on le ramène au niveau des avertissements.
@@ -96,7 +97,7 @@ def normaliser(texte: str) -> str:
     for avant, apres in REMPLACEMENTS:
         if avant in texte:
             texte = texte.replace(avant, apres)
-    return unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii")
+    return sans_accents(texte).encode("ascii", "ignore").decode("ascii")
 
 
 def mots(texte: str) -> list[str]:

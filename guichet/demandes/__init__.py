@@ -1,1 +1,1 @@
-"""Les demandes au back-office des opérateurs : messagerie sécurisée et engagement de réponse en 72 h (issue 4)."""
+"""Les demandes au back-office des opérateurs : messagerie sécurisée et engagement de réponse en 72 h."""

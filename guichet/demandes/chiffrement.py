@@ -1,4 +1,4 @@
-"""Chiffrement au repos des données personnelles des demandes (issue 4).
+"""Chiffrement au repos des données personnelles des demandes.
 
 - `ChampChiffre` : un champ texte chiffré de façon authentifiée (Fernet : AES-128-CBC + HMAC-SHA256),
   transparent pour le code (on lit et on écrit du texte en clair, la base ne voit que le jeton).

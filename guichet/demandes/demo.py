@@ -1,6 +1,6 @@
 """Données de démonstration des demandes (appelées par `guichet demo`, après le réseau).
 
-Dans le département de démonstration (01) : un second référent CAF (l'issue en veut au moins deux
+Dans le département de démonstration (01) : un second référent CAF (le label en demande au moins deux
 par opérateur et par département), deux référents pour France Travail, l'Assurance Maladie et les
 Finances publiques, un responsable départemental France Travail ; les autres opérateurs n'ont
 aucun référent dans l'Ain (le formulaire le montre). Puis une vingtaine de demandes dans tous les

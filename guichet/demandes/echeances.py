@@ -1,21 +1,22 @@
-"""Le délai de réponse des opérateurs : 72 heures ouvrées (issue 4).
+"""Le délai de réponse des opérateurs : 72 heures ouvrées.
 
 Une heure est ouvrée quand elle tombe un jour ouvré, c'est-à-dire du lundi au vendredi hors jour férié,
-à l'heure de Paris. Les jours fériés viennent du paquet `holidays` (France), avec les jours propres à
-l'Alsace-Moselle (Vendredi saint et 26 décembre en Moselle, Bas-Rhin, Haut-Rhin) et aux outre-mer.
+à l'heure de Paris. Les jours fériés viennent du paquet `holidays` (France) et de ses subdivisions, qui
+connaissent les jours propres à l'Alsace-Moselle (Vendredi saint et 26 décembre en Moselle, Bas-Rhin,
+Haut-Rhin) et aux outre-mer.
 
 Les durées sont des durées réelles (calculées en UTC) : un passage à l'heure d'été ou d'hiver ne
 fausse rien (il tombe d'ailleurs un dimanche, jamais un jour ouvré).
 """
 
 import functools
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 import holidays
 from django.utils import timezone
 
-PARIS = ZoneInfo("Europe/Paris")
+from guichet.temps import PARIS, a_paris, debut_du_jour
+
 UN_JOUR = timedelta(days=1)
 DELAI_HEURES = 72
 RAPPEL_HEURES = 48
@@ -37,8 +38,6 @@ _SUBDIVISIONS = {
     "987": "PF",
     "988": "NC",
 }
-# Ce que le droit local ajoute en Alsace-Moselle, vérifié à chaque calcul (si `holidays` l'oubliait un jour).
-_ALSACE_MOSELLE = {"57", "67", "68"}
 
 
 def _code(departement_code) -> str:
@@ -46,28 +45,9 @@ def _code(departement_code) -> str:
     return code.zfill(2) if code.isdigit() and len(code) < 2 else code
 
 
-def _paques(annee: int) -> date:
-    """Dimanche de Pâques (calendrier grégorien, algorithme de Meeus/Jones/Butcher)."""
-    a, b, c = annee % 19, annee // 100, annee % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    ll = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ll) // 451
-    mois = (h + ll - 7 * m + 114) // 31
-    jour = (h + ll - 7 * m + 114) % 31 + 1
-    return date(annee, mois, jour)
-
-
 @functools.lru_cache(maxsize=512)
 def _feries(annee: int, code: str) -> dict[date, str]:
-    feries = dict(holidays.France(years=annee, subdiv=_SUBDIVISIONS.get(code), language="fr").items())
-    if code in _ALSACE_MOSELLE:
-        feries.setdefault(_paques(annee) - timedelta(days=2), "Vendredi saint")
-        feries.setdefault(date(annee, 12, 26), "Saint-Étienne")
-    return feries
+    return dict(holidays.France(years=annee, subdiv=_SUBDIVISIONS.get(code), language="fr").items())
 
 
 def jours_feries(annee: int, departement_code: str) -> dict[date, str]:
@@ -85,24 +65,18 @@ def _ouvre(jour: date, code: str) -> bool:
     return jour.weekday() < 5 and jour not in _feries(jour.year, code)
 
 
-def _en_paris(moment: datetime) -> datetime:
-    if timezone.is_naive(moment):
-        return moment.replace(tzinfo=PARIS)
-    return moment.astimezone(PARIS)
-
-
 @functools.lru_cache(maxsize=8192)
 def _debut_du_jour(jour: date) -> datetime:
     """Minuit (heure de Paris) du jour, en UTC."""
-    return datetime.combine(jour, time(0), tzinfo=PARIS).astimezone(UTC)
+    return debut_du_jour(jour).astimezone(UTC)
 
 
 def ajouter_heures_ouvrees(debut: datetime, heures: int, departement_code: str) -> datetime:
     """L'instant (heure de Paris) où `heures` heures ouvrées se sont écoulées depuis `debut`."""
     code = _code(departement_code)
     reste = timedelta(hours=heures)
-    curseur = _en_paris(debut).astimezone(UTC)
-    jour = _en_paris(debut).date()
+    curseur = a_paris(debut).astimezone(UTC)
+    jour = a_paris(debut).date()
     while True:
         fin_du_jour = _debut_du_jour(jour + timedelta(days=1))
         if _ouvre(jour, code):
@@ -117,7 +91,7 @@ def ajouter_heures_ouvrees(debut: datetime, heures: int, departement_code: str) 
 
 def heures_ouvrees_entre(debut: datetime, fin: datetime, departement_code: str) -> timedelta:
     """La durée ouvrée entre deux instants (négative si `fin` précède `debut`)."""
-    debut, fin = _en_paris(debut), _en_paris(fin)
+    debut, fin = a_paris(debut), a_paris(fin)
     if fin < debut:
         return -heures_ouvrees_entre(fin, debut, departement_code)
     code = _code(departement_code)

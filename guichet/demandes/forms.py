@@ -327,9 +327,3 @@ class ReouvertureForm(FormulaireDsfr):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _messages_nommes(self)
-
-
-class FiltreBoiteForm(forms.Form):
-    """Le filtre de la liste (valeurs connues, sinon la valeur par défaut)."""
-
-    filtre = forms.ChoiceField(required=False, choices=[])

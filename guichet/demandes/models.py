@@ -55,15 +55,6 @@ class Statut(models.TextChoices):
 
 
 class DemandeQuerySet(models.QuerySet):
-    def envoyees(self, debut=None, fin=None):
-        """Les demandes envoyées (toutes le sont dès leur création), dans la période [debut, fin[ si donnée."""
-        qs = self
-        if debut is not None:
-            qs = qs.filter(envoyee_le__gte=debut)
-        if fin is not None:
-            qs = qs.filter(envoyee_le__lt=fin)
-        return qs
-
     def ouvertes(self):
         return self.filter(cloturee_le__isnull=True)
 
@@ -282,9 +273,6 @@ class Demande(models.Model):
     @property
     def statut(self) -> Statut:
         return self.statut_au()
-
-    def est_en_retard(self, maintenant=None):
-        return self.statut_au(maintenant) == Statut.EN_RETARD
 
     def heures_restantes(self, maintenant=None) -> timedelta | None:
         """Le temps ouvré restant avant l'échéance (négatif : le retard), tant qu'aucune réponse n'est venue."""

@@ -23,6 +23,7 @@ from django.utils import timezone
 from guichet.comptes.models import Habilitation, Role
 from guichet.demandes import destinataires, echeances, services
 from guichet.demandes.models import Demande, Recapitulatif, Relance
+from guichet.temps import PARIS, a_paris
 
 HEURE_RECAPITULATIF = time(8, 0)
 
@@ -107,7 +108,7 @@ def recapituler(maintenant=None, ecrire=True) -> int:
     from guichet.demandes import taches
 
     maintenant = maintenant or timezone.now()
-    local = timezone.localtime(maintenant, echeances.PARIS)
+    local = timezone.localtime(maintenant, PARIS)
     if local.time() < HEURE_RECAPITULATIF:
         return 0
     jour = local.date()
@@ -140,7 +141,4 @@ def recapituler(maintenant=None, ecrire=True) -> int:
 
 def maintenant_depuis_texte(texte: str) -> datetime:
     """« 2026-03-12T10:00 » (heure de Paris si aucun fuseau) → datetime conscient du fuseau."""
-    moment = datetime.fromisoformat(texte)
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=echeances.PARIS)
-    return moment
+    return a_paris(datetime.fromisoformat(texte))

@@ -1,4 +1,4 @@
-"""La conservation des demandes (issue 4) : `guichet purger_demandes`, une fois par jour.
+"""La conservation des demandes : `guichet purger_demandes`, une fois par jour.
 
 1. Une demande ouverte sans nouvelles (aucun message hors note interne) depuis 23 jours : un courriel
    d'avertissement à son auteur et à l'équipe de sa structure, sans aucune donnée personnelle. La date
@@ -25,10 +25,11 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet.demandes import destinataires, echeances
+from guichet.demandes import destinataires
 from guichet.demandes.chiffrement import supprimer_fichier
 from guichet.demandes.models import Cote, Demande, Message, Nature, PieceJointe, Relance
 from guichet.journal.services import journaliser
+from guichet.temps import PARIS
 
 CONSERVATION_MOIS = 6
 SILENCE_AVERTISSEMENT = timedelta(days=23)
@@ -65,7 +66,7 @@ class Bilan:
 
 def il_y_a_mois(moment, mois: int):
     """Le même instant `mois` mois plus tôt (heure de Paris ; le 31 août moins 6 mois donne le 28 ou 29 février)."""
-    local = timezone.localtime(moment, echeances.PARIS)
+    local = timezone.localtime(moment, PARIS)
     annee, rang = divmod(local.year * 12 + local.month - 1 - mois, 12)
     jour = min(local.day, calendar.monthrange(annee, rang + 1)[1])
     return local.replace(year=annee, month=rang + 1, day=jour)

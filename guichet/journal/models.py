@@ -70,10 +70,6 @@ class EntreeJournal(models.Model):
         objet = f" {self.objet_type} n° {self.objet_id}" if self.objet_type else ""
         return f"n° {self.numero} — {self.horodatage:%d/%m/%Y %H:%M} — {self.acteur_libelle} : {self.action}{objet}"
 
-    @property
-    def libelle_action(self):
-        return Action(self.action).label if self.action in Action.values else self.action
-
     def contenu_signe(self) -> dict:
         """Ce que couvre l'empreinte (tout sauf `acteur`, qui peut devenir NULL, et l'empreinte elle-même)."""
         return {

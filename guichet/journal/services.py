@@ -34,7 +34,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
-from guichet.journal.models import PRECEDENT_INITIAL, Action, EntreeJournal
+from guichet.journal.models import PRECEDENT_INITIAL, EntreeJournal
 
 journal_des_ancres = logging.getLogger("guichet.journal.ancres")
 
@@ -207,33 +207,6 @@ def journaliser(acteur, action: str, objet=None, details: dict | None = None) ->
         if intervalle > 0 and entree.numero % intervalle == 0:
             transaction.on_commit(lambda: _ancrer_sans_echouer(entree))
     return entree
-
-
-# Constructeurs nommés, un par événement courant.
-
-
-def lecture(acteur, objet, details=None):
-    return journaliser(acteur, Action.LECTURE, objet, details)
-
-
-def creation(acteur, objet, details=None):
-    return journaliser(acteur, Action.CREATION, objet, details)
-
-
-def modification(acteur, objet, details=None):
-    return journaliser(acteur, Action.MODIFICATION, objet, details)
-
-
-def suppression(acteur, objet, details=None):
-    return journaliser(acteur, Action.SUPPRESSION, objet, details)
-
-
-def export(acteur, objet, details=None):
-    return journaliser(acteur, Action.EXPORT, objet, details)
-
-
-def purge(acteur, objet, details=None):
-    return journaliser(acteur, Action.PURGE, objet, details)
 
 
 # Vérification

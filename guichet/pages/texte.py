@@ -17,14 +17,21 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from guichet.liens import url_externe
+
 LIEN = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 GRAS = re.compile(r"\*\*([^*\n]+)\*\*")
-SCHEMAS_PERMIS = ("https://", "mailto:", "/")
 TAILLE_MAX = 50_000
 
 
-def _adresse_permise(adresse: str) -> bool:
-    return adresse.startswith(SCHEMAS_PERMIS) and not adresse.startswith("//")
+def _adresse(adresse: str) -> str:
+    """L'adresse à mettre dans le href, ou "" si elle est refusée : une page du site (« /… »), un courriel
+    (« mailto: »), ou une adresse web lue par la règle commune des adresses externes (https seulement)."""
+    if adresse.startswith("/") and not adresse.startswith("//"):
+        return adresse
+    if re.fullmatch(r"mailto:[^\s<>\"'\x00-\x1f]+@[^\s<>\"'\x00-\x1f]+", adresse):
+        return adresse
+    return url_externe(adresse)
 
 
 def verifier(texte: str) -> None:
@@ -37,7 +44,7 @@ def verifier(texte: str) -> None:
     for numero, ligne in enumerate(texte.splitlines(), start=1):
         for _libelle, adresse in LIEN.findall(ligne):
             adresse = adresse.replace("{contact}", settings.GUICHET_CONTACT)
-            if not _adresse_permise(adresse):
+            if not _adresse(adresse):
                 erreurs.append(
                     f"Ligne {numero} : le lien « {adresse} » est refusé ; seules les adresses en https://, "
                     "mailto: ou les pages du site (/…) sont permises."
@@ -54,8 +61,8 @@ def _en_ligne(texte: str) -> str:
     morceaux, debut = [], 0
     for m in LIEN.finditer(texte):
         morceaux.append(escape(texte[debut : m.start()]))
-        libelle, adresse = m.group(1), m.group(2).replace("{contact}", contact)
-        if _adresse_permise(adresse):
+        libelle, adresse = m.group(1), _adresse(m.group(2).replace("{contact}", contact))
+        if adresse:
             morceaux.append(format_html('<a href="{}">{}</a>', adresse, libelle.replace("{contact}", contact)))
         else:
             morceaux.append(escape(m.group(0)))

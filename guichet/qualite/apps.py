@@ -1,4 +1,4 @@
-"""La qualité du back-office des opérateurs, mesurée sur les demandes (issue 4)."""
+"""La qualité du back-office des opérateurs, mesurée sur les demandes."""
 
 from django.apps import AppConfig
 

@@ -20,7 +20,7 @@ donc identiques sous SQLite et PostgreSQL. Les données personnelles ne sont jam
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -28,6 +28,7 @@ from django.utils import timezone
 from guichet.demandes import echeances
 from guichet.demandes.models import Demande, Message, Nature, Utilite
 from guichet.reseau.models import Operateur
+from guichet.temps import bornes
 from guichet.territoires.models import Departement
 
 DELAI = timedelta(hours=echeances.DELAI_HEURES)
@@ -108,14 +109,6 @@ class Tableau:
     maintenant: datetime
     lignes: list
     total: Mesures
-
-
-def bornes(debut: date, fin: date) -> tuple[datetime, datetime]:
-    """[debut 0 h, lendemain de fin 0 h[ à l'heure de Paris."""
-    return (
-        datetime.combine(debut, time(0), tzinfo=echeances.PARIS),
-        datetime.combine(fin + timedelta(days=1), time(0), tzinfo=echeances.PARIS),
-    )
 
 
 def _q(perimetre, champ_operateur: str, champ_departement: str) -> Q:

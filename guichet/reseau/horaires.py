@@ -35,11 +35,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
+
+from guichet.temps import PARIS, a_paris
+from guichet.texte import sans_accents
 
 JOURS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 SEMAINE_ENTIERE = tuple(range(7))
-PARIS = ZoneInfo("Europe/Paris")
 HORIZON_JOURS = 14  # prochaine_ouverture ne regarde pas plus loin
 
 _JOURS_OSM = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
@@ -215,7 +216,7 @@ def _plier_caractere(caractere: str) -> str:
     minuscule = caractere.lower()
     if len(minuscule) != 1:
         return caractere
-    base = "".join(c for c in unicodedata.normalize("NFD", minuscule) if not unicodedata.combining(c))
+    base = sans_accents(minuscule)
     return base if len(base) == 1 else minuscule
 
 
@@ -651,7 +652,7 @@ class Semaine:
 
     def est_ouvert(self, moment: datetime.datetime) -> bool | None:
         """Ouvert sans rendez-vous à ce moment ? None si les horaires du jour sont inconnus."""
-        local = _a_paris(moment)
+        local = a_paris(moment)
         libres = self._libres(local.date())
         if libres is None:
             return None
@@ -662,7 +663,7 @@ class Semaine:
 
         None si c'est ouvert, si rien n'ouvre dans les 14 jours, ou si un jour à traverser est inconnu.
         """
-        local = _a_paris(moment)
+        local = a_paris(moment)
         instant = local.astimezone(datetime.UTC)
         for decalage in range(HORIZON_JOURS + 1):
             date = local.date() + datetime.timedelta(days=decalage)
@@ -679,7 +680,7 @@ class Semaine:
 
     def fermeture(self, moment: datetime.datetime) -> datetime.datetime | None:
         """Si c'est ouvert à ce moment, l'heure de fermeture (créneaux qui se touchent fusionnés)."""
-        local = _a_paris(moment)
+        local = a_paris(moment)
         libres = self._libres(local.date()) or []
         courant = next((i for i in libres if i.contient(local.time())), None)
         if courant is None:
@@ -694,13 +695,6 @@ class Semaine:
         """Les créneaux sans rendez-vous de cette date, triés ; None si inconnus."""
         horaires = self.horaires_du(date)
         return None if horaires is None else sorted(i for i in horaires if not i.sur_rdv)
-
-
-def _a_paris(moment: datetime.datetime) -> datetime.datetime:
-    """Le moment en heure de Paris : un moment naïf est déjà l'heure de Paris."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return moment.replace(tzinfo=PARIS)
-    return moment.astimezone(PARIS)
 
 
 def _localiser(date: datetime.date, heure: datetime.time) -> datetime.datetime:

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from guichet.reseau.annuaire import annuaire, boite, semaine_des_arrets
 from guichet.reseau.carte import liens_itineraire
-from guichet.reseau.horaires import PARIS
 from guichet.reseau.models import Passage, Structure
+from guichet.temps import PARIS
 from guichet.territoires.models import Commune
 from guichet.territoires.recherche import Correspondances, chercher_communes
 from guichet.territoires.services import distance_km, normaliser_nom

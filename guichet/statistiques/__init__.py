@@ -1,2 +1,2 @@
 """Les statistiques d'activité :
-agrégats des accompagnements, tableaux de bord à chaque échelle, exports (issue 3)."""
+agrégats des accompagnements, tableaux de bord à chaque échelle, exports."""

@@ -15,10 +15,8 @@ plage de jours, sans aller-retour ligne à ligne.
 
 import time as chrono
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Max, Min, Sum
 from django.db.models.functions import TruncDate, TruncMonth
@@ -37,6 +35,7 @@ from guichet.statistiques.models import (
     StructureDemarcheMois,
     StructureJour,
 )
+from guichet.temps import PARIS, debut_du_jour, jour_local
 
 TABLES = (
     ActiviteJour,
@@ -48,19 +47,10 @@ TABLES = (
     StructureDemarcheMois,
 )
 
-FUSEAU = ZoneInfo(settings.TIME_ZONE)
 # Une écriture enregistrée juste avant un calcul mais validée juste après n'est pas vue par lui :
 # le calcul suivant relit les modifications depuis (dernier calcul − MARGE). Recalculer un jour
 # deux fois ne change rien.
 MARGE = timedelta(minutes=5)
-
-
-def debut_du_jour(jour: date) -> datetime:
-    return datetime.combine(jour, time.min, tzinfo=FUSEAU)
-
-
-def jour_local(instant: datetime) -> date:
-    return timezone.localtime(instant, FUSEAU).date()
 
 
 def _comptes(noms):
@@ -91,7 +81,7 @@ def _source(debut: date, fin: date):
     """Les accompagnements des jours locaux [debut, fin], avec leur jour et leur département."""
     return Accompagnement.objects.filter(
         le__gte=debut_du_jour(debut), le__lt=debut_du_jour(fin + timedelta(days=1))
-    ).annotate(jour=TruncDate("le", tzinfo=FUSEAU), departement=F("structure__commune__departement_id"))
+    ).annotate(jour=TruncDate("le", tzinfo=PARIS), departement=F("structure__commune__departement_id"))
 
 
 def premier_du_mois(jour: date) -> date:
@@ -140,7 +130,7 @@ def recalculer_structures_mois(premier: date, dernier: date, structures=None) ->
             "operateur",
             "demarche",
             departement=F("structure__commune__departement_id"),
-            mois=TruncMonth("le", tzinfo=FUSEAU, output_field=DateField()),
+            mois=TruncMonth("le", tzinfo=PARIS, output_field=DateField()),
         ).annotate(**_comptes(NOMS_COURTS)),
     )
 
@@ -230,7 +220,7 @@ def a_recalculer(etat: EtatAgregats):
     }
     modifies = (
         Accompagnement.objects.filter(modifie_le__gte=etat.jusqu_a - MARGE)
-        .annotate(jour=TruncDate("le", tzinfo=FUSEAU))
+        .annotate(jour=TruncDate("le", tzinfo=PARIS))
         .values_list("jour", "structure_id")
         .order_by()
         .distinct()

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from guichet import tableurs
 from guichet.reseau.models import Operateur
 from guichet.statistiques import secret
-from guichet.statistiques.mesures import GROUPES_PAR_CODE, LIBELLES, NOMBRE
+from guichet.statistiques.mesures import GROUPES_PAR_CODE, NOMBRE
 from guichet.statistiques.models import ActiviteMois
 from guichet.statistiques.periodes import fin_du_mois
 from guichet.territoires.models import Departement
@@ -146,8 +146,3 @@ def donnees_ouvertes_csv(premier_mois: date, dernier_mois: date) -> bytes:
     for ligne in lignes_ouvertes(premier_mois, dernier_mois):
         ecrivain.writerow([_nombre(ligne[c]) for c in ENTETES_OUVERTES] + [" ".join(ligne["masquees"])])
     return sortie.getvalue().encode()
-
-
-def dictionnaire_ouvert():
-    """Les libellés des colonnes comptées (pour la page qui présente le fichier)."""
-    return [(c, LIBELLES[c]) for c in COLONNES_OUVERTES]

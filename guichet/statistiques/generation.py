@@ -25,7 +25,7 @@ from guichet.activite.models import Accompagnement, Autonomie, Canal, Duree, Res
 from guichet.comptes.models import Habilitation, Role
 from guichet.demarches.models import Demarche
 from guichet.reseau.models import Operateur, Structure
-from guichet.statistiques.agregation import FUSEAU
+from guichet.temps import PARIS
 from guichet.territoires.models import Commune
 
 PREFIXE_BANC = "BANC-"
@@ -277,7 +277,7 @@ def _generer_orm(u: Urnes, volume, hasard, paquet, progression):
             nombre_agents = u.agents_nombre[s]
             agent = u.agents[u.agents_debut[s] + hasard.randrange(nombre_agents)] if nombre_agents else None
             minute = choice(u.minutes)
-            le = datetime.combine(choice(u.jours), datetime.min.time(), tzinfo=FUSEAU) + timedelta(minutes=minute)
+            le = datetime.combine(choice(u.jours), datetime.min.time(), tzinfo=PARIS) + timedelta(minutes=minute)
             operateur, demarche, evenement = choice(u.operateurs)
             lignes.append(
                 Accompagnement(

@@ -77,10 +77,6 @@ LIBELLES = {NOMBRE: "Accompagnements"} | {m.nom: m.libelle for g in GROUPES for 
 NOMS_COURTS = (NOMBRE, RESOLU)
 
 
-def zero() -> dict:
-    return dict.fromkeys(NOMS, 0)
-
-
 def ajouter(cumul: dict, autre: dict) -> dict:
     for nom, valeur in autre.items():
         if nom in cumul:

@@ -20,7 +20,6 @@ from guichet.activite.models import Accompagnement
 from guichet.demarches.models import Demarche
 from guichet.reseau.models import Operateur, Structure
 from guichet.statistiques import mesures
-from guichet.statistiques.agregation import FUSEAU, debut_du_jour
 from guichet.statistiques.mesures import GROUPES, NOMBRE, NOMS, NOMS_COURTS, RESOLU
 from guichet.statistiques.models import (
     ActiviteJour,
@@ -33,6 +32,7 @@ from guichet.statistiques.models import (
     StructureJour,
 )
 from guichet.statistiques.periodes import Periode
+from guichet.temps import PARIS, debut_du_jour
 from guichet.territoires.models import Departement
 
 # Nombre de démarches détaillées ; les autres sont regroupées.
@@ -137,9 +137,9 @@ def _lire_accompagnements(champ, plages, par, noms, grain):
     if par is None:
         return [qs.aggregate(**{f"s_{nom}": v for nom, v in _comptes(noms).items()})]
     cles = {
-        "periode": TruncDate("le", tzinfo=FUSEAU)
+        "periode": TruncDate("le", tzinfo=PARIS)
         if grain == "jour"
-        else TruncMonth("le", tzinfo=FUSEAU, output_field=DateField()),
+        else TruncMonth("le", tzinfo=PARIS, output_field=DateField()),
         "operateur": F("operateur_id"),
         "demarche": F("demarche_id"),
     }

@@ -13,8 +13,9 @@ from django.dispatch import receiver
 from guichet.activite.models import Accompagnement
 from guichet.activite.signaux import accompagnements_crees
 from guichet.statistiques import taches
-from guichet.statistiques.agregation import jour_local, tout_recalculer
+from guichet.statistiques.agregation import tout_recalculer
 from guichet.statistiques.models import JourARecalculer
+from guichet.temps import jour_local
 
 
 def signaler(jour, structure_id) -> None:

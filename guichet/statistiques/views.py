@@ -134,7 +134,7 @@ def donnees_ouvertes(request):
         raise PermissionDenied
     aujourd_hui = _aujourd_hui()
     annee = request.GET.get("annee", "")
-    if annee.isdigit() and 2019 <= int(annee) <= aujourd_hui.year:
+    if annee.isascii() and annee.isdigit() and len(annee) == 4 and 2019 <= int(annee) <= aujourd_hui.year:
         premier, dernier = date(int(annee), 1, 1), date(int(annee), 12, 1)
         nom = f"france-services-activite-{annee}.csv"
     else:

@@ -8,9 +8,10 @@ ou un code postal. On réunit :
   entier : « Saint » donne Saint-Denis, Saint-Étienne…, jamais Strasbourg) ;
 - à partir de 4 lettres, les noms proches (rapidfuzz, une ou deux fautes de frappe).
 
-Chaque candidate reçoit un score : la proximité du nom (exact > début > nom proche, selon la
-ressemblance) plus un poids de la population (une ville de 14 000 habitants passe devant un
-village de 2 000 au nom à peine plus proche : « tule » → Tulle avant Tulette). Le choix est
+Un nom exact passe devant tout le reste (« Albine » est Albine, pas Albi). Les autres candidates
+reçoivent un score : la proximité du nom (début du nom, ou ressemblance d'un nom proche) plus un
+poids de la population (une ville de 14 000 habitants passe devant un village de 2 000 au nom à
+peine plus proche : « tule » → Tulle avant Tulette). Le choix est
 sûr si la première candidate est la seule au nom exact, ou si elle devance nettement la
 suivante ; sinon la saisie est ambiguë et la page propose « Vouliez-vous dire… ».
 """
@@ -26,7 +27,7 @@ from rapidfuzz import fuzz, process
 from guichet.territoires.models import Commune
 from guichet.territoires.services import normaliser_nom
 
-SCORE_EXACT = 110
+SCORE_EXACT = 1000  # au-dessus de tout score de début ou de nom proche
 SCORE_DEBUT = 100
 POIDS_POPULATION = 20  # par puissance de dix d'habitants
 MARGE_SURE = 20  # d'avance sur la deuxième pour que la première soit choisie sans demander

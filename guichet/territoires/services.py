@@ -2,7 +2,8 @@
 
 import math
 import re
-import unicodedata
+
+from guichet.texte import replier
 
 RAYON_TERRE_KM = 6371.0088
 
@@ -12,9 +13,7 @@ _SEPARATEURS = re.compile(r"[\s'’\-_.,]+")
 
 def normaliser_nom(texte: str) -> str:
     """Forme de comparaison d'un nom de commune : minuscules, sans accents ni tirets, « saint » → « st »."""
-    texte = unicodedata.normalize("NFKD", texte or "")
-    texte = "".join(c for c in texte if not unicodedata.combining(c)).lower()
-    texte = _SEPARATEURS.sub(" ", texte).strip()
+    texte = _SEPARATEURS.sub(" ", replier(texte)).strip()
     texte = _SAINT.sub(lambda m: "st" if m.group(1) in ("saint", "st") else "ste", texte)
     return texte
 

@@ -9,10 +9,14 @@ from tests.reseau.factories import StructureFactory
 
 
 class AccompagnementFactory(factory.django.DjangoModelFactory):
-    """Un accompagnement à la CAF (opérateur du catalogue, posé par la migration), résolu sur place."""
+    """Un accompagnement à la CAF (opérateur du catalogue, posé par la migration), sa première démarche,
+    résolu sur place ; `oriente=True` : orienté vers l'opérateur."""
 
     class Meta:
         model = Accompagnement
+
+    class Params:
+        oriente = factory.Trait(resultat=Resultat.ORIENTE)
 
     id = factory.LazyFunction(uuid.uuid4)
     structure = factory.SubFactory(StructureFactory)

@@ -270,3 +270,12 @@ def test_schema_construit_sur_les_memes_choix(client, db):
     assert entree["canal"]["anyOf"][0]["enum"] == list(VALEURS["canal"])
     assert {"401", "413"} <= set(operation["responses"])
     assert "Ko au plus" in operation["description"]
+
+
+@pytest.mark.parametrize("structure", ["²", "9" * 5000, 10**30])
+def test_identifiant_de_structure_illisible(agent, structure):
+    """Des chiffres que int() refuse (exposant, plus de 4 300 chiffres) ou hors de toute table : une structure
+    inconnue de l'agent (403), pas une erreur 500."""
+    reponse = poster(agent, item(structure=structure))
+    assert reponse.status_code == 403
+    assert [(e["index"], e["champ"]) for e in reponse.json()["erreurs"]] == [(0, "structure")]

@@ -70,9 +70,3 @@ def test_contours_des_departements(client, db):
     donnees = client.get("/api/v1/departements.geojson").json()
     assert donnees["type"] == "FeatureCollection"
     assert donnees["features"][0]["properties"]["code"] == "19"
-
-
-def test_matricule_avec_octet_nul_introuvable(client, db):
-    reponse = client.get("/api/v1/structures/FS%00-01")
-    assert reponse.status_code == 404
-    assert reponse.json()["erreurs"][0]["message"] == "Introuvable."

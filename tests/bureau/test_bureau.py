@@ -6,10 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet.bureau.services import bornes_du_jour
 from guichet.comptes.models import Role
-from guichet.demandes.models import Cote
 from guichet.reseau.models import Operateur
+from guichet.temps import bornes_du_jour
 from tests.activite.factories import AccompagnementFactory
 from tests.bureau.factories import LienOperateurFactory
 from tests.comptes.conftest import connecter
@@ -87,13 +86,11 @@ def test_activite_du_jour_de_sa_seule_structure(client, monde):
 
 def test_demandes_qui_attendent_l_agent(client, monde):
     caf = Operateur.objects.get(code="caf")
-    reponse_recue = DemandeFactory(structure=monde.a1, operateur_initial=caf, objet_libre="Réponse arrivée")
-    reponse_recue.attente_de = Cote.AGENT
-    reponse_recue.save()
+    reponse_recue = DemandeFactory(
+        structure=monde.a1, operateur_initial=caf, objet_libre="Réponse arrivée", repondue=True
+    )
     DemandeFactory(structure=monde.a1, operateur_initial=caf, objet_libre="Attend le référent")
-    autre = DemandeFactory(structure=monde.b, operateur_initial=caf, objet_libre="Autre structure")
-    autre.attente_de = Cote.AGENT
-    autre.save()
+    DemandeFactory(structure=monde.b, operateur_initial=caf, objet_libre="Autre structure", repondue=True)
 
     reponse = connecter(client, monde.conseiller_a1).get(BUREAU)
     assert list(reponse.context["demandes"]) == [reponse_recue]

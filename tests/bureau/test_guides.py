@@ -49,17 +49,12 @@ def test_chaque_guide_s_affiche(client, monde):
         assert len(reponse.context["etapes"]) == len(guide["etapes"])
 
 
-def test_fiche_de_la_base_de_connaissances(client, monde, monkeypatch):
+def test_fiche_de_la_base_de_connaissances(client, monde):
     from guichet.bureau import services
     from guichet.bureau.services import FicheGuide
+    from tests.connaissances.factories import FicheFactory
 
-    class FicheConnue:
-        identifiant, titre = "F12118", "Changer l'adresse sur sa carte grise"
-
-        def get_absolute_url(self):
-            return "/espace/connaissances/fiches/F12118/"
-
-    monkeypatch.setattr(services, "_fiches_connues", lambda ids: {"F12118": FicheConnue()} if "F12118" in ids else {})
+    FicheFactory(identifiant="F12118", titre="Changer l'adresse sur sa carte grise")
     etapes = services.etapes_du_guide(EvenementDeVie.objects.get(code="demenagement"))
     carte_grise = next(e for e in etapes if "F12118" in e.fiches)
     assert carte_grise.fiches_resolues[0] == FicheGuide(

@@ -1,19 +1,18 @@
 """Fabriques et petit monde des demandes, sur le réseau de `tests.comptes.monde`."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from guichet.comptes.models import Role
 from guichet.demandes import services
-from guichet.demandes.models import Demande, NatureMandat
+from guichet.demandes.models import Cote, Demande, Message, Nature, NatureMandat
+from guichet.temps import PARIS
 from tests.comptes.factories import HabilitationFactory, UtilisateurFactory
 from tests.comptes.monde import construire_monde
 from tests.reseau.factories import OperateurFactory, StructureFactory
 
-PARIS = ZoneInfo("Europe/Paris")
 # Lundi 9 mars 2026, 10 h (heure de Paris) : échéance jeudi 12 mars 10 h, rappel mercredi 11 mars 10 h.
 LUNDI = datetime(2026, 3, 9, 10, 0, tzinfo=PARIS)
 
@@ -98,11 +97,36 @@ def monde_des_demandes():
     return m
 
 
+def ajouter_au_fil(demande, nature, cree_le, *, cote=Cote.REFERENT, auteur=None, corps="", **champs):
+    """Ajoute un élément au fil (date au choix, sans notification) et recopie l'état du fil sur la demande."""
+    message = Message.objects.create(
+        demande=demande, auteur=auteur, cote=cote, nature=nature, corps=corps or None, cree_le=cree_le, **champs
+    )
+    demande.appliquer_fil()
+    return message
+
+
+def _envoi(demande, create, extracted, **kwargs):
+    if create:
+        ajouter_au_fil(demande, Nature.ENVOI, demande.envoyee_le, cote=Cote.AGENT, auteur=demande.auteur, corps="Envoi")
+
+
+def _reponse(demande, create, extracted, **kwargs):
+    if create:
+        ajouter_au_fil(demande, Nature.MESSAGE, demande.envoyee_le + timedelta(hours=1), corps="Réponse")
+
+
 class DemandeFactory(factory.django.DjangoModelFactory):
-    """Une demande sans fil (pour les listes en nombre) ; `ouvrir` passe par le service."""
+    """Une demande construite par les modèles, l'envoi en tête de son fil (dates au choix, sans notification) ;
+    `ouvrir` passe par le service. État : `repondue=True` (le référent a répondu une heure après l'envoi,
+    la demande attend l'agent)."""
 
     class Meta:
         model = Demande
+        skip_postgeneration_save = True
+
+    class Params:
+        repondue = factory.Trait(reponse=factory.PostGeneration(_reponse))
 
     structure = factory.SubFactory(StructureFactory)
     departement = factory.LazyAttribute(lambda o: o.structure.commune.departement)
@@ -116,3 +140,4 @@ class DemandeFactory(factory.django.DjangoModelFactory):
     mandat_nature = NatureMandat.PRESENCE
     mandat_date = date(2026, 3, 9)
     envoyee_le = LUNDI
+    envoi = factory.PostGeneration(_envoi)

@@ -379,9 +379,10 @@ def test_les_demandes_reelles_sont_chiffrees(db):
     from datetime import UTC, datetime
 
     from guichet.demandes.models import Demande
-    from tests.qualite.factories import IDENTITE, creer_demande
+    from tests.demandes.factories import DemandeFactory
+    from tests.qualite.factories import IDENTITE, structure_dans
 
-    demande = creer_demande(datetime(2026, 1, 5, 9, tzinfo=UTC))
+    demande = DemandeFactory(envoyee_le=datetime(2026, 1, 5, 9, tzinfo=UTC), structure=structure_dans(), **IDENTITE)
     with connection.cursor() as curseur:
         curseur.execute("SELECT usager_nom, usager_nir, description FROM demandes_demande WHERE id = %s", [demande.pk])
         ligne = curseur.fetchone()

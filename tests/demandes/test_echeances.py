@@ -1,5 +1,4 @@
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,8 +12,7 @@ from guichet.demandes.echeances import (
     jours_feries,
     ouvre,
 )
-
-PARIS = ZoneInfo("Europe/Paris")
+from guichet.temps import PARIS
 
 
 def paris(annee, mois, jour, heure=0, minute=0):
@@ -163,12 +161,30 @@ def test_jours_feries_nationaux_2026():
     assert len(jours_feries(2026, "01")) == 11
 
 
-@pytest.mark.parametrize(
-    "annee, paques", [(2024, date(2024, 3, 31)), (2025, date(2025, 4, 20)), (2026, date(2026, 4, 5))]
-)
-def test_paques(annee, paques):
-    assert echeances._paques(annee) == paques
-    assert jours_feries(annee, "57")[paques - timedelta(days=2)] == "Vendredi saint"
+# Dimanches de Pâques connus (calendrier grégorien), dont le plus précoce (23 mars 2008) et le plus tardif
+# (25 avril 2038) de notre époque.
+PAQUES = [
+    date(2008, 3, 23),
+    date(2024, 3, 31),
+    date(2025, 4, 20),
+    date(2026, 4, 5),
+    date(2027, 3, 28),
+    date(2030, 4, 21),
+    date(2038, 4, 25),
+]
+
+
+@pytest.mark.parametrize("departement", ["57", "67", "68"])
+@pytest.mark.parametrize("paques", PAQUES)
+def test_alsace_moselle_vendredi_saint_et_26_decembre_chaque_annee(departement, paques):
+    feries = jours_feries(paques.year, departement)
+    vendredi_saint = paques - timedelta(days=2)
+    assert feries[vendredi_saint] == "Vendredi saint"
+    assert feries[date(paques.year, 12, 26)] == "Saint-Étienne"
+    assert feries[paques + timedelta(days=1)] == "Lundi de Pâques"
+    assert not ouvre(vendredi_saint, departement)
+    # Le Vendredi saint reste ouvré ailleurs en métropole.
+    assert ouvre(vendredi_saint, "54")
 
 
 def test_outre_mer():

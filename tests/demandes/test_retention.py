@@ -1,6 +1,5 @@
 import io
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -13,10 +12,11 @@ from guichet.demandes import retention
 from guichet.demandes.models import Demande, Message, Nature, PieceJointe, Relance, Statut
 from guichet.journal.models import EntreeJournal
 from guichet.journal.services import verifier_chaine
+from guichet.temps import PARIS
 from tests.comptes.factories import HabilitationFactory, UtilisateurFactory
-from tests.qualite.factories import IDENTITE, ajouter, cloturer, creer_demande, piece_jointe, repondre, structure_dans
+from tests.demandes.factories import DemandeFactory, ajouter_au_fil
+from tests.qualite.factories import IDENTITE, cloturer, piece_jointe, repondre, structure_dans
 
-PARIS = ZoneInfo("Europe/Paris")
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=PARIS)
 
 
@@ -29,7 +29,7 @@ def _brut(table, colonnes, pk):
 @pytest.fixture
 def demande_close(db):
     """Une demande complète, clôturée le 10 janvier 2026 à 16 h, avec deux pièces jointes."""
-    demande = creer_demande(T0)
+    demande = DemandeFactory(envoyee_le=T0, structure=structure_dans(), auteur=UtilisateurFactory(), **IDENTITE)
     envoi = demande.messages.get()
     piece_jointe(envoi)
     reponse = repondre(demande, T0 + timedelta(days=1))
@@ -104,7 +104,7 @@ def test_simulation_ne_change_rien(demande_close):
 
 
 def test_une_demande_ouverte_n_est_jamais_effacee(db):
-    demande = creer_demande(T0)
+    demande = DemandeFactory(envoyee_le=T0, structure=structure_dans(), auteur=UtilisateurFactory(), **IDENTITE)
     repondre(demande, T0 + timedelta(days=1))
     bilan = retention.purger(T0 + timedelta(days=400), ecrire=False)
     assert demande.pk not in bilan.effacees
@@ -120,7 +120,7 @@ def silencieuse(db):
     collegue = HabilitationFactory(role=Role.CONSEILLER, structure=structure).utilisateur
     HabilitationFactory(utilisateur=auteur, role=Role.CONSEILLER, structure=structure)
     HabilitationFactory(role=Role.CONSEILLER, structure=structure_dans("02"))  # une autre structure
-    demande = creer_demande(T0, structure=structure, auteur=auteur)
+    demande = DemandeFactory(envoyee_le=T0, structure=structure, auteur=auteur, **IDENTITE)
     repondre(demande, T0 + timedelta(days=1))  # dernier message : 6 janvier 10 h
     demande.refresh_from_db()
     return demande, {auteur.email, collegue.email}
@@ -191,7 +191,7 @@ def test_un_message_apres_l_avertissement_relance_le_decompte(silencieuse):
     dernier = demande.dernier_message_le
     retention.purger(dernier + timedelta(days=23), ecrire=True)
     nouveau = dernier + timedelta(days=25)
-    ajouter(demande, Nature.MESSAGE, nouveau, cote="agent", auteur=demande.auteur, corps="Des nouvelles ?")
+    ajouter_au_fil(demande, Nature.MESSAGE, nouveau, cote="agent", auteur=demande.auteur, corps="Des nouvelles ?")
     assert retention.purger(dernier + timedelta(days=31), ecrire=True).cloturees == []
     assert retention.purger(nouveau + timedelta(days=22), ecrire=True).averties == []
     assert retention.purger(nouveau + timedelta(days=23), ecrire=True).averties == [demande.pk]
@@ -201,7 +201,7 @@ def test_un_message_apres_l_avertissement_relance_le_decompte(silencieuse):
 def test_une_note_interne_n_est_pas_une_nouvelle(silencieuse):
     demande, _ = silencieuse
     dernier = demande.dernier_message_le
-    ajouter(demande, Nature.MESSAGE, dernier + timedelta(days=10), corps="note", interne=True)
+    ajouter_au_fil(demande, Nature.MESSAGE, dernier + timedelta(days=10), corps="note", interne=True)
     assert retention.purger(dernier + timedelta(days=23), ecrire=True).averties == [demande.pk]
 
 

@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django_otp.oath import totp
 
-from guichet.demandes import views as demandes_views
+from guichet.demandes import listes as demandes_listes
 from guichet.reseau import demo, gestion_views
 from tests.e2e.conftest import AXE
 from tests.reseau.test_demo import geographie  # noqa: F401  (fixture)
@@ -133,8 +133,8 @@ def test_chaque_role_parcourt_le_site_sans_violation(navigateur, live_server, se
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Des listes courtes, pour que la pagination paraisse (et soit vérifiée) avec le petit réseau de démonstration.
     monkeypatch.setattr(gestion_views, "PAR_PAGE", 4)
-    monkeypatch.setattr(demandes_views, "PAR_PAGE", 5)
-    call_command("demo", stdout=io.StringIO())
+    monkeypatch.setattr(demandes_listes, "PAR_PAGE", 5)
+    call_command("demo", "--wet-run", stdout=io.StringIO())
     assert AXE.exists()
     bilan, problemes, debut = [], [], time.monotonic()
     for role, identifiant, depart in ROLES:
@@ -162,7 +162,7 @@ def test_chaque_role_parcourt_le_site_sans_violation(navigateur, live_server, se
 def test_administration_liens_soulignes_et_sans_erreur(page):
     """L'administration (superutilisateur, second facteur) : les liens du fil d'Ariane se distinguent sans la
     couleur, et les pages ne laissent aucune ressource introuvable (icône du site)."""
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", "--wet-run", stdout=io.StringIO())
     console = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     _connecter(page, "admin")

@@ -9,10 +9,10 @@ from django.utils import timezone
 from guichet.comptes.models import Role
 from guichet.reseau.models import Operateur
 from guichet.statistiques import agregation
+from tests.activite.factories import AccompagnementFactory
 from tests.comptes.factories import MOT_DE_PASSE, HabilitationFactory, UtilisateurFactory
 from tests.e2e.conftest import verifier_accessibilite
 from tests.reseau.factories import StructureFactory
-from tests.statistiques.factories import AccompagnementFactory
 from tests.territoires.factories import CommuneFactory, DepartementFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -172,6 +172,9 @@ def test_texte_vide_refuse(client, national):
         ("[site](/trouver/) et **gras**", '<p><a href="/trouver/">site</a> et <strong>gras</strong></p>'),
         ("[x](//evil.example)", "<p>[x](//evil.example)</p>"),
         ("a & b < c", "<p>a &amp; b &lt; c</p>"),
+        ("[x](http://a.fr/p)", '<p><a href="https://a.fr/p">x</a></p>'),  # la règle commune : relevée en https
+        ("[x](mailto:a@b.fr)", '<p><a href="mailto:a@b.fr">x</a></p>'),
+        ("[x](java\tscript:alert(1))", "<p>[x](java\tscript:alert(1))</p>"),
     ],
 )
 def test_mise_en_forme(source, attendu):
@@ -180,9 +183,9 @@ def test_mise_en_forme(source, attendu):
 
 def test_verifier_nomme_chaque_ligne_fautive():
     with pytest.raises(ValidationError) as erreur:
-        texte.verifier("ok\n[a](http://non-chiffre.fr)\n##\n[b](data:text/html,x)")
+        texte.verifier("ok\n[a](ftp://exemple.fr)\n##\n[b](data:text/html,x)")
     messages = erreur.value.messages
-    assert messages[0].startswith("Ligne 2 : le lien « http://non-chiffre.fr » est refusé")
+    assert messages[0].startswith("Ligne 2 : le lien « ftp://exemple.fr » est refusé")
     assert messages[1] == "Ligne 3 : intertitre vide."
     assert messages[2].startswith("Ligne 4 :")
 

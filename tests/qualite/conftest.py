@@ -1,13 +1,14 @@
 from datetime import datetime
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.qualite.factories import cloturer, creer_demande, repondre, rerouter, structure_dans
+from guichet.temps import PARIS
+from tests.comptes.factories import UtilisateurFactory
+from tests.demandes.factories import DemandeFactory
+from tests.qualite.factories import IDENTITE, cloturer, repondre, rerouter, structure_dans
 from tests.reseau.factories import OperateurFactory
 
-PARIS = ZoneInfo("Europe/Paris")
 MAINTENANT = datetime(2026, 2, 1, 12, 0, tzinfo=PARIS)  # un dimanche
 
 
@@ -27,7 +28,9 @@ def jeu(db):
     j.dep01, j.dep02, j.dep57 = (s.commune.departement for s in (j.s01, j.s02, j.s57))
 
     def demande(envoi, structure=j.s01, operateur=j.caf):
-        return creer_demande(envoi, structure=structure, operateur=operateur)
+        return DemandeFactory(
+            envoyee_le=envoi, structure=structure, operateur_initial=operateur, auteur=UtilisateurFactory(), **IDENTITE
+        )
 
     # CAF × 01 : 4 h, 24 h (un week-end au milieu), 96 h (en retard), une sans réponse échue, une en cours.
     d1 = demande(paris(1, 5, 10))

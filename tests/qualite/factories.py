@@ -1,10 +1,8 @@
-"""Des demandes et leur fil, construits directement par les modèles (dates au choix, sans notification)."""
+"""Le fil des demandes construites par `DemandeFactory` : réponses, clôture, réorientation, pièces jointes."""
 
-from datetime import date
-
-from guichet.demandes.models import Cote, Demande, Message, Nature, PieceJointe
-from tests.comptes.factories import UtilisateurFactory
-from tests.reseau.factories import OperateurFactory, StructureFactory
+from guichet.demandes.models import Cote, Nature, PieceJointe
+from tests.demandes.factories import ajouter_au_fil
+from tests.reseau.factories import StructureFactory
 from tests.territoires.factories import CommuneFactory, DepartementFactory
 
 IDENTITE = {
@@ -25,49 +23,17 @@ def structure_dans(departement_code="01"):
     return StructureFactory(commune=CommuneFactory(departement=departement))
 
 
-def creer_demande(envoyee_le, *, structure=None, operateur=None, auteur=None, **champs):
-    """Une demande envoyée à `envoyee_le`, avec l'élément « envoi » de son fil."""
-    structure = structure or structure_dans()
-    operateur = operateur or OperateurFactory(code="caf")
-    auteur = auteur or UtilisateurFactory()
-    demande = Demande.objects.create(
-        structure=structure,
-        departement=structure.commune.departement,
-        auteur=auteur,
-        operateur_initial=operateur,
-        consentement_atteste=True,
-        mandat_nature="ecrit",
-        mandat_date=date(2025, 1, 1),
-        envoyee_le=envoyee_le,
-        **{**IDENTITE, **champs},
-    )
-    Message.objects.create(
-        demande=demande, auteur=auteur, cote=Cote.AGENT, nature=Nature.ENVOI, corps="Envoi", cree_le=envoyee_le
-    )
-    demande.appliquer_fil()
-    return demande
-
-
-def ajouter(demande, nature, cree_le, *, cote=Cote.REFERENT, auteur=None, corps="", **champs):
-    """Ajoute un élément au fil et recopie l'état du fil sur la demande."""
-    message = Message.objects.create(
-        demande=demande, auteur=auteur, cote=cote, nature=nature, corps=corps or None, cree_le=cree_le, **champs
-    )
-    demande.appliquer_fil()
-    return message
-
-
 def repondre(demande, cree_le, auteur=None):
-    return ajouter(demande, Nature.MESSAGE, cree_le, cote=Cote.REFERENT, auteur=auteur, corps="Réponse")
+    return ajouter_au_fil(demande, Nature.MESSAGE, cree_le, cote=Cote.REFERENT, auteur=auteur, corps="Réponse")
 
 
 def cloturer(demande, cree_le, utile="oui"):
-    return ajouter(demande, Nature.CLOTURE, cree_le, cote=Cote.AGENT, auteur=demande.auteur, utile=utile)
+    return ajouter_au_fil(demande, Nature.CLOTURE, cree_le, cote=Cote.AGENT, auteur=demande.auteur, utile=utile)
 
 
 def rerouter(demande, cree_le, vers):
     """« Pas le bon interlocuteur », répondu au nom de l'opérateur actuel de la demande."""
-    return ajouter(
+    return ajouter_au_fil(
         demande,
         Nature.PAS_LE_BON_INTERLOCUTEUR,
         cree_le,

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -11,9 +10,8 @@ from dsfr.models import DsfrConfig
 
 from guichet.reseau import annuaire, services
 from guichet.reseau.models import Structure
+from guichet.temps import PARIS
 from tests.reseau.factories import CreneauFactory, StructureFactory, france_services_de_tulle
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.mark.django_db

@@ -1,16 +1,14 @@
 import random
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from guichet.reseau import services
 from guichet.reseau.models import Structure
+from guichet.temps import PARIS
 from guichet.territoires.services import distance_km
 from tests.reseau.factories import PassageFactory, StructureFactory
 from tests.territoires.factories import CommuneFactory
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.mark.django_db

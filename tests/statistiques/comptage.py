@@ -1,11 +1,9 @@
 """Comptes faits à la main, en Python, sur les objets créés : la référence des tests d'agrégats."""
 
 from collections import Counter
-from zoneinfo import ZoneInfo
 
 from guichet.statistiques.mesures import GROUPES
-
-PARIS = ZoneInfo("Europe/Paris")
+from guichet.temps import PARIS
 
 
 def jour(a):

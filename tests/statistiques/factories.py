@@ -1,31 +1,11 @@
 import random
 import uuid
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
-import factory
-from django.utils import timezone
 
 from guichet.activite.models import Accompagnement, Autonomie, Canal, Duree, Resultat, TrancheAge, TypeAide
 from guichet.demarches.models import Demarche
 from guichet.reseau.models import Operateur
-from tests.reseau.factories import StructureFactory
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-class AccompagnementFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Accompagnement
-
-    id = factory.LazyFunction(uuid.uuid4)
-    structure = factory.SubFactory(StructureFactory)
-    le = factory.LazyFunction(timezone.now)
-    operateur = factory.LazyFunction(lambda: Operateur.objects.get(code="caf"))
-    demarche = None
-    type_aide = TypeAide.DEMARCHE_EN_LIGNE
-    resultat = Resultat.RESOLU
-    duree = Duree.MOINS_15
+from guichet.temps import PARIS
 
 
 def a_paris(annee, mois, jour, heure=10, minute=0):

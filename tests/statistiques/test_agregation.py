@@ -18,8 +18,9 @@ from guichet.statistiques.models import (
     StructureDemarcheMois,
     StructureJour,
 )
+from tests.activite.factories import AccompagnementFactory
 from tests.statistiques.comptage import compter, departement, jour, toutes_les_mesures
-from tests.statistiques.factories import AccompagnementFactory, a_paris, accompagnements_au_hasard
+from tests.statistiques.factories import a_paris, accompagnements_au_hasard
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from guichet.activite.models import Accompagnement
 from guichet.reseau.models import Structure
 from guichet.statistiques import agregation, generation
 from guichet.statistiques.models import ActiviteMois
+from guichet.temps import PARIS
 from tests.comptes.factories import HabilitationFactory
 from tests.reseau.factories import StructureFactory
 
@@ -22,11 +23,11 @@ def test_generer_un_an_realiste(reseau):
         Accompagnement.objects.values("le", "operateur__code", "resultat", "structure_id", "agent_id", "demarche_id")
     )
     assert len(tous) == 4000
-    jours = {a["le"].astimezone(agregation.FUSEAU).date() for a in tous}
+    jours = {a["le"].astimezone(PARIS).date() for a in tous}
     assert min(jours) >= date(2025, 1, 1) and max(jours) <= date(2025, 12, 31)
     assert all(j.weekday() != 6 for j in jours)  # pas de dimanche
     assert date(2025, 7, 14) not in jours and date(2025, 12, 25) not in jours  # fériés
-    heures = Counter(a["le"].astimezone(agregation.FUSEAU).hour for a in tous)
+    heures = Counter(a["le"].astimezone(PARIS).hour for a in tous)
     assert set(heures) <= set(range(8, 18))
     parts = Counter(a["operateur__code"] for a in tous)
     assert abs(parts["france-titres"] / 4000 - 0.19) < 0.025

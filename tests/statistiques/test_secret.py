@@ -122,3 +122,10 @@ def test_donnees_ouvertes_un_nom_en_formule_reste_du_texte(client, reseau):
     reponse = client.get(reverse("statistiques:donnees_ouvertes"), {"annee": "2026"})
     lignes = list(csv.DictReader(io.StringIO(reponse.content.decode())))
     assert lignes and {ligne["operateur"] for ligne in lignes} == {"'" + piege}
+
+
+@pytest.mark.parametrize("annee", ["²⁰²⁶", "9" * 5000])
+def test_donnees_ouvertes_annee_illisible_ignoree(client, reseau, annee):
+    connecter(client, HabilitationFactory(role="conseiller", structure=reseau.a1).utilisateur)
+    reponse = client.get(reverse("statistiques:donnees_ouvertes"), {"annee": annee})
+    assert reponse.status_code == 200 and "france-services-activite-2" in reponse["Content-Disposition"]

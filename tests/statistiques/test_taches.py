@@ -7,7 +7,8 @@ from guichet.activite.models import Accompagnement
 from guichet.activite.signaux import accompagnements_crees
 from guichet.statistiques import taches
 from guichet.statistiques.models import ActiviteJour, EtatAgregats, StructureJour
-from tests.statistiques.factories import AccompagnementFactory, a_paris
+from tests.activite.factories import AccompagnementFactory
+from tests.statistiques.factories import a_paris
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_une_saisie_programme_la_tache_une_fois_par_delai(settings, reseau, djan
 
 def test_la_tache_met_les_agregats_a_jour(reseau):
     AccompagnementFactory(structure=reseau.a1, le=a_paris(2026, 2, 3))
-    AccompagnementFactory(structure=reseau.b, le=a_paris(2026, 2, 3), resultat="oriente")
+    AccompagnementFactory(structure=reseau.b, le=a_paris(2026, 2, 3), oriente=True)
     resultat = taches.actualiser_agregats.call()
     assert resultat["jours"] == 1
     assert ActiviteJour.objects.get(departement=reseau.ain).nombre == 1

@@ -19,10 +19,10 @@ def communes(db):
     CommuneFactory(nom="Tulette", departement=drome, population=2_000)
     CommuneFactory(nom="Strasbourg", departement=bas_rhin, population=290_000)
     CommuneFactory(nom="Saint-Denis", departement=seine_st_denis, population=113_000)
-    CommuneFactory(nom="Saint-Denis", departement=reunion, population=153_000)
+    CommuneFactory(nom="Saint-Denis", code="97411", departement=reunion, population=153_000)
     CommuneFactory(nom="Saint-Étienne", departement=DepartementFactory(code="42"), population=173_000)
-    CommuneFactory(nom="Sainte-Rose", departement=guadeloupe, population=18_000)
-    CommuneFactory(nom="Sainte-Rose", departement=reunion, population=7_000)
+    CommuneFactory(nom="Sainte-Rose", code="97129", departement=guadeloupe, population=18_000)
+    CommuneFactory(nom="Sainte-Rose", code="97419", departement=reunion, population=7_000)
     CommuneFactory(nom="Lyon", departement=rhone, population=520_000)
     CommuneFactory(nom="Lyons-la-Forêt", departement=DepartementFactory(code="27"), population=700)
     CommuneFactory(nom="Gex", departement=ain, population=13_000)
@@ -76,3 +76,12 @@ def test_homonymes_font_choisir_sauf_departement_donne(communes):
 def test_rien_ne_correspond(communes):
     assert not chercher_communes("Zzyzx")
     assert not chercher_communes("   ")
+
+
+def test_nom_exact_d_un_village_passe_devant_une_grande_ville_au_nom_proche(db):
+    DepartementFactory(code="81")
+    CommuneFactory(nom="Albi", departement__code="81", population=49_000)
+    CommuneFactory(nom="Albine", departement__code="81", population=500)
+    trouvees = chercher_communes("Albine")
+    assert noms(trouvees)[0] == "Albine (81)"
+    assert not trouvees.ambigu

@@ -8,9 +8,10 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from guichet.texte import replier
 
 NATIONAL = "national"
 LMN = "lmn"
@@ -23,8 +24,7 @@ class FichierIllisible(Exception):
 
 def cle_colonne(nom: str) -> str:
     """Forme de comparaison d'un nom de colonne : minuscules, sans accents, `.`/espaces/tirets → `_`."""
-    nom = unicodedata.normalize("NFKD", str(nom).replace("\ufeff", ""))
-    nom = "".join(c for c in nom if not unicodedata.combining(c)).lower()
+    nom = replier(str(nom).replace("\ufeff", ""))
     return re.sub(r"[^a-z0-9]+", "_", nom).strip("_")
 
 

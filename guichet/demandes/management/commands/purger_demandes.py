@@ -8,11 +8,10 @@ from dataclasses import asdict
 from datetime import datetime
 
 from django.core.management.base import CommandError
-from django.utils import timezone
 
 from guichet.commandes import Commande, Rapport
-from guichet.demandes import echeances
 from guichet.demandes.retention import purger
+from guichet.temps import a_paris
 
 
 class Command(Commande):
@@ -38,8 +37,7 @@ class Command(Commande):
                 raise CommandError(
                     f"--maintenant : date illisible « {maintenant} » (attendu 2026-03-12T10:00)."
                 ) from exc
-            if timezone.is_naive(moment):
-                moment = moment.replace(tzinfo=echeances.PARIS)
+            moment = a_paris(moment)
         bilan = purger(moment, ecrire=self.ecrire)
         rapport = Rapport(resume=f"{'Fait' if self.ecrire else 'Simulation'} : {bilan}.", nombres=asdict(bilan))
         details = [("averties", bilan.averties), ("clôturées", bilan.cloturees), ("effacées", bilan.effacees)]
