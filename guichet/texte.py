@@ -14,3 +14,8 @@ def sans_accents(texte: str) -> str:
 def replier(texte: str) -> str:
     """Forme de comparaison : minuscules, sans accents (« Évry » → « evry »)."""
     return sans_accents(texte).lower()
+
+
+def chiffres(texte: str) -> bool:
+    """Que des chiffres de 0 à 9, au moins un : `str.isdigit` accepte aussi « ² » ou « ¹ », que `int` refuse."""
+    return bool(texte) and texte.isascii() and texte.isdigit()

@@ -4,6 +4,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from guichet.texte import chiffres as que_des_chiffres
+
 _SEPARATEURS = re.compile(r"[\s.\-]")
 _NIR = re.compile(r"^[12378]\d{4}(\d{2}|2A|2B)\d{6}\d{2}$")
 
@@ -53,7 +55,7 @@ def valider_nir(valeur: str) -> str:
 
 def valider_numero_fiscal(valeur: str) -> str:
     numero = normaliser(valeur)
-    if not (len(numero) == 13 and numero.isdigit() and numero[0] in "0123"):
+    if not (len(numero) == 13 and que_des_chiffres(numero) and numero[0] in "0123"):
         raise ValidationError(
             "Le numéro fiscal compte 13 chiffres et commence par 0, 1, 2 ou 3.",
             code="format",
@@ -63,7 +65,7 @@ def valider_numero_fiscal(valeur: str) -> str:
 
 def valider_numero_allocataire(valeur: str) -> str:
     numero = normaliser(valeur)
-    if not (numero.isdigit() and 5 <= len(numero) <= 13):
+    if not (que_des_chiffres(numero) and 5 <= len(numero) <= 13):
         raise ValidationError("Le numéro d'allocataire ne contient que des chiffres (7 en général).", code="format")
     return numero
 
@@ -73,7 +75,7 @@ def valider_telephone(valeur: str) -> str:
     chiffres = re.sub(r"[\s.\-()]", "", brut)
     if chiffres.startswith("+"):
         chiffres = chiffres[1:]
-    if not (chiffres.isdigit() and 10 <= len(chiffres) <= 15):
+    if not (que_des_chiffres(chiffres) and 10 <= len(chiffres) <= 15):
         raise ValidationError(
             "Le numéro de téléphone doit compter 10 chiffres (ou commencer par +33).",
             code="format",

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from guichet.comptes.forms import FormulaireDsfr
 from guichet.reseau.models import Creneau, ExceptionHoraire, Operateur, Structure
+from guichet.texte import chiffres as que_des_chiffres
 
 CHAMP_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHAMP_HEURE = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -71,7 +72,7 @@ class StructureForm(FormulaireDsfr, forms.ModelForm):
 
     def clean_code_postal(self):
         code = self.cleaned_data["code_postal"].strip()
-        if code and not (len(code) == 5 and code.isdigit()):
+        if code and not (len(code) == 5 and que_des_chiffres(code)):
             raise forms.ValidationError("Le code postal compte 5 chiffres.")
         return code
 

@@ -53,3 +53,12 @@ def test_telephone_et_allocataire():
     assert validateurs.valider_numero_allocataire("123 4567") == "1234567"
     with pytest.raises(ValidationError, match="allocataire"):
         validateurs.valider_numero_allocataire("12A4567")
+
+
+@pytest.mark.parametrize("valeur", ["¹²³⁴⁵⁶⁷", "1234567²"])
+def test_chiffres_en_exposant_refuses(valeur):
+    """`str.isdigit` accepte « ² » : les numéros ne prennent que les chiffres de 0 à 9."""
+    with pytest.raises(ValidationError):
+        validateurs.valider_numero_allocataire(valeur)
+    with pytest.raises(ValidationError):
+        validateurs.valider_telephone("06123456" + "⁷⁸")
