@@ -16,7 +16,7 @@ $(UV):
 	$(UV) sync --frozen --quiet
 	touch $@
 
-install: .venv/.installe static
+install: .venv/.installe static .env
 
 static: node_modules/.package-lock.json
 	bash scripts/vendoriser.sh
@@ -24,10 +24,11 @@ static: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-# Les réglages locaux : écrits une fois (DEBUG=true, clé secrète tirée au hasard), jamais écrasés ; settings.py
+# Les réglages locaux (profil de développement) : écrits une fois par `make install` (donc par `make run` et
+# `make test`), DEBUG=true et clé secrète tirée au hasard, jamais écrasés ; l environnement réel a priorité ; settings.py
 # lit .env, donc ils valent pour `make run` comme pour chaque commande `.venv/bin/guichet …` tapée ensuite.
 .env:
-	@printf '# Réglages locaux écrits par make run (voir .env.example) ; l environnement a priorité.\nDEBUG=true\nSECRET_KEY=%s\n' \
+	@printf '# Réglages locaux écrits par make install (voir .env.example) ; l environnement a priorité.\nDEBUG=true\nSECRET_KEY=%s\n' \
 	  "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 	@echo "Réglages locaux écrits dans .env (DEBUG=true, clé secrète locale)."
 
