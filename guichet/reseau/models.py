@@ -72,6 +72,7 @@ class Structure(models.Model):
         PROJET = "projet", "En projet"
         LABELLISEE = "labellisee", "Labellisée"
         SUSPENDUE = "suspendue", "Suspendue"
+        RETIREE = "retiree", "Label retiré"
         FERMEE = "fermee", "Fermée"
 
     matricule = models.CharField("matricule national", max_length=40, unique=True)
