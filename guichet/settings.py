@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "guichet.exploitation",
     "guichet.pages",
     "guichet.plans_d_action",
+    "guichet.mandats",
     "guichet.labellisation",
     "guichet.demo",  # en dernier : elle enchaîne les démonstrations de toutes les autres
 ]
