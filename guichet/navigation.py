@@ -105,6 +105,22 @@ OUTILS = (
         menu=False,
         precision=": actions, responsables, échéances et suivi après un constat",
     ),
+    Outil(
+        "mandats",
+        "Mandats des usagers",
+        "mandats:liste",
+        permissions.peut_recueillir_mandat,
+        menu=False,
+        precision=": recueillir, révoquer, remettre le reçu",
+    ),
+    Outil(
+        "verifier_mandat",
+        "Vérifier un mandat",
+        "mandats:verifier",
+        permissions.peut_verifier_mandat,
+        menu=False,
+        precision=": état et portée d'une référence de mandat",
+    ),
 )
 
 

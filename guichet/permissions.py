@@ -34,6 +34,7 @@ from django.utils import timezone
 from guichet.activite.models import DELAI_CORRECTION, Accompagnement
 from guichet.comptes.models import ROLES_DOUBLE_FACTEUR, Habilitation, Role
 from guichet.demandes.models import Cote, Demande, OperateurInvite
+from guichet.mandats.models import Mandat
 from guichet.plans_d_action.models import PlanDAction
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Departement
@@ -685,3 +686,26 @@ def peut_repondre_action(user, action) -> bool:
         or (plan.operateur_id is not None and (plan.operateur_id, plan.departement_id) in p.responsable_de)
         or action.responsable_id == user.pk
     )
+
+
+# — mandats des usagers (guichet.mandats) —
+# Le conseiller recueille et révoque les mandats de ses structures et seul il en lit l'identité de l'usager ;
+# les référents et responsables d'opérateur, la préfecture et l'équipe nationale vérifient une référence
+# (état et portée, sans donnée personnelle).
+
+
+def peut_recueillir_mandat(user) -> bool:
+    return est_agent(user)
+
+
+def mandats_visibles(user) -> QuerySet[Mandat]:
+    """Les mandats des structures de l'agent (l'identité de l'usager comprise) ; personne d'autre ne les liste."""
+    p = perimetre(user)
+    if not p.structures_lues:
+        return Mandat.objects.none()
+    return Mandat.objects.filter(structure_id__in=p.structures_lues)
+
+
+def peut_verifier_mandat(user) -> bool:
+    p = perimetre(user)
+    return bool(p.tout_voir or p.referent_de or p.responsable_de or p.departements_geres)

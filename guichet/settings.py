@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "guichet.exploitation",
     "guichet.pages",
     "guichet.plans_d_action",
+    "guichet.mandats",
     "guichet.labellisation",
     "guichet.demo",  # en dernier : elle enchaîne les démonstrations de toutes les autres
 ]
@@ -146,6 +147,7 @@ AUTH_USER_MODEL = "comptes.Utilisateur"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "guichet.comptes.proconnect.ProConnectBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -324,3 +326,35 @@ GUICHET_JOURNAL_ANCRES_EMAIL = env.list("GUICHET_JOURNAL_ANCRES_EMAIL", default=
 # L'écrivain publie aussi une ancre toutes les N entrées (0 : seulement par la commande).
 GUICHET_JOURNAL_ANCRAGE_INTERVALLE = env.int("GUICHET_JOURNAL_ANCRAGE_INTERVALLE", default=100)
 # --- fin du bloc journal ---
+
+
+# --- ProConnect : connexion des agents publics, fédération d'identité de l'État (guichet.comptes.proconnect) ---
+# Active seulement si les trois réglages sont donnés ; PROCONNECT_URL est la base de ses adresses, par exemple
+# https://auth.agentconnect.gouv.fr/api/v2 (production) ; le client et son secret viennent de l'inscription du service.
+PROCONNECT_URL = env.str("PROCONNECT_URL", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("PROCONNECT_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("PROCONNECT_CLIENT_SECRET", default="")
+PROCONNECT_ACTIF = bool(PROCONNECT_URL and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET)
+PROCONNECT_EMETTEUR = env.str("PROCONNECT_EMETTEUR", default=PROCONNECT_URL)
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{PROCONNECT_URL}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{PROCONNECT_URL}/token"
+OIDC_OP_USER_ENDPOINT = f"{PROCONNECT_URL}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{PROCONNECT_URL}/jwks"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = env.str("PROCONNECT_SCOPES", default="openid email given_name usual_name")
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
+OIDC_CREATE_USER = False
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "comptes:proconnect_retour"
+LOGIN_REDIRECT_URL_FAILURE = "comptes:connexion"
+# Les niveaux (`acr`) où ProConnect affirme un second facteur : les rôles qui l'exigent ne demandent alors pas de TOTP.
+PROCONNECT_ACR_DOUBLE_FACTEUR = env.list(
+    "PROCONNECT_ACR_DOUBLE_FACTEUR",
+    default=[
+        "eidas2",
+        "eidas3",
+        "https://proconnect.gouv.fr/assurance/self-asserted-2fa",
+        "https://proconnect.gouv.fr/assurance/consistency-checked-2fa",
+    ],
+)

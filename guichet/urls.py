@@ -19,6 +19,7 @@ urlpatterns = [
     path("espace/exploitation/", include("guichet.exploitation.urls")),
     path("espace/plans-d-action/", include("guichet.plans_d_action.urls")),
     path("", include("guichet.pages.urls")),
+    path("", include("guichet.mandats.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -210,24 +210,32 @@ def test_navigation_de_l_anonyme(client, monde):
     assert _liens_du_menu(html) == [reverse("accueil"), reverse("reseau:trouver")]
 
 
+# Les outils de suivi d'un auditeur ou de l'équipe technique, auxquels chaque rôle ajoute les siens.
+OUTILS_DE_SUIVI = {
+    "espace",
+    "demandes",
+    "statistiques",
+    "qualite",
+    "connaissances",
+    "guides",
+    "annuaire",
+    "plans_d_action",
+}
+
+
 @pytest.mark.parametrize(
     "nom, codes",
     [
         # L'auditeur ouvre le tableau de qualité et les plans d'action de son périmètre : il en a les liens.
-        (
-            "auditeur_a",
-            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"},
-        ),
-        (
-            "auditeur_national",
-            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"},
-        ),
+        ("auditeur_a", OUTILS_DE_SUIVI),
+        # L'auditeur national vérifie aussi les références de mandat (état et portée, sans l'usager).
+        ("auditeur_national", OUTILS_DE_SUIVI | {"verifier_mandat"}),
         # L'équipe technique sans rôle garde les liens des outils qu'elle peut ouvrir.
+        ("staff", OUTILS_DE_SUIVI | {"verifier_mandat"}),
         (
-            "staff",
-            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"},
+            "conseiller_a1",
+            {"bureau", "saisie", "demandes", "statistiques", "connaissances", "guides", "annuaire", "mandats"},
         ),
-        ("conseiller_a1", {"bureau", "saisie", "demandes", "statistiques", "connaissances", "guides", "annuaire"}),
         ("sans_role", {"espace"}),
     ],
 )

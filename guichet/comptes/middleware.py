@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from guichet import permissions
+from guichet.comptes.proconnect import double_facteur_assure
 
 
 class DoubleFacteurObligatoireMiddleware:
@@ -24,6 +25,7 @@ class DoubleFacteurObligatoireMiddleware:
         if (
             user.is_authenticated
             and not user.is_verified()
+            and not double_facteur_assure(request)
             and not self.exemptee(request.path)
             and permissions.exige_double_facteur(user)
         ):

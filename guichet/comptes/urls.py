@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guichet.comptes import views
+from guichet.comptes import proconnect, views
 
 app_name = "comptes"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("double-facteur/", views.double_facteur, name="double_facteur"),
     path("espace/", views.espace, name="espace"),
     path("invitation/<str:jeton>/", views.invitation, name="invitation"),
+    path("proconnect/", proconnect.Connexion.as_view(), name="proconnect"),
+    path("proconnect/retour/", proconnect.Retour.as_view(), name="proconnect_retour"),
 ]

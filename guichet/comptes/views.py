@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from guichet import permissions
-from guichet.comptes import services
+from guichet.comptes import proconnect, services
 from guichet.comptes.forms import CodeEnrolementForm, CodeForm, ConnexionForm, InscriptionForm
 from guichet.comptes.models import Invitation
 
@@ -19,6 +19,9 @@ class Connexion(auth_views.LoginView):
     authentication_form = ConnexionForm
     redirect_authenticated_user = True
     extra_context = {"titre": "Connexion à l'espace professionnel"}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"proconnect": proconnect.actif()}
 
     def get_success_url(self):
         url = super().get_success_url()
@@ -40,7 +43,7 @@ def double_facteur(request):
     puis montre le secret à cette session seulement, et le confirme par un premier code juste.
     """
     suite = services.url_suivante(request)
-    if request.user.is_verified():
+    if request.user.is_verified() or proconnect.double_facteur_assure(request):
         return redirect(suite)
     appareil = services.appareil_confirme(request.user)
     enrolement = appareil is None
@@ -105,7 +108,7 @@ def espace(request):
             "titre": "Mon espace",
             "habilitations": habilitations,
             "voit_des_structures": permissions.structures_visibles(user).exists(),
-            "double_facteur_actif": user.is_verified(),
+            "double_facteur_actif": user.is_verified() or proconnect.double_facteur_assure(request),
         },
     )
 
