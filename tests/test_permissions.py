@@ -214,10 +214,22 @@ def test_navigation_de_l_anonyme(client, monde):
     "nom, codes",
     [
         # L'auditeur ouvre le tableau de qualité : il en a le lien.
-        ("auditeur_a", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}),
-        ("auditeur_national", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}),
+        (
+            "auditeur_a",
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}
+            | {"labellisation"},
+        ),
+        (
+            "auditeur_national",
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}
+            | {"labellisation", "tableau_labellisation"},
+        ),
         # L'équipe technique sans rôle garde les liens des outils qu'elle peut ouvrir.
-        ("staff", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}),
+        (
+            "staff",
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}
+            | {"labellisation", "tableau_labellisation"},
+        ),
         ("conseiller_a1", {"bureau", "saisie", "demandes", "statistiques", "connaissances", "guides", "annuaire"}),
         ("sans_role", {"espace"}),
     ],
