@@ -122,9 +122,10 @@
     synchroniser();
   }
 
-  let minuteries = {};
+  const minuteries = {};
   document.querySelectorAll(".guichet-form-ligne").forEach(function (form) {
     form.addEventListener("change", function () {
+      clearTimeout(minuteries[form.dataset.ligne]);
       changer(form);
     });
     form.addEventListener("input", function (evenement) {
