@@ -146,7 +146,8 @@ def test_du_projet_au_label(navigateur, live_server, monde):
     for ligne in audit.lignes.exclude(pk=webcam.pk).exclude(resultat="conforme"):
         page_a.locator(f"label[for=resultat-{ligne.pk}-conforme]").click()
     page_a.wait_for_function(
-        f"() => localStorage.getItem('guichet-audit-{audit.pk}') === null && !document.querySelector('[data-etat=attente]')"
+        f"() => localStorage.getItem('guichet-audit-{audit.pk}') === null"
+        " && !document.querySelector('[data-etat=attente]')"
     )
     assert not audit.lignes.exclude(resultat__in=["conforme", "non_conforme"]).exists()
     page_a.locator(f"#fichier-{webcam.pk}").set_input_files(
