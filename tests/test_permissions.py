@@ -213,21 +213,21 @@ def test_navigation_de_l_anonyme(client, monde):
 @pytest.mark.parametrize(
     "nom, codes",
     [
-        # L'auditeur ouvre le tableau de qualité : il en a le lien.
+        # L'auditeur ouvre le tableau de qualité et les plans d'action de son périmètre : il en a les liens.
         (
             "auditeur_a",
-            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"}
             | {"labellisation"},
         ),
         (
             "auditeur_national",
-            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"}
             | {"labellisation", "tableau_labellisation"},
         ),
         # L'équipe technique sans rôle garde les liens des outils qu'elle peut ouvrir.
         (
             "staff",
-            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"}
             | {"labellisation", "tableau_labellisation"},
         ),
         ("conseiller_a1", {"bureau", "saisie", "demandes", "statistiques", "connaissances", "guides", "annuaire"}),
