@@ -2,6 +2,8 @@
 (gardée, atomique) et ce qui l'accompagne dans la même transaction — les lignes pré-remplies d'un audit
 planifié, le rapport d'audit, la décision du préfet en PDF, l'invitation du futur responsable."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -14,6 +16,8 @@ from guichet.labellisation import documents
 from guichet.labellisation.models import Audit, Dossier, LigneAudit, PieceAudit, ResultatAudit
 from guichet.labellisation.verifications import Resultat as Automatique
 from guichet.labellisation.verifications import verifier
+from guichet.plans_d_action import services as plans
+from guichet.plans_d_action.models import Origine
 from guichet.reseau.models import Structure
 
 DOSSIER_PIECES = "labellisation/pieces"
@@ -113,11 +117,57 @@ def joindre_piece(ligne: LigneAudit, fichier, auteur) -> PieceAudit:
     )
 
 
+# Le délai laissé pour corriger une non-conformité : plus court pour un critère bloquant.
+DELAI_BLOQUANT = timedelta(days=30)
+DELAI_ORDINAIRE = timedelta(days=90)
+
+
+def ouvrir_plan_des_non_conformites(audit: Audit, auteur):
+    """Les non-conformités d'un audit conclu deviennent un plan d'action (une action par critère, confiée au
+    responsable du site s'il en a un), ouvert par le service commun des plans d'action ; None s'il n'y en a pas."""
+    lignes = list(
+        audit.lignes.select_related("critere").filter(resultat=ResultatAudit.NON_CONFORME).order_by("critere__ordre")
+    )
+    if not lignes:
+        return None
+    structure = audit.dossier.structure
+    responsable = (
+        Utilisateur.objects.filter(
+            is_active=True, habilitations__role=Role.GESTIONNAIRE, habilitations__structure=structure
+        )
+        .order_by("pk")
+        .first()
+    )
+    aujourd_hui = timezone.localdate()
+    actions = [
+        {
+            "libelle": (
+                f"Mettre en conformité « {ligne.critere.titre} »"
+                + (f" : {ligne.commentaire}" if ligne.commentaire else "")
+            )[:300],
+            "echeance": aujourd_hui + (DELAI_BLOQUANT if ligne.critere.bloquant else DELAI_ORDINAIRE),
+            "responsable": responsable,
+        }
+        for ligne in lignes
+    ]
+    return plans.ouvrir_plan(
+        titre=f"{audit.get_nature_display()} du {audit.date_prevue:%d/%m/%Y} — {structure.nom}"[:200],
+        origine=Origine.LABELLISATION,
+        departement=structure.commune.departement,
+        auteur=auteur,
+        structure=structure,
+        source=audit,
+        actions=actions,
+    )
+
+
 @transaction.atomic
 def conclure_audit(audit: Audit, auteur, *, conclusion, synthese="") -> Audit:
+    """L'auditeur conclut : le rapport en PDF, et le plan d'action des non-conformités."""
     audit.conclure(auteur, conclusion=conclusion, synthese=synthese)
     audit.refresh_from_db()
     documents.produire_rapport(audit)
+    ouvrir_plan_des_non_conformites(audit, auteur)
     return audit
 
 

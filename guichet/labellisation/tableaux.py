@@ -16,6 +16,8 @@ from openpyxl import Workbook
 
 from guichet import tableurs
 from guichet.labellisation.models import Audit, Dossier, Etape, LigneAudit, ResultatAudit
+from guichet.plans_d_action import services as plans
+from guichet.plans_d_action.models import Origine
 
 
 @dataclass
@@ -25,6 +27,7 @@ class LigneDepartement:
     region: str
     par_etape: dict = field(default_factory=dict)
     audits_dus: int = 0
+    actions_en_retard: int = 0
 
     @property
     def total(self) -> int:
@@ -64,6 +67,7 @@ class Tableau:
     regions: list[tuple[str, dict]]
     par_etape: dict
     audits_dus: list
+    actions_en_retard: list
     criteres: list[LigneCritere]
     sites_audites: int
     maintenant: object
@@ -114,6 +118,10 @@ def calculer(departements, national=False, jour=None) -> Tableau:
     for audit in audits_dus:
         audit.en_retard = audit.date_prevue < jour
 
+    en_retard = plans.actions_en_retard(departements=ids).filter(plan__origine=Origine.LABELLISATION)
+    for departement_id, n in en_retard.values_list("plan__departement_id").annotate(n=Count("pk")).order_by():
+        lignes[departement_id].actions_en_retard = n
+
     derniers = derniers_audits_conclus(dossiers)
     criteres = {}
     for code, titre, bloquant, resultat, n in (
@@ -144,20 +152,21 @@ def calculer(departements, national=False, jour=None) -> Tableau:
         regions=sorted(regions.items()),
         par_etape=dict(par_etape),
         audits_dus=audits_dus,
+        actions_en_retard=list(en_retard.order_by("echeance", "pk")[:50]),
         criteres=sorted(criteres.values(), key=lambda c: (-c.non_conformes, c.code)),
         sites_audites=derniers.count(),
         maintenant=timezone.localtime(),
     )
 
 
-ENTETE = ["Département", "Nom", "Région", *[e.label for e in Etape], "Audits à réaliser"]
+ENTETE = ["Département", "Nom", "Région", *[e.label for e in Etape], "Audits à réaliser", "Actions en retard"]
 ENTETE_CRITERES = ["Critère", "Intitulé", "Bloquant", "Conformes", "Non conformes", "Sans objet", "Part conforme (%)"]
 
 
 def _lignes(tableau):
     yield ENTETE
     for d in tableau.departements:
-        yield [d.code, d.nom, d.region, *d.cellules(), d.audits_dus]
+        yield [d.code, d.nom, d.region, *d.cellules(), d.audits_dus, d.actions_en_retard]
 
 
 def _lignes_criteres(tableau):

@@ -15,6 +15,7 @@ from guichet.demandes.chiffrement import lire_dechiffre
 from guichet.labellisation import documents, services, tableaux
 from guichet.labellisation.forms import ACTIONS, ConclureForm, PieceForm, PlanifierForm, ProposerForm
 from guichet.labellisation.models import Audit, Document, Dossier, Etape, LigneAudit, PieceAudit, ResultatAudit
+from guichet.plans_d_action import services as plans
 
 
 def _dossier_visible(request, pk) -> Dossier:
@@ -122,6 +123,12 @@ def dossier(request, pk):
             "audits": dossier.audits.select_related("auditeur", "referentiel"),
             "documents": dossier.documents.all(),
             "actions": actions_possibles(request.user, dossier),
+            "plans": [
+                plan
+                for audit in dossier.audits.all()
+                for plan in plans.plans_de(audit)
+                if permissions.peut_voir_plan(request.user, plan)
+            ],
         },
     )
 

@@ -383,3 +383,49 @@ def test_tableau_national_part_des_sites_conformes(client, avec_audit):
     assert tableau.criteres[0].code == "horaires"  # les plus non conformes d'abord
     assert next(c for c in tableau.criteres if c.code == "accueil-visible").part_conformes == 100.0
     assert "Par région" in reponse.content.decode()
+
+
+# — plan d'action des non-conformités —
+
+
+def test_les_non_conformites_deviennent_un_plan_d_action(client, avec_audit):
+    from guichet.plans_d_action.models import Action
+    from guichet.plans_d_action.services import plans_de
+
+    m = avec_audit
+    m.audit.lignes.update(resultat=ResultatAudit.CONFORME)
+    m.audit.lignes.filter(critere__code="poste-webcam").update(
+        resultat=ResultatAudit.NON_CONFORME, commentaire="Pas de webcam."
+    )
+    m.audit.lignes.filter(critere__code="horaires").update(resultat=ResultatAudit.NON_CONFORME)
+    services.conclure_audit(m.audit, m.auditeur, conclusion="defavorable")
+    (plan,) = plans_de(m.audit)
+    assert plan.origine == "labellisation" and plan.structure == m.site and plan.departement == m.dep
+    actions = {a.libelle: a for a in plan.actions.all()}
+    assert len(actions) == 2
+    webcam = next(a for libelle, a in actions.items() if "Pas de webcam." in libelle)
+    horaires = next(a for libelle, a in actions.items() if "24 heures" in libelle)
+    assert webcam.responsable == m.gestionnaire
+    assert horaires.echeance - timezone.localdate() == services.DELAI_BLOQUANT  # critère bloquant : plus court
+    assert webcam.echeance - timezone.localdate() == services.DELAI_ORDINAIRE
+
+    # Le responsable du site lit son dossier et son plan ; la préfecture voit l'action en retard sur son tableau.
+    connecter(client, m.gestionnaire)
+    assert plan.get_absolute_url() in client.get(reverse("labellisation:dossier", args=[m.dossier.pk])).content.decode()
+    assert client.get(reverse("plans_d_action:detail", args=[plan.pk])).status_code == 200
+    Action.objects.filter(pk=webcam.pk).update(echeance=timezone.localdate() - timedelta(days=2))
+    client.logout()
+    connecter(client, m.prefecture)
+    reponse = client.get(reverse("labellisation:tableau"))
+    assert [a.pk for a in reponse.context["tableau"].actions_en_retard] == [webcam.pk]
+    assert reponse.context["tableau"].departements[0].actions_en_retard == 1
+    assert "Pas de webcam." in reponse.content.decode()
+
+
+def test_audit_sans_non_conformite_sans_plan(avec_audit):
+    from guichet.plans_d_action.services import plans_de
+
+    m = avec_audit
+    m.audit.lignes.update(resultat=ResultatAudit.CONFORME)
+    services.conclure_audit(m.audit, m.auditeur, conclusion="favorable")
+    assert not plans_de(m.audit).exists()
