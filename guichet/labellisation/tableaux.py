@@ -10,12 +10,12 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 from django.utils import timezone
 from openpyxl import Workbook
 
 from guichet import tableurs
-from guichet.labellisation.models import Audit, Dossier, Etape, LigneAudit, ResultatAudit
+from guichet.labellisation.models import Audit, Critere, Dossier, Etape, LigneAudit, ResultatAudit
 from guichet.plans_d_action import services as plans
 from guichet.plans_d_action.models import Origine
 
@@ -77,14 +77,17 @@ class Tableau:
         return [(e.value, e.label, self.par_etape.get(e.value, 0)) for e in Etape]
 
 
-def derniers_audits_conclus(dossiers):
-    """Le dernier audit conclu de chaque dossier (une sous-requête)."""
-    dernier = (
-        Audit.objects.filter(dossier=OuterRef("pk"), statut=Audit.Statut.REALISE)
-        .order_by("-realise_le", "-pk")
-        .values("pk")[:1]
-    )
-    return dossiers.annotate(dernier_audit=Subquery(dernier)).exclude(dernier_audit=None).values("dernier_audit")
+def derniers_audits_conclus(dossiers) -> list[int]:
+    """L'identifiant du dernier audit conclu de chaque dossier : une requête sur les seuls audits conclus, le
+    choix du dernier en Python (plus rapide qu'une sous-requête corrélée par dossier, et portable)."""
+    derniers = {}
+    for dossier_id, audit_id in (
+        Audit.objects.filter(dossier__in=dossiers, statut=Audit.Statut.REALISE)
+        .order_by("dossier_id", "-realise_le", "-pk")
+        .values_list("dossier_id", "pk")
+    ):
+        derniers.setdefault(dossier_id, audit_id)
+    return list(derniers.values())
 
 
 def calculer(departements, national=False, jour=None) -> Tableau:
@@ -123,21 +126,22 @@ def calculer(departements, national=False, jour=None) -> Tableau:
         lignes[departement_id].actions_en_retard = n
 
     derniers = derniers_audits_conclus(dossiers)
-    criteres = {}
-    for code, titre, bloquant, resultat, n in (
+    comptes = (
         LigneAudit.objects.filter(audit_id__in=derniers)
         .exclude(resultat="")
-        .values_list("critere__code", "critere__titre", "critere__bloquant", "resultat")
+        .values_list("critere_id", "resultat")
         .annotate(n=Count("pk"))
-        .order_by("critere__code")
-    ):
-        ligne = criteres.setdefault(code, LigneCritere(code, titre, bloquant))
-        if resultat == ResultatAudit.CONFORME:
-            ligne.conformes += n
-        elif resultat == ResultatAudit.NON_CONFORME:
-            ligne.non_conformes += n
-        else:
-            ligne.sans_objet += n
+        .order_by()
+    )
+    criteres, par_id = {}, {}
+    for critere_id, resultat, n in comptes:
+        par_id.setdefault(critere_id, {})[resultat] = n
+    for critere in Critere.objects.filter(pk__in=par_id).order_by("ordre", "code"):
+        ligne = criteres.setdefault(critere.code, LigneCritere(critere.code, critere.titre, critere.bloquant))
+        resultats = par_id[critere.pk]
+        ligne.conformes += resultats.get(ResultatAudit.CONFORME, 0)
+        ligne.non_conformes += resultats.get(ResultatAudit.NON_CONFORME, 0)
+        ligne.sans_objet += resultats.get(ResultatAudit.SANS_OBJET, 0)
 
     regions = defaultdict(lambda: dict(zeros, en_attente=0))
     for ligne in lignes.values():
@@ -154,7 +158,7 @@ def calculer(departements, national=False, jour=None) -> Tableau:
         audits_dus=audits_dus,
         actions_en_retard=list(en_retard.order_by("echeance", "pk")[:50]),
         criteres=sorted(criteres.values(), key=lambda c: (-c.non_conformes, c.code)),
-        sites_audites=derniers.count(),
+        sites_audites=len(derniers),
         maintenant=timezone.localtime(),
     )
 
