@@ -121,6 +121,21 @@ OUTILS = (
         menu=False,
         precision=": état et portée d'une référence de mandat",
     ),
+    Outil(
+        "labellisation",
+        "Labellisation",
+        "labellisation:liste",
+        permissions.peut_voir_dossiers,
+        precision=": dossiers des sites, audits",
+    ),
+    Outil(
+        "tableau_labellisation",
+        "Tableau de la labellisation",
+        "labellisation:tableau",
+        permissions.peut_voir_tableau_labellisation,
+        menu=False,
+        precision=": sites par étape, audits à réaliser, non-conformités",
+    ),
 )
 
 

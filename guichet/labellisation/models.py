@@ -14,6 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from guichet.demandes.chiffrement import FichierChiffre
+from guichet.reseau.models import Structure
+
 
 class ReferentielFige(ValidationError):
     """Une écriture sur un référentiel publié ou remplacé."""
@@ -234,3 +237,435 @@ class Critere(models.Model):
 
     def _referentiel_fige(self, referentiel_id):
         return Referentiel.objects.filter(pk=referentiel_id).exclude(statut=StatutReferentiel.BROUILLON).first()
+
+
+# — Le dossier de labellisation d'un site, ses audits et ses documents —
+#
+# Un dossier par structure. Ses étapes ne changent que par les méthodes de `Dossier` (et `Audit.conclure`),
+# chacune gardée : elle verrouille le dossier, vérifie l'étape de départ, écrit l'étape d'arrivée, l'événement
+# daté avec son auteur, et reporte dans l'historique des statuts de la structure ce qui la concerne (labellisée,
+# suspendue, label retiré ; la mise en demeure et sa levée y sont notées au statut « labellisée »). Tout se fait
+# dans une transaction : une transition refusée (`TransitionRefusee`, message en français) ne laisse aucune trace.
+
+
+class TransitionRefusee(ValidationError):
+    """Une étape demandée qui n'est pas permise depuis l'étape actuelle du dossier (ou dont une condition manque)."""
+
+
+class Etape(models.TextChoices):
+    PROJET = "projet", "Projet"
+    CANDIDATURE_PORTEUR = "candidature_porteur", "Candidature du porteur (à endosser par la préfecture)"
+    CANDIDATURE = "candidature", "Candidature déposée"
+    AUDIT_PLANIFIE = "audit_planifie", "Audit planifié"
+    AUDIT_REALISE = "audit_realise", "Audit réalisé"
+    AVIS_FAVORABLE = "avis_favorable", "Avis favorable de l'ANCT"
+    AVIS_DEFAVORABLE = "avis_defavorable", "Avis défavorable de l'ANCT"
+    LABELLISEE = "labellisee", "Labellisée"
+    REFUSEE = "refusee", "Labellisation refusée"
+    MISE_EN_DEMEURE = "mise_en_demeure", "Mise en demeure"
+    SUSPENDUE = "suspendue", "Label suspendu"
+    RETIREE = "retiree", "Label retiré"
+
+
+# Les étapes où le site porte le label (un contrôle de conformité peut y être planifié).
+ETAPES_LABELLISEES = (Etape.LABELLISEE, Etape.MISE_EN_DEMEURE, Etape.SUSPENDUE)
+# Les étapes d'où une (nouvelle) candidature peut partir.
+ETAPES_CANDIDATURE = (Etape.PROJET, Etape.REFUSEE, Etape.RETIREE)
+
+
+class DossierQuerySet(models.QuerySet):
+    def du_departement(self, departements):
+        return self.filter(structure__commune__departement__in=departements)
+
+
+class Dossier(models.Model):
+    """Le dossier de labellisation d'un site : de la candidature au label, puis les contrôles et sanctions."""
+
+    structure = models.OneToOneField(Structure, on_delete=models.CASCADE, related_name="dossier")
+    etape = models.CharField(max_length=20, choices=Etape.choices, default=Etape.PROJET, editable=False)
+    par_porteur = models.BooleanField("candidature déposée par le porteur", default=False, editable=False)
+    email_responsable = models.EmailField(
+        "adresse du futur responsable",
+        blank=True,
+        help_text="À la labellisation, le lien d'inscription lui est envoyé (invitation de responsable de structure).",
+    )
+    avis_motifs = models.TextField("motifs de l'avis de l'ANCT", blank=True, editable=False)
+    date_labellisation = models.DateField("date de labellisation", null=True, blank=True, editable=False)
+    echeance = models.DateField("échéance de la mise en demeure", null=True, blank=True, editable=False)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dossier de labellisation"
+        verbose_name_plural = "dossiers de labellisation"
+        ordering = ["-modifie_le"]
+
+    def __str__(self):
+        return f"Dossier de labellisation — {self.structure}"
+
+    # Transitions
+
+    def _verrouiller(self, action: str, depuis) -> "Dossier":
+        """Relit le dossier verrouillé et vérifie qu'il est à l'une des étapes `depuis` ; sinon, refus."""
+        frais = Dossier.objects.select_for_update().get(pk=self.pk)
+        if frais.etape not in depuis:
+            attendues = " ou ".join(f"« {Etape(e).label} »" for e in depuis)
+            raise TransitionRefusee(
+                f"Impossible de {action} : le dossier est à l'étape « {frais.get_etape_display()} », "
+                f"il faut qu'il soit à l'étape {attendues}."
+            )
+        return frais
+
+    def _passer(self, frais, vers, auteur, libelle, date=None, commentaire="", **champs):
+        frais.etape = vers
+        for nom, valeur in champs.items():
+            setattr(frais, nom, valeur)
+        frais.save()
+        self.refresh_from_db()
+        return Evenement.objects.create(
+            dossier=self,
+            etape=vers,
+            libelle=libelle,
+            date=date or timezone.localdate(),
+            auteur=auteur,
+            commentaire=commentaire,
+        )
+
+    @staticmethod
+    def _exiger(texte, quoi):
+        if not (texte or "").strip():
+            raise TransitionRefusee(f"{quoi} : ce champ est obligatoire.")
+        return texte.strip()
+
+    @transaction.atomic
+    def deposer_candidature(self, auteur, *, par_porteur=False, commentaire=""):
+        """La préfecture dépose la candidature ; le porteur peut aussi la déposer, la préfecture l'endosse ensuite."""
+        frais = self._verrouiller("déposer la candidature", ETAPES_CANDIDATURE)
+        vers = Etape.CANDIDATURE_PORTEUR if par_porteur else Etape.CANDIDATURE
+        libelle = "Candidature déposée par le porteur" if par_porteur else "Candidature déposée par la préfecture"
+        return self._passer(frais, vers, auteur, libelle, commentaire=commentaire, par_porteur=par_porteur)
+
+    @transaction.atomic
+    def endosser(self, auteur, *, commentaire=""):
+        frais = self._verrouiller("endosser la candidature", [Etape.CANDIDATURE_PORTEUR])
+        return self._passer(
+            frais, Etape.CANDIDATURE, auteur, "Candidature endossée par la préfecture", commentaire=commentaire
+        )
+
+    @transaction.atomic
+    def planifier_audit(self, auteur, *, auditeur, date_prevue, controle=False):
+        """Planifie l'audit de labellisation (depuis « candidature déposée ») ou un contrôle de conformité
+        (site labellisé, mis en demeure ou suspendu) ; l'audit garde le référentiel en vigueur."""
+        if controle:
+            frais = self._verrouiller("planifier un contrôle de conformité", ETAPES_LABELLISEES)
+        else:
+            frais = self._verrouiller("planifier l'audit", [Etape.CANDIDATURE])
+        if auditeur is None:
+            raise TransitionRefusee("Auditeur : choisissez l'auditeur chargé de l'audit.")
+        if date_prevue is None:
+            raise TransitionRefusee("Date prévue : indiquez la date de la visite.")
+        if self.audits.filter(statut=Audit.Statut.PLANIFIE).exists():
+            raise TransitionRefusee("Un audit de ce dossier est déjà planifié : concluez-le d'abord.")
+        referentiel = Referentiel.objects.en_vigueur()
+        if referentiel is None:
+            raise TransitionRefusee("Aucun référentiel publié : l'équipe nationale doit en publier un.")
+        audit = Audit.objects.create(
+            dossier=self,
+            nature=Audit.Nature.CONTROLE if controle else Audit.Nature.LABELLISATION,
+            referentiel=referentiel,
+            auditeur=auditeur,
+            date_prevue=date_prevue,
+            planifie_par=auteur,
+        )
+        nom = f"{auditeur.get_full_name() or auditeur.email}, le {date_prevue:%d/%m/%Y}"
+        if controle:
+            Evenement.objects.create(
+                dossier=self, etape=frais.etape, libelle=f"Contrôle de conformité planifié ({nom})", auteur=auteur
+            )
+            frais.save()
+        else:
+            self._passer(frais, Etape.AUDIT_PLANIFIE, auteur, f"Audit planifié ({nom})")
+        return audit
+
+    @transaction.atomic
+    def donner_avis(self, auteur, *, favorable: bool, motifs=""):
+        frais = self._verrouiller("donner l'avis de l'ANCT", [Etape.AUDIT_REALISE])
+        if favorable:
+            audit = self.audits.filter(nature=Audit.Nature.LABELLISATION).order_by("-realise_le").first()
+            if audit is not None and audit.conclusion != Audit.Conclusion.FAVORABLE:
+                raise TransitionRefusee("Avis favorable impossible : l'audit a conclu défavorablement.")
+            return self._passer(
+                frais, Etape.AVIS_FAVORABLE, auteur, "Avis favorable de l'ANCT", commentaire=motifs, avis_motifs=motifs
+            )
+        motifs = self._exiger(motifs, "Motifs de l'avis défavorable")
+        return self._passer(
+            frais, Etape.AVIS_DEFAVORABLE, auteur, "Avis défavorable de l'ANCT", commentaire=motifs, avis_motifs=motifs
+        )
+
+    @transaction.atomic
+    def labelliser(self, auteur, *, date=None, email_responsable=None):
+        """Décision du préfet : le site est labellisé à `date` (aujourd'hui par défaut, jamais dans le futur :
+        le site entre dans l'annuaire public à sa date de labellisation)."""
+        frais = self._verrouiller("labelliser le site", [Etape.AVIS_FAVORABLE])
+        date = date or timezone.localdate()
+        if date > timezone.localdate():
+            raise TransitionRefusee(
+                "Date de labellisation : elle ne peut pas être dans le futur "
+                "(le site entre dans l'annuaire ce jour-là)."
+            )
+        if email_responsable is not None:
+            frais.email_responsable = email_responsable.strip()
+        evenement = self._passer(
+            frais, Etape.LABELLISEE, auteur, "Décision du préfet : site labellisé", date=date, date_labellisation=date
+        )
+        structure = Structure.objects.select_for_update().get(pk=self.structure_id)
+        structure.date_labellisation = date
+        structure.changer_statut(Structure.Statut.LABELLISEE, date, "Labellisation (décision du préfet)", auteur)
+        return evenement
+
+    @transaction.atomic
+    def refuser(self, auteur, *, motifs):
+        frais = self._verrouiller("refuser la labellisation", [Etape.AVIS_FAVORABLE, Etape.AVIS_DEFAVORABLE])
+        motifs = self._exiger(motifs, "Motifs du refus")
+        return self._passer(
+            frais, Etape.REFUSEE, auteur, "Décision du préfet : labellisation refusée", commentaire=motifs
+        )
+
+    @transaction.atomic
+    def mettre_en_demeure(self, auteur, *, echeance, motifs):
+        frais = self._verrouiller("mettre le site en demeure", [Etape.LABELLISEE])
+        motifs = self._exiger(motifs, "Motifs de la mise en demeure")
+        if echeance is None or echeance <= timezone.localdate():
+            raise TransitionRefusee("Échéance : la mise en demeure fixe une échéance future.")
+        evenement = self._passer(
+            frais,
+            Etape.MISE_EN_DEMEURE,
+            auteur,
+            f"Mise en demeure, échéance le {echeance:%d/%m/%Y}",
+            commentaire=motifs,
+            echeance=echeance,
+        )
+        self.structure.changer_statut(
+            Structure.Statut.LABELLISEE, None, f"Mise en demeure (échéance le {echeance:%d/%m/%Y}) : {motifs}", auteur
+        )
+        return evenement
+
+    @transaction.atomic
+    def lever_mise_en_demeure(self, auteur, *, commentaire=""):
+        frais = self._verrouiller("lever la mise en demeure", [Etape.MISE_EN_DEMEURE])
+        evenement = self._passer(
+            frais, Etape.LABELLISEE, auteur, "Mise en demeure levée", commentaire=commentaire, echeance=None
+        )
+        self.structure.changer_statut(Structure.Statut.LABELLISEE, None, "Mise en demeure levée", auteur)
+        return evenement
+
+    @transaction.atomic
+    def suspendre(self, auteur, *, motifs):
+        frais = self._verrouiller("suspendre le label", [Etape.LABELLISEE, Etape.MISE_EN_DEMEURE])
+        motifs = self._exiger(motifs, "Motifs de la suspension")
+        evenement = self._passer(frais, Etape.SUSPENDUE, auteur, "Label suspendu", commentaire=motifs)
+        self.structure.changer_statut(Structure.Statut.SUSPENDUE, None, f"Suspension du label : {motifs}", auteur)
+        return evenement
+
+    @transaction.atomic
+    def retablir(self, auteur, *, commentaire=""):
+        frais = self._verrouiller("rétablir le label", [Etape.SUSPENDUE])
+        evenement = self._passer(
+            frais, Etape.LABELLISEE, auteur, "Label rétabli", commentaire=commentaire, echeance=None
+        )
+        self.structure.changer_statut(Structure.Statut.LABELLISEE, None, "Label rétabli", auteur)
+        return evenement
+
+    @transaction.atomic
+    def retirer(self, auteur, *, motifs):
+        frais = self._verrouiller("retirer le label", list(ETAPES_LABELLISEES))
+        motifs = self._exiger(motifs, "Motifs du retrait")
+        evenement = self._passer(frais, Etape.RETIREE, auteur, "Label retiré", commentaire=motifs, echeance=None)
+        self.structure.changer_statut(Structure.Statut.RETIREE, None, f"Retrait du label : {motifs}", auteur)
+        return evenement
+
+
+class Evenement(models.Model):
+    """Un pas du dossier : daté, avec son auteur (l'historique du dossier ; n'est jamais modifié)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="evenements")
+    etape = models.CharField(max_length=20, choices=Etape.choices)
+    libelle = models.CharField(max_length=255)
+    date = models.DateField(default=timezone.localdate)
+    le = models.DateTimeField(default=timezone.now)
+    auteur = models.ForeignKey(
+        "comptes.Utilisateur", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    commentaire = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "événement du dossier"
+        ordering = ["le", "pk"]
+
+    def __str__(self):
+        return f"{self.libelle} ({self.date:%d/%m/%Y})"
+
+
+class ResultatAudit(models.TextChoices):
+    """Ce que l'auditeur constate pour un critère."""
+
+    CONFORME = "conforme", "Conforme"
+    NON_CONFORME = "non_conforme", "Non conforme"
+    SANS_OBJET = "sans_objet", "Sans objet"
+
+
+class Audit(models.Model):
+    """Une visite sur place : l'audit de labellisation ou un contrôle de conformité, sur une version du référentiel."""
+
+    class Nature(models.TextChoices):
+        LABELLISATION = "labellisation", "Audit de labellisation"
+        CONTROLE = "controle", "Contrôle de conformité"
+
+    class Statut(models.TextChoices):
+        PLANIFIE = "planifie", "Planifié"
+        REALISE = "realise", "Réalisé"
+
+    class Conclusion(models.TextChoices):
+        FAVORABLE = "favorable", "Favorable"
+        DEFAVORABLE = "defavorable", "Défavorable"
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="audits")
+    nature = models.CharField(max_length=14, choices=Nature.choices, default=Nature.LABELLISATION)
+    referentiel = models.ForeignKey(Referentiel, on_delete=models.PROTECT, related_name="audits")
+    auditeur = models.ForeignKey("comptes.Utilisateur", on_delete=models.PROTECT, related_name="audits_assignes")
+    date_prevue = models.DateField("date prévue")
+    statut = models.CharField(max_length=10, choices=Statut.choices, default=Statut.PLANIFIE, editable=False)
+    conclusion = models.CharField(max_length=12, choices=Conclusion.choices, blank=True, editable=False)
+    synthese = models.TextField(blank=True)
+    planifie_par = models.ForeignKey(
+        "comptes.Utilisateur", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cree_le = models.DateTimeField(auto_now_add=True)
+    realise_le = models.DateTimeField("réalisé le", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "audit"
+        ordering = ["-date_prevue", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_nature_display()} — {self.dossier.structure} ({self.date_prevue:%d/%m/%Y})"
+
+    @property
+    def modifiable(self) -> bool:
+        return self.statut == self.Statut.PLANIFIE
+
+    def raisons_defavorables(self) -> list[str]:
+        """Pourquoi l'audit ne peut pas conclure favorablement : chaque critère bloquant non conforme."""
+        return [
+            f"Critère bloquant non conforme : {ligne.critere.code} — {ligne.critere.titre}"
+            for ligne in self.lignes.select_related("critere").filter(
+                critere__bloquant=True, resultat=ResultatAudit.NON_CONFORME
+            )
+        ]
+
+    def lignes_a_remplir(self) -> list[str]:
+        lignes = self.lignes.select_related("critere").filter(resultat="")
+        return [f"{ligne.critere.code} — {ligne.critere.titre}" for ligne in lignes]
+
+    @transaction.atomic
+    def conclure(self, auteur, *, conclusion, synthese=""):
+        """L'auditeur conclut : toutes les lignes remplies, jamais « favorable » avec un critère bloquant non
+        conforme. L'audit de labellisation fait passer le dossier à « audit réalisé »."""
+        audit = Audit.objects.select_for_update().get(pk=self.pk)
+        if audit.statut != self.Statut.PLANIFIE:
+            raise TransitionRefusee("Cet audit est déjà conclu : il ne peut plus être modifié.")
+        if conclusion not in self.Conclusion.values:
+            raise TransitionRefusee("Conclusion : choisissez « favorable » ou « défavorable ».")
+        if manquantes := self.lignes_a_remplir():
+            raise TransitionRefusee(
+                f"Impossible de conclure : {len(manquantes)} critère{'s' if len(manquantes) > 1 else ''} sans "
+                f"résultat ({'; '.join(manquantes[:5])}{' ; …' if len(manquantes) > 5 else ''})."
+            )
+        if conclusion == self.Conclusion.FAVORABLE and (raisons := self.raisons_defavorables()):
+            raise TransitionRefusee("Conclusion favorable impossible. " + " ; ".join(raisons) + ".")
+        dossier = self.dossier
+        if self.nature == self.Nature.LABELLISATION:
+            frais = dossier._verrouiller("conclure l'audit", [Etape.AUDIT_PLANIFIE])
+            dossier._passer(
+                frais,
+                Etape.AUDIT_REALISE,
+                auteur,
+                f"Audit réalisé : conclusion {self.Conclusion(conclusion).label.lower()}",
+                commentaire=synthese,
+            )
+        else:
+            Evenement.objects.create(
+                dossier=dossier,
+                etape=dossier.etape,
+                libelle=f"Contrôle de conformité réalisé : conclusion {self.Conclusion(conclusion).label.lower()}",
+                auteur=auteur,
+                commentaire=synthese,
+            )
+        self.statut = self.Statut.REALISE
+        self.conclusion = conclusion
+        self.synthese = synthese
+        self.realise_le = timezone.now()
+        self.save(update_fields=["statut", "conclusion", "synthese", "realise_le"])
+
+
+class LigneAudit(models.Model):
+    """Le constat de l'auditeur pour un critère de la version de l'audit."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="lignes")
+    critere = models.ForeignKey(Critere, on_delete=models.PROTECT, related_name="+")
+    resultat_automatique = models.CharField(max_length=12, blank=True)
+    preuve_automatique = models.TextField(blank=True)
+    resultat = models.CharField(max_length=12, choices=ResultatAudit.choices, blank=True)
+    commentaire = models.TextField(blank=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "ligne d'audit"
+        ordering = ["critere__ordre", "critere__code"]
+        constraints = [models.UniqueConstraint(fields=["audit", "critere"], name="ligne_audit_unique")]
+
+    def __str__(self):
+        return f"{self.critere.code} : {self.get_resultat_display() or 'à remplir'}"
+
+
+class PieceAudit(models.Model):
+    """Une photo ou un document joint à une ligne d'audit, chiffré au repos (règles des pièces jointes)."""
+
+    ligne = models.ForeignKey(LigneAudit, on_delete=models.CASCADE, related_name="pieces")
+    nom = models.CharField(max_length=120)
+    type_mime = models.CharField(max_length=100)
+    taille = models.PositiveIntegerField()
+    fichier = FichierChiffre(editable=False)
+    deposee_par = models.ForeignKey("comptes.Utilisateur", on_delete=models.SET_NULL, null=True, related_name="+")
+    deposee_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "pièce d'audit"
+        ordering = ["deposee_le", "pk"]
+
+    def __str__(self):
+        return self.nom
+
+
+class Document(models.Model):
+    """Un PDF produit par la plateforme (rapport d'audit, décision du préfet), gardé chiffré."""
+
+    class Nature(models.TextChoices):
+        RAPPORT = "rapport", "Rapport d'audit"
+        DECISION = "decision", "Décision du préfet"
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    nature = models.CharField(max_length=10, choices=Nature.choices)
+    nom = models.CharField(max_length=150)
+    fichier = FichierChiffre(editable=False)
+    cree_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "document"
+        ordering = ["cree_le", "pk"]
+
+    def __str__(self):
+        return self.nom

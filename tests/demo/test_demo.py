@@ -50,7 +50,9 @@ def test_reseau_de_demonstration(geographie, capsys):  # noqa: F811
     appareil = TOTPDevice.objects.get(user=national)
     assert appareil.verify_token(totp(appareil.bin_key))
     prefecture = Utilisateur.objects.get(email=f"prefecture@{demo.DOMAINE}")
-    assert set(permissions.structures_visibles(prefecture)) == set(structures.filter(commune__departement__code="01"))
+    assert set(permissions.structures_visibles(prefecture)) == set(
+        Structure.objects.filter(commune__departement__code="01")
+    )
 
     # Relancer remplace le réseau de démonstration sans doublon.
     call_command("demo", "--wet-run")

@@ -20,3 +20,33 @@ def test_la_demonstration_montre_des_sites_sous_24_h_et_a_un_seul_agent(geograph
     assert par_critere["horaires"]["conforme"] >= 5
     assert par_critere["agents"]["non_conforme"] >= 1
     assert par_critere["agents"]["conforme"] >= 5
+
+
+def test_la_demonstration_a_des_dossiers_a_chaque_etape(geographie, client):  # noqa: F811
+    from django.urls import reverse
+
+    from guichet.comptes.models import Utilisateur
+    from guichet.demo.orchestration import creer_demo
+    from guichet.labellisation.models import Audit, Dossier, Etape
+    from tests.comptes.conftest import connecter
+
+    creer_demo()
+    assert set(Dossier.objects.values_list("etape", flat=True)) == set(Etape.values)
+    auditeur = Utilisateur.objects.get(email="auditeur@demo.guichet.fr")
+    assert Audit.objects.filter(auditeur=auditeur, statut=Audit.Statut.PLANIFIE).count() >= 3
+    assert Audit.objects.filter(statut=Audit.Statut.REALISE, lignes__resultat="non_conforme").exists()
+    for compte, page in (
+        ("prefecture", "labellisation:tableau"),
+        ("national", "labellisation:tableau"),
+        ("auditeur", "labellisation:liste"),
+        ("gestionnaire", "labellisation:liste"),
+    ):
+        client.logout()
+        connecter(client, Utilisateur.objects.get(email=f"{compte}@demo.guichet.fr"))
+        assert client.get(reverse(page)).status_code == 200
+    tableau = client.get(reverse("labellisation:tableau"))  # encore le responsable : refusé
+    assert tableau.status_code == 403
+    # Relancée, la démonstration remplace la précédente.
+    nombre = Dossier.objects.count()
+    creer_demo()
+    assert Dossier.objects.count() == nombre

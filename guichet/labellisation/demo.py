@@ -1,0 +1,267 @@
+"""La démonstration de la labellisation : un dossier par site du réseau de démonstration, et, dans le
+département de démonstration, des sites en projet à chaque étape du chemin vers le label (candidature du
+porteur, audit planifié — dont un en retard —, audit réalisé, avis de l'ANCT, refus) et des sites sanctionnés
+(mise en demeure, suspension, retrait). Les audits sont confiés au compte auditeur de démonstration ; un site
+sur trois a eu un contrôle de conformité, avec les non-conformités que la plateforme constate (horaires,
+agents) et quelques autres relevées sur place. Chaque préfecture, l'auditeur et l'équipe nationale ont ainsi
+un tableau réaliste après `make run`.
+
+Les sites en projet ont leur propre préfixe de matricule : le réseau de démonstration reste fait de sites
+labellisés, et ce module les supprime avant lui.
+"""
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from guichet.comptes.models import Utilisateur
+from guichet.demandes.chiffrement import supprimer_fichier
+from guichet.labellisation import services
+from guichet.labellisation.models import (
+    Audit,
+    Document,
+    Dossier,
+    Etape,
+    Evenement,
+    LigneAudit,
+    PieceAudit,
+    Referentiel,
+    ResultatAudit,
+)
+from guichet.labellisation.verifications import Resultat as Automatique
+from guichet.labellisation.verifications import verifier
+from guichet.reseau import demo as reseau_demo
+from guichet.reseau.models import Structure
+from guichet.territoires.models import Commune
+
+PREFIXE_PROJETS = "FS-PROJET-DEMO-"
+UN_SUR_CONTROLE = 3
+# Les non-conformités relevées sur place, en plus de celles que la plateforme calcule (code, probabilité).
+CONSTATS_SUR_PLACE = [("espace-confidentiel", 0.08), ("poste-webcam", 0.15), ("signaletique", 0.2), ("pmr", 0.05)]
+
+# Les sites en projet du département de démonstration : (nom, étapes à franchir).
+PARCOURS = [
+    ("Projet", []),
+    ("Candidature du porteur", ["porteur"]),
+    ("Candidature", ["deposer"]),
+    ("Audit planifié", ["deposer", "planifier"]),
+    ("Audit en retard", ["deposer", "planifier_retard"]),
+    ("Audit réalisé", ["deposer", "planifier", "conclure_favorable"]),
+    ("Avis favorable", ["deposer", "planifier", "conclure_favorable", "avis_favorable"]),
+    ("Avis défavorable", ["deposer", "planifier", "conclure_defavorable", "avis_defavorable"]),
+    ("Refusée", ["deposer", "planifier", "conclure_defavorable", "avis_defavorable", "refuser"]),
+    ("Mise en demeure", ["labellisee", "mise_en_demeure"]),
+    ("Suspendue", ["labellisee", "suspendre"]),
+    ("Label retiré", ["labellisee", "suspendre", "retirer"]),
+]
+
+
+def nettoyer() -> int:
+    """Les dossiers du réseau de démonstration et les sites en projet (avant le réseau lui-même)."""
+    dossiers = Dossier.objects.filter(structure__matricule__startswith=reseau_demo.PREFIXE) | Dossier.objects.filter(
+        structure__matricule__startswith=PREFIXE_PROJETS
+    )
+    fichiers = list(Document.objects.filter(dossier__in=dossiers).values_list("fichier", flat=True))
+    fichiers += list(PieceAudit.objects.filter(ligne__audit__dossier__in=dossiers).values_list("fichier", flat=True))
+    nombre, _ = dossiers.delete()
+    Structure.objects.filter(matricule__startswith=PREFIXE_PROJETS).delete()
+    for fichier in fichiers:
+        transaction.on_commit(lambda f=fichier: supprimer_fichier(f))
+    return nombre
+
+
+def _compte(identifiant):
+    return Utilisateur.objects.get(email=f"{identifiant}@{reseau_demo.DOMAINE}")
+
+
+@transaction.atomic
+def peupler(graine: int = 2026) -> dict[str, int]:
+    referentiel = Referentiel.objects.en_vigueur()
+    if referentiel is None or not Structure.objects.filter(matricule__startswith=reseau_demo.PREFIXE).exists():
+        return {}
+    hasard = random.Random(graine)
+    labellisees = list(
+        Structure.objects.filter(matricule__startswith=reseau_demo.PREFIXE, statut=Structure.Statut.LABELLISEE)
+        .select_related("commune")
+        .order_by("matricule")
+    )
+    auditeur, prefecture, national = _compte("auditeur"), _compte("prefecture"), _compte("national")
+    controles = _dossiers_labellises(labellisees, referentiel, auditeur, prefecture, hasard)
+    projets = _sites_en_projet(hasard, auditeur, prefecture, national)
+    # Un contrôle à venir pour le site des comptes de démonstration : son responsable le voit dans son dossier.
+    site = _compte("gestionnaire").habilitations.get().structure
+    if not site.dossier.audits.filter(statut=Audit.Statut.PLANIFIE).exists():
+        services.planifier_audit(
+            site.dossier,
+            prefecture,
+            auditeur=auditeur,
+            date_prevue=timezone.localdate() + timedelta(days=10),
+            controle=True,
+        )
+    return {
+        "dossiers de labellisation": Dossier.objects.count(),
+        "contrôles de conformité": controles,
+        "sites en projet": projets,
+    }
+
+
+def _dossiers_labellises(structures, referentiel, auditeur, prefecture, hasard) -> int:
+    """Un dossier « labellisé » par site, et un contrôle de conformité conclu pour un site sur trois (par lots)."""
+    dossiers = Dossier.objects.bulk_create(
+        [Dossier(structure=s, etape=Etape.LABELLISEE, date_labellisation=s.date_labellisation) for s in structures],
+        batch_size=1000,
+    )
+    Evenement.objects.bulk_create(
+        [
+            Evenement(
+                dossier=d,
+                etape=Etape.LABELLISEE,
+                libelle="Décision du préfet : site labellisé",
+                date=d.date_labellisation or timezone.localdate(),
+            )
+            for d in dossiers
+        ],
+        batch_size=1000,
+    )
+    controles = [d for rang, d in enumerate(dossiers) if rang % UN_SUR_CONTROLE == 0]
+    if not controles:
+        return 0
+    maintenant = timezone.now()
+    audits = Audit.objects.bulk_create(
+        [
+            Audit(
+                dossier=d,
+                nature=Audit.Nature.CONTROLE,
+                referentiel=referentiel,
+                auditeur=auditeur,
+                date_prevue=timezone.localdate() - timedelta(days=hasard.randint(20, 300)),
+                statut=Audit.Statut.REALISE,
+                realise_le=maintenant,
+                planifie_par=prefecture,
+            )
+            for d in controles
+        ]
+    )
+    criteres = list(referentiel.criteres.all())
+    sites = {s.pk: s for s in verifier(Structure.objects.filter(pk__in=[d.structure_id for d in controles]), criteres)}
+    lignes, defavorables = [], set()
+    for audit, dossier in zip(audits, controles, strict=True):
+        constats = sites[dossier.structure_id].constats
+        for critere in criteres:
+            constat = constats.get(critere.code)
+            resultat = ResultatAudit.CONFORME
+            if constat is not None and constat.resultat == Automatique.NON_CONFORME:
+                resultat = ResultatAudit.NON_CONFORME
+            for code, probabilite in CONSTATS_SUR_PLACE:
+                if critere.code == code and hasard.random() < probabilite:
+                    resultat = ResultatAudit.NON_CONFORME
+            if resultat == ResultatAudit.NON_CONFORME and critere.bloquant:
+                defavorables.add(audit.pk)
+            lignes.append(
+                LigneAudit(
+                    audit=audit,
+                    critere=critere,
+                    resultat_automatique=constat.resultat if constat else "",
+                    preuve_automatique=constat.preuve if constat else "",
+                    resultat=resultat,
+                )
+            )
+    LigneAudit.objects.bulk_create(lignes, batch_size=5000)
+    Audit.objects.filter(pk__in=[a.pk for a in audits]).exclude(pk__in=defavorables).update(
+        conclusion=Audit.Conclusion.FAVORABLE
+    )
+    Audit.objects.filter(pk__in=defavorables).update(conclusion=Audit.Conclusion.DEFAVORABLE)
+    Evenement.objects.bulk_create(
+        [
+            Evenement(
+                dossier=a.dossier, etape=Etape.LABELLISEE, libelle="Contrôle de conformité réalisé", date=a.date_prevue
+            )
+            for a in audits
+        ]
+    )
+    return len(audits)
+
+
+def _sites_en_projet(hasard, auditeur, prefecture, national) -> int:
+    communes = list(
+        Commune.objects.filter(departement__code=reseau_demo.DEPARTEMENT_DEMO, latitude__isnull=False)
+        .exclude(structures__matricule__startswith=reseau_demo.PREFIXE)
+        .defer("contour")
+        .order_by("-population", "code")[: len(PARCOURS)]
+    )
+    if not communes:
+        return 0
+    aujourd_hui = timezone.localdate()
+    for rang, (libelle, etapes) in enumerate(PARCOURS):
+        commune = communes[rang % len(communes)]
+        structure = Structure.objects.create(
+            matricule=f"{PREFIXE_PROJETS}{rang:02d}",
+            nom=f"France services {commune.nom} ({libelle.lower()})",
+            commune=commune,
+            adresse="Place de la mairie",
+            latitude=commune.latitude,
+            longitude=commune.longitude,
+            position_approchee=True,
+            type_porteur=Structure.TypePorteur.COLLECTIVITE,
+            nom_porteur=f"Communauté de communes {commune.nom}",
+            statut=Structure.Statut.PROJET,
+            poste_libre_acces=True,
+            poste_webcam=hasard.random() < 0.7,
+            espace_confidentiel=True,
+        )
+        dossier = Dossier.objects.create(
+            structure=structure, email_responsable=f"responsable.{rang}@{reseau_demo.DOMAINE}"
+        )
+        audit = None
+        for etape in etapes:
+            match etape:
+                case "porteur":
+                    dossier.deposer_candidature(prefecture, par_porteur=True)
+                case "deposer":
+                    dossier.deposer_candidature(prefecture)
+                case "planifier":
+                    audit = services.planifier_audit(
+                        dossier, prefecture, auditeur=auditeur, date_prevue=aujourd_hui + timedelta(days=7 + rang)
+                    )
+                case "planifier_retard":
+                    audit = services.planifier_audit(
+                        dossier, prefecture, auditeur=auditeur, date_prevue=aujourd_hui - timedelta(days=5)
+                    )
+                case "conclure_favorable" | "conclure_defavorable":
+                    audit.lignes.filter(resultat="").update(resultat=ResultatAudit.CONFORME)
+                    audit.lignes.exclude(resultat=ResultatAudit.CONFORME).filter(critere__bloquant=False).update(
+                        resultat=ResultatAudit.CONFORME
+                    )
+                    if etape == "conclure_defavorable":
+                        audit.lignes.filter(critere__code="espace-confidentiel").update(
+                            resultat=ResultatAudit.NON_CONFORME, commentaire="Bureau partagé, sans porte."
+                        )
+                    else:
+                        audit.lignes.filter(critere__bloquant=True).update(resultat=ResultatAudit.CONFORME)
+                        audit.lignes.filter(critere__code="poste-webcam").update(
+                            resultat=ResultatAudit.NON_CONFORME, commentaire="Webcam commandée."
+                        )
+                    audit.conclure(
+                        auditeur, conclusion=etape.removeprefix("conclure_"), synthese="Visite de démonstration."
+                    )
+                case "avis_favorable":
+                    dossier.donner_avis(national, favorable=True, motifs="Conforme au référentiel.")
+                case "avis_defavorable":
+                    dossier.donner_avis(national, favorable=False, motifs="Pas d'espace confidentiel fermé.")
+                case "refuser":
+                    dossier.refuser(prefecture, motifs="Avis défavorable de l'ANCT : espace confidentiel absent.")
+                case "labellisee":
+                    Dossier.objects.filter(pk=dossier.pk).update(etape=Etape.AVIS_FAVORABLE)
+                    dossier.refresh_from_db()
+                    dossier.labelliser(prefecture, date=aujourd_hui - timedelta(days=400))
+                case "mise_en_demeure":
+                    dossier.mettre_en_demeure(
+                        prefecture, echeance=aujourd_hui + timedelta(days=60), motifs="Ouvert 18 h par semaine."
+                    )
+                case "suspendre":
+                    dossier.suspendre(prefecture, motifs="Un seul agent depuis six mois.")
+                case "retirer":
+                    dossier.retirer(prefecture, motifs="Aucun recrutement à l'échéance.")
+    return len(PARCOURS)

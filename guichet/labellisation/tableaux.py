@@ -1,0 +1,207 @@
+"""Le tableau de bord de la labellisation, départemental ou national, et ses exports (CSV, XLSX).
+
+Tout se compte en base, par agrégats, jamais structure par structure : les dossiers par étape et par
+département, les audits à réaliser, et, sur le dernier audit conclu de chaque site, les non-conformités par
+critère et la part des sites conformes à chaque critère (conformes parmi conformes et non conformes ; « sans
+objet » n'y compte pas). Une poignée de requêtes quel que soit le nombre de sites.
+"""
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils import timezone
+from openpyxl import Workbook
+
+from guichet import tableurs
+from guichet.labellisation.models import Audit, Critere, Dossier, Etape, LigneAudit, ResultatAudit
+from guichet.plans_d_action import services as plans
+from guichet.plans_d_action.models import Origine
+
+
+@dataclass
+class LigneDepartement:
+    code: str
+    nom: str
+    region: str
+    par_etape: dict = field(default_factory=dict)
+    audits_dus: int = 0
+    actions_en_retard: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.par_etape.values())
+
+    @property
+    def candidatures(self) -> int:
+        return self.par_etape[Etape.CANDIDATURE] + self.par_etape[Etape.CANDIDATURE_PORTEUR]
+
+    @property
+    def sanctionnes(self) -> int:
+        return self.par_etape[Etape.MISE_EN_DEMEURE] + self.par_etape[Etape.SUSPENDUE]
+
+    def cellules(self):
+        return [self.par_etape.get(e.value, 0) for e in Etape]
+
+
+@dataclass
+class LigneCritere:
+    code: str
+    titre: str
+    bloquant: bool
+    conformes: int = 0
+    non_conformes: int = 0
+    sans_objet: int = 0
+
+    @property
+    def part_conformes(self):
+        evalues = self.conformes + self.non_conformes
+        return round(100 * self.conformes / evalues, 1) if evalues else None
+
+
+@dataclass
+class Tableau:
+    national: bool
+    departements: list[LigneDepartement]
+    regions: list[tuple[str, dict]]
+    par_etape: dict
+    audits_dus: list
+    actions_en_retard: list
+    criteres: list[LigneCritere]
+    sites_audites: int
+    maintenant: object
+
+    @property
+    def etapes(self):
+        return [(e.value, e.label, self.par_etape.get(e.value, 0)) for e in Etape]
+
+
+def derniers_audits_conclus(dossiers) -> list[int]:
+    """L'identifiant du dernier audit conclu de chaque dossier : une requête sur les seuls audits conclus, le
+    choix du dernier en Python (plus rapide qu'une sous-requête corrélée par dossier, et portable)."""
+    derniers = {}
+    for dossier_id, audit_id in (
+        Audit.objects.filter(dossier__in=dossiers, statut=Audit.Statut.REALISE)
+        .order_by("dossier_id", "-realise_le", "-pk")
+        .values_list("dossier_id", "pk")
+    ):
+        derniers.setdefault(dossier_id, audit_id)
+    return list(derniers.values())
+
+
+def calculer(departements, national=False, jour=None) -> Tableau:
+    jour = jour or timezone.localdate()
+    departements = list(departements.select_related("region").order_by("code"))
+    ids = [d.pk for d in departements]
+    dossiers = Dossier.objects.filter(structure__commune__departement_id__in=ids)
+
+    zeros = {e.value: 0 for e in Etape}
+    lignes = {
+        d.pk: LigneDepartement(d.code, d.nom, d.region.nom if d.region else "", dict(zeros)) for d in departements
+    }
+    par_etape = defaultdict(int)
+    for departement_id, etape, n in (
+        dossiers.values_list("structure__commune__departement_id", "etape").annotate(n=Count("pk")).order_by()
+    ):
+        lignes[departement_id].par_etape[etape] = n
+        par_etape[etape] += n
+
+    audits_planifies = Audit.objects.filter(dossier__in=dossiers, statut=Audit.Statut.PLANIFIE).select_related(
+        "dossier__structure__commune__departement", "auditeur"
+    )
+    for departement_id, n in (
+        audits_planifies.filter(date_prevue__lte=jour)
+        .values_list("dossier__structure__commune__departement_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        lignes[departement_id].audits_dus = n
+    audits_dus = list(audits_planifies.order_by("date_prevue")[:50])
+    for audit in audits_dus:
+        audit.en_retard = audit.date_prevue < jour
+
+    en_retard = plans.actions_en_retard(departements=ids).filter(plan__origine=Origine.LABELLISATION)
+    for departement_id, n in en_retard.values_list("plan__departement_id").annotate(n=Count("pk")).order_by():
+        lignes[departement_id].actions_en_retard = n
+
+    derniers = derniers_audits_conclus(dossiers)
+    comptes = (
+        LigneAudit.objects.filter(audit_id__in=derniers)
+        .exclude(resultat="")
+        .values_list("critere_id", "resultat")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    criteres, par_id = {}, {}
+    for critere_id, resultat, n in comptes:
+        par_id.setdefault(critere_id, {})[resultat] = n
+    for critere in Critere.objects.filter(pk__in=par_id).order_by("ordre", "code"):
+        ligne = criteres.setdefault(critere.code, LigneCritere(critere.code, critere.titre, critere.bloquant))
+        resultats = par_id[critere.pk]
+        ligne.conformes += resultats.get(ResultatAudit.CONFORME, 0)
+        ligne.non_conformes += resultats.get(ResultatAudit.NON_CONFORME, 0)
+        ligne.sans_objet += resultats.get(ResultatAudit.SANS_OBJET, 0)
+
+    regions = defaultdict(lambda: dict(zeros, en_attente=0))
+    for ligne in lignes.values():
+        for etape, n in ligne.par_etape.items():
+            regions[ligne.region][etape] += n
+        regions[ligne.region]["en_attente"] += sum(
+            ligne.par_etape[e] for e in (Etape.AUDIT_REALISE, Etape.AVIS_FAVORABLE, Etape.AVIS_DEFAVORABLE)
+        )
+    return Tableau(
+        national=national,
+        departements=[ligne for ligne in lignes.values() if ligne.total or not national],
+        regions=sorted(regions.items()),
+        par_etape=dict(par_etape),
+        audits_dus=audits_dus,
+        actions_en_retard=list(en_retard.order_by("echeance", "pk")[:50]),
+        criteres=sorted(criteres.values(), key=lambda c: (-c.non_conformes, c.code)),
+        sites_audites=len(derniers),
+        maintenant=timezone.localtime(),
+    )
+
+
+ENTETE = ["Département", "Nom", "Région", *[e.label for e in Etape], "Audits à réaliser", "Actions en retard"]
+ENTETE_CRITERES = ["Critère", "Intitulé", "Bloquant", "Conformes", "Non conformes", "Sans objet", "Part conforme (%)"]
+
+
+def _lignes(tableau):
+    yield ENTETE
+    for d in tableau.departements:
+        yield [d.code, d.nom, d.region, *d.cellules(), d.audits_dus, d.actions_en_retard]
+
+
+def _lignes_criteres(tableau):
+    yield ENTETE_CRITERES
+    for c in tableau.criteres:
+        yield [
+            c.code,
+            c.titre,
+            "oui" if c.bloquant else "non",
+            c.conformes,
+            c.non_conformes,
+            c.sans_objet,
+            c.part_conformes if c.part_conformes is not None else "",
+        ]
+
+
+def en_csv(tableau) -> bytes:
+    flux = io.StringIO()
+    ecrivain = tableurs.EcrivainCsv(flux, delimiter=";")
+    ecrivain.writerows(_lignes(tableau))
+    ecrivain.writerow([])
+    ecrivain.writerows(_lignes_criteres(tableau))
+    return ("\ufeff" + flux.getvalue()).encode("utf-8")
+
+
+def en_xlsx(tableau) -> bytes:
+    classeur = Workbook(write_only=True)
+    for titre, lignes in (("Départements", _lignes(tableau)), ("Critères", _lignes_criteres(tableau))):
+        feuille = classeur.create_sheet(titre)
+        for valeurs in lignes:
+            feuille.append(tableurs.ligne(valeurs))
+    sortie = io.BytesIO()
+    classeur.save(sortie)
+    return sortie.getvalue()
