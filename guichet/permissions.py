@@ -34,8 +34,8 @@ from django.utils import timezone
 from guichet.activite.models import DELAI_CORRECTION, Accompagnement
 from guichet.comptes.models import ROLES_DOUBLE_FACTEUR, Habilitation, Role
 from guichet.demandes.models import Cote, Demande, OperateurInvite
-from guichet.mandats.models import Mandat
 from guichet.labellisation.models import ETAPES_CANDIDATURE, Audit, Document, Dossier
+from guichet.mandats.models import Mandat
 from guichet.plans_d_action.models import PlanDAction
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Departement
