@@ -97,6 +97,15 @@ OUTILS = (
         menu=False,
         precision=": tâches de fond",
     ),
+    # — formation des conseillers —
+    Outil(
+        "formation",
+        "Formation",
+        "formation:accueil",
+        permissions.peut_voir_formation,
+        libelle_outils="Formation des conseillers",
+        precision=": parcours, sessions, agents formés",
+    ),
 )
 
 
