@@ -34,6 +34,12 @@ class SessionForm(FormulaireDsfr, forms.ModelForm):
         self.fields["departement"].required = False
         self.fields["departement"].empty_label = "Aucun (session nationale ou à distance)"
 
+    def clean_capacite(self):
+        capacite = self.cleaned_data["capacite"]
+        if capacite < 1:
+            raise forms.ValidationError("Une session compte au moins une place.")
+        return capacite
+
     def clean(self):
         donnees = super().clean()
         debut, fin = donnees.get("debut"), donnees.get("fin")

@@ -15,3 +15,12 @@ def formation_du_bureau(context):
     user = getattr(request, "user", None)
     etat = services.etat_du_parcours(user) if permissions.est_agent(user) else None
     return {"etat": etat if etat is not None and etat.parcours is not None and not etat.forme else None, "user": user}
+
+
+@register.filter
+def pluriel(nombre, suffixe="s"):
+    """Le pluriel à la française : « 0 module fait », « 1 module fait », « 2 modules faits »."""
+    try:
+        return suffixe if abs(float(nombre)) >= 2 else ""
+    except (TypeError, ValueError):
+        return ""
