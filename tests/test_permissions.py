@@ -216,17 +216,23 @@ FORMATION = {"formation"}  # la formation des conseillers : son parcours, son é
 @pytest.mark.parametrize(
     "nom, codes",
     [
-        # L'auditeur ouvre le tableau de qualité : il en a le lien.
+        # L'auditeur ouvre le tableau de qualité et les plans d'action de son périmètre : il en a les liens.
         (
             "auditeur_a",
-            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"} | FORMATION,
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"}
+            | FORMATION,
         ),
         (
             "auditeur_national",
-            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"} | FORMATION,
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"}
+            | FORMATION,
         ),
         # L'équipe technique sans rôle garde les liens des outils qu'elle peut ouvrir.
-        ("staff", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"} | FORMATION),
+        (
+            "staff",
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"}
+            | FORMATION,
+        ),
         (
             "conseiller_a1",
             {"bureau", "saisie", "demandes", "statistiques", "connaissances", "guides", "annuaire"} | FORMATION,
