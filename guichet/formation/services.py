@@ -177,8 +177,19 @@ class EtatDuParcours:
 
 
 def etat_du_parcours(agent, parcours: Parcours | None = None) -> EtatDuParcours:
-    """Ce qui est fait et ce qui reste, module par module, dans la version en vigueur (par défaut)."""
-    parcours = parcours or parcours_en_vigueur()
+    """Ce qui est fait et ce qui reste, module par module, dans la version en vigueur (par défaut).
+
+    Deux requêtes : les modules de la version (avec elle), les inscriptions de l'agent."""
+    if parcours is None:
+        en_vigueur = Parcours.objects.filter(pk=models.Subquery(_en_vigueur_pk()))
+        modules = list(
+            Module.objects.filter(parcours__in=en_vigueur)
+            .select_related("parcours", "operateur")
+            .order_by("ordre", "titre")
+        )
+        parcours = modules[0].parcours if modules else parcours_en_vigueur()
+    else:
+        modules = list(parcours.modules.select_related("operateur").order_by("ordre", "titre"))
     etat = EtatDuParcours(agent=agent, parcours=parcours)
     if parcours is None:
         return etat
@@ -195,7 +206,7 @@ def etat_du_parcours(agent, parcours: Parcours | None = None) -> EtatDuParcours:
             faits.setdefault(code, inscription)
         elif inscription.session.fin >= timezone.localdate() - timedelta(days=30):
             inscrits.setdefault(code, inscription)  # à venir, ou passée sans présence encore saisie
-    for module in parcours.modules.select_related("operateur").order_by("ordre", "titre"):
+    for module in modules:
         if module.code in faits:
             etat.lignes.append(LigneDuParcours(module, "fait", faits[module.code]))
         elif module.code in inscrits:
@@ -203,6 +214,11 @@ def etat_du_parcours(agent, parcours: Parcours | None = None) -> EtatDuParcours:
         else:
             etat.lignes.append(LigneDuParcours(module, "a_faire"))
     return etat
+
+
+def _en_vigueur_pk():
+    jour = timezone.localdate()
+    return Parcours.objects.filter(publie=True, date_effet__lte=jour).order_by("-date_effet", "-pk").values("pk")[:1]
 
 
 # Équipes, départements, chiffres nationaux

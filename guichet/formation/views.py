@@ -183,9 +183,13 @@ def session(request, pk):
     if request.method == "POST" and not peut_gerer:
         raise PermissionDenied
     inscriptions = list(session.inscriptions.select_related("agent", "structure").order_by("agent__last_name"))
-    visibles = set(permissions.structures_formation(request.user).values_list("pk", flat=True))
     if not peut_gerer:
         # Chacun ne voit que les inscrits de ses structures (ou lui-même) : pas l'annuaire des autres équipes.
+        visibles = set(
+            permissions.structures_formation(request.user)
+            .filter(pk__in={i.structure_id for i in inscriptions})
+            .values_list("pk", flat=True)
+        )
         inscriptions = [i for i in inscriptions if i.structure_id in visibles or i.agent_id == request.user.pk]
     form = None
     saisie_ouverte = session.debut <= timezone.localdate()
