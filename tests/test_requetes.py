@@ -43,7 +43,7 @@ def _get(client, url):
 def test_bureau(client, m, django_assert_max_num_queries):
     connecter(client, m.conseiller_a1)
     # Dont 2 pour le bloc « Ma formation » (modules du parcours en vigueur, inscriptions de l'agent).
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(16):
         _get(client, reverse("bureau:accueil"))
 
 
