@@ -2,7 +2,8 @@
 
 Un réseau réaliste : 100 départements, 3 000 structures (un bus sur vingt avec ses arrêts, une multisite
 sur vingt avec ses permanences, des horaires inconnus une fois sur cinquante), deux ou un agent par
-structure, des référents pour la plupart des opérateurs nationaux, des accompagnements récents."""
+structure (neuf agents sur dix formés : présents à tout le parcours initial), des référents pour la plupart
+des opérateurs nationaux, des accompagnements récents."""
 
 import io
 import json
@@ -28,6 +29,7 @@ from django.utils import timezone  # noqa: E402
 
 from guichet.activite.models import Accompagnement, Duree, Resultat, TypeAide  # noqa: E402
 from guichet.comptes.models import Habilitation, Role, Utilisateur  # noqa: E402
+from guichet.formation.models import PARTIES_INITIALES, Inscription, Parcours, Presence, Session  # noqa: E402
 from guichet.reseau.models import Creneau, Operateur, Passage, Structure  # noqa: E402
 from guichet.territoires.models import Commune, Departement, Region  # noqa: E402
 
@@ -116,6 +118,30 @@ Accompagnement.objects.bulk_create(
     batch_size=5000,
 )
 
+# La formation : une session passée par module initial et par département ; neuf agents sur dix présents à tout
+# le parcours initial (formés), les autres à la moitié seulement.
+parcours = Parcours.objects.en_vigueur()
+initiaux = list(parcours.modules.filter(partie__in=PARTIES_INITIALES))
+jour = timezone.localdate() - timedelta(days=90)
+sessions = Session.objects.bulk_create(
+    Session(module=m, debut=jour, fin=jour, lieu="Banc", departement=d, organisme_formateur="Banc", capacite=500)
+    for d in departements
+    for m in initiaux
+)
+session_de = {(s.departement_id, s.module_id): s for s in sessions}
+structure_de = dict(Habilitation.objects.filter(role=Role.CONSEILLER).values_list("utilisateur_id", "structure_id"))
+departement_de = {s.pk: s.commune.departement_id for s in structures}
+Inscription.objects.bulk_create(
+    (
+        Inscription(
+            session=session_de[(departement_de[sid], m.pk)], agent_id=aid, structure_id=sid, presence=Presence.PRESENT
+        )
+        for aid, sid in structure_de.items()
+        for m in (initiaux if hasard.random() < 0.9 else initiaux[: len(initiaux) // 2])
+    ),
+    batch_size=5000,
+)
+
 durees = []
 for _ in range(MESURES):
     sortie = io.StringIO()
@@ -128,7 +154,7 @@ assert len(rapport["sites"]) == NOMBRE_SITES
 print(
     f"Moteur : {connection.vendor} ; {NOMBRE_SITES} structures labellisées dans {NOMBRE_DEPARTEMENTS} départements, "
     f"{len(creneaux)} créneaux, {len(passages)} passages, {Habilitation.objects.count()} habilitations, "
-    f"{Accompagnement.objects.count()} accompagnements"
+    f"{Accompagnement.objects.count()} accompagnements, {Inscription.objects.count()} présences en formation"
 )
 for code, comptes in rapport["par_critere"].items():
     print(f"  {code} : {comptes}")

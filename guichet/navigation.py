@@ -136,6 +136,15 @@ OUTILS = (
         menu=False,
         precision=": sites par étape, audits à réaliser, non-conformités",
     ),
+    # — formation des conseillers —
+    Outil(
+        "formation",
+        "Formation",
+        "formation:accueil",
+        permissions.peut_voir_formation,
+        libelle_outils="Formation des conseillers",
+        precision=": parcours, sessions, agents formés",
+    ),
 )
 
 

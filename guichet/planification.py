@@ -56,6 +56,12 @@ TACHES = (
         (),
         "vérifie la chaîne du journal d'audit ; sort en erreur (courriel de cron) si elle est rompue",
     ),
+    Tache(
+        "0 8 * * 1",
+        "relancer_formation",
+        ("--wet-run",),
+        "rappel hebdomadaire aux responsables dont des agents ne sont pas formés (une fois par semaine au plus)",
+    ),
 )
 
 # Un champ crontab : *, un nombre ou un intervalle, éventuellement un pas, en liste séparée par des virgules.

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "guichet.plans_d_action",
     "guichet.mandats",
     "guichet.labellisation",
+    "guichet.formation",
     "guichet.demo",  # en dernier : elle enchaîne les démonstrations de toutes les autres
 ]
 

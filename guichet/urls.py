@@ -19,6 +19,7 @@ urlpatterns = [
     path("espace/exploitation/", include("guichet.exploitation.urls")),
     path("espace/labellisation/", include("guichet.labellisation.urls")),
     path("espace/plans-d-action/", include("guichet.plans_d_action.urls")),
+    path("espace/formation/", include("guichet.formation.urls")),
     path("", include("guichet.pages.urls")),
     path("", include("guichet.mandats.urls")),
     path("api/v1/", api.urls),

@@ -26,6 +26,7 @@ QUI_ECRIVENT = {
     "purger_demandes",
     "rechiffrer",
     "relancer_demandes",
+    "relancer_formation",
 }
 
 

@@ -225,10 +225,10 @@ OUTILS_DE_SUIVI = {
 
 # Ce que chaque domaine ajoute à ces outils de base, rôle par rôle.
 EN_PLUS = {
-    "auditeur_a": {"labellisation"},
-    "auditeur_national": {"verifier_mandat", "labellisation", "tableau_labellisation"},
-    "staff": {"verifier_mandat", "labellisation", "tableau_labellisation"},
-    "conseiller_a1": {"mandats"},
+    "auditeur_a": {"formation", "labellisation"},
+    "auditeur_national": {"formation", "labellisation", "tableau_labellisation", "verifier_mandat"},
+    "staff": {"formation", "labellisation", "tableau_labellisation", "verifier_mandat"},
+    "conseiller_a1": {"formation", "mandats"},
     "sans_role": set(),
 }
 

@@ -14,9 +14,8 @@ Les vérifications :
   (rendez-vous compris, comme `guichet.reseau.horaires`) ; pour un bus ou une structure multisite,
   ses arrêts et permanences s'y ajoutent. Une structure qui a au moins un créneau est fermée les
   autres jours (la règle de `Structure.semaine`) ; sans aucun créneau ni passage : à vérifier ;
-- agents : au moins deux conseillers ou responsables habilités sur le site (comptes actifs). Le suivi
-  de la formation initiale n'est pas encore tenu par la plateforme : ce repli le remplace, et la
-  preuve le dit ;
+- agents : au moins deux conseillers ou responsables habilités sur le site (comptes actifs) dont la
+  formation initiale est complète (`guichet.formation.services.agents_formes_par_structure`) ;
 - opérateurs : chaque opérateur national a au moins un référent (compte actif) dans le département ;
 - outils : au moins un accompagnement saisi dans l'outil de suivi ces 30 derniers jours.
 """
@@ -30,6 +29,7 @@ from django.utils import timezone
 
 from guichet.activite.models import Accompagnement
 from guichet.comptes.models import Habilitation, Role
+from guichet.formation.services import agents_formes_par_structure
 from guichet.labellisation.models import Verification
 from guichet.reseau.horaires import Intervalle, Lecture
 from guichet.reseau.models import Creneau, Operateur, Passage, Structure
@@ -98,15 +98,14 @@ def constat_horaires(forme: str, creneaux: list[tuple], passages: list[tuple]) -
     )
 
 
-def constat_agents(nombre: int) -> Constat:
-    repli = (
-        " (conseillers et responsables habilités sur le site : la formation initiale n'est pas encore "
-        "suivie par la plateforme, ce décompte la remplace)"
-    )
-    if nombre >= AGENTS_MINIMUM:
-        return Constat(Resultat.CONFORME, f"{nombre} agents actifs{repli}.")
-    phrase = "Aucun agent actif" if nombre == 0 else "Un seul agent actif"
-    return Constat(Resultat.NON_CONFORME, f"{phrase}{repli} : il en faut au moins {AGENTS_MINIMUM}.")
+def constat_agents(nombre: int, formes: int) -> Constat:
+    """`nombre` : agents actifs du site ; `formes` : ceux dont la formation initiale est complète."""
+    actifs = f"{nombre} agent{'s' if nombre > 1 else ''} actif{'s' if nombre > 1 else ''}"
+    suivi = " (formation initiale complète : socle commun et modules métiers)"
+    if formes >= AGENTS_MINIMUM:
+        return Constat(Resultat.CONFORME, f"{formes} agents formés sur {actifs}{suivi}.")
+    phrase = "Aucun agent formé" if formes == 0 else "Un seul agent formé"
+    return Constat(Resultat.NON_CONFORME, f"{phrase} sur {actifs}{suivi} : il en faut au moins {AGENTS_MINIMUM}.")
 
 
 def constat_operateurs(nationaux: list[tuple[int, str]], joignables: set[int]) -> Constat:
@@ -165,8 +164,9 @@ def verifier(structures, criteres, maintenant=None) -> list[Site]:
         ):
             passages[sid].append((jour, debut, fin))
 
-    agents = {}
+    agents, formes = {}, {}
     if Verification.AGENTS in besoins:
+        formes = agents_formes_par_structure(ids)
         agents = dict(
             Habilitation.objects.actives()
             .filter(structure__in=ids, role__in=[Role.CONSEILLER, Role.GESTIONNAIRE])
@@ -205,7 +205,7 @@ def verifier(structures, criteres, maintenant=None) -> list[Site]:
                 case Verification.HORAIRES:
                     constat = constat_horaires(forme, creneaux.get(pk, []), passages.get(pk, []))
                 case Verification.AGENTS:
-                    constat = constat_agents(agents.get(pk, 0))
+                    constat = constat_agents(agents.get(pk, 0), formes.get(pk, 0))
                 case Verification.OPERATEURS:
                     if departement_id not in par_departement:
                         par_departement[departement_id] = constat_operateurs(nationaux, joignables[departement_id])

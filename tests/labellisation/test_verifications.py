@@ -15,6 +15,7 @@ from guichet.labellisation.verifications import verifier
 from guichet.reseau.models import Operateur, Structure
 from tests.activite.factories import AccompagnementFactory
 from tests.comptes.factories import HabilitationFactory, UtilisateurFactory
+from tests.formation.factories import former
 from tests.reseau.factories import (
     CreneauFactory,
     PassageFactory,
@@ -37,9 +38,11 @@ def constats(structure):
     return site.constats
 
 
-def equipe(structure, nombre, role=Role.CONSEILLER):
+def equipe(structure, nombre, role=Role.CONSEILLER, formes=True):
     for _ in range(nombre):
-        HabilitationFactory(role=role, structure=structure)
+        habilitation = HabilitationFactory(role=role, structure=structure)
+        if formes:
+            former(habilitation.utilisateur, structure)
 
 
 def referents_de_tous_les_nationaux(departement, sauf=()):
@@ -158,14 +161,35 @@ def test_import_national_deux_jours_non_conforme_sans_horaires_a_verifier(tmp_pa
 # — agents —
 
 
-def test_deux_agents_conforme_et_la_preuve_dit_le_repli():
+def test_deux_agents_formes_conforme_et_la_preuve_le_dit():
     structure = france_services_de_tulle()
     equipe(structure, 1)
     equipe(structure, 1, role=Role.GESTIONNAIRE)
     constat = constats(structure)["agents"]
     assert constat.resultat == "conforme"
-    assert "2 agents actifs" in constat.preuve
-    assert "formation initiale n'est pas encore suivie" in constat.preuve
+    assert constat.preuve == (
+        "2 agents formés sur 2 agents actifs (formation initiale complète : socle commun et modules métiers)."
+    )
+
+
+def test_deux_agents_dont_un_seul_forme_non_conforme():
+    structure = france_services_de_tulle()
+    equipe(structure, 1)
+    equipe(structure, 2, formes=False)
+    constat = constats(structure)["agents"]
+    assert constat.resultat == "non_conforme"
+    assert constat.preuve.startswith("Un seul agent formé sur 3 agents actifs")
+    assert "il en faut au moins 2" in constat.preuve
+
+
+def test_un_agent_a_qui_il_manque_un_module_n_est_pas_forme():
+    structure = france_services_de_tulle()
+    equipe(structure, 1)
+    habilitation = HabilitationFactory(role=Role.CONSEILLER, structure=structure)
+    former(habilitation.utilisateur, structure, sauf=["metier-caf"])
+    assert constats(structure)["agents"].resultat == "non_conforme"
+    former(habilitation.utilisateur, structure, seulement=["metier-caf"])
+    assert constats(structure)["agents"].resultat == "conforme"
 
 
 def test_un_seul_agent_non_conforme():
@@ -173,7 +197,7 @@ def test_un_seul_agent_non_conforme():
     equipe(structure, 1)
     constat = constats(structure)["agents"]
     assert constat.resultat == "non_conforme"
-    assert constat.preuve.startswith("Un seul agent actif")
+    assert constat.preuve.startswith("Un seul agent formé sur 1 agent actif")
 
 
 def test_un_agent_et_ses_deux_roles_comptent_pour_un():
@@ -181,20 +205,31 @@ def test_un_agent_et_ses_deux_roles_comptent_pour_un():
     agent = UtilisateurFactory()
     HabilitationFactory(utilisateur=agent, role=Role.CONSEILLER, structure=structure)
     HabilitationFactory(utilisateur=agent, role=Role.GESTIONNAIRE, structure=structure)
+    former(agent, structure)
     assert constats(structure)["agents"].resultat == "non_conforme"
 
 
 def test_un_compte_desactive_ne_compte_pas():
     structure = france_services_de_tulle()
     equipe(structure, 1)
-    HabilitationFactory(role=Role.CONSEILLER, structure=structure, utilisateur=UtilisateurFactory(is_active=False))
+    inactif = UtilisateurFactory(is_active=False)
+    HabilitationFactory(role=Role.CONSEILLER, structure=structure, utilisateur=inactif)
+    former(inactif, structure)
+    assert constats(structure)["agents"].resultat == "non_conforme"
+
+
+def test_un_agent_forme_parti_ailleurs_ne_compte_pas_ici():
+    structure = france_services_de_tulle()
+    equipe(structure, 1)
+    ailleurs = StructureFactory()
+    equipe(ailleurs, 1)  # formé, mais dans une autre structure
     assert constats(structure)["agents"].resultat == "non_conforme"
 
 
 def test_sans_agent_non_conforme():
     constat = constats(france_services_de_tulle())["agents"]
     assert constat.resultat == "non_conforme"
-    assert constat.preuve.startswith("Aucun agent actif")
+    assert constat.preuve.startswith("Aucun agent formé sur 0 agent actif")
 
 
 # — opérateurs —
