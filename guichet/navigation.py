@@ -97,6 +97,22 @@ OUTILS = (
         menu=False,
         precision=": tâches de fond",
     ),
+    Outil(
+        "financement",
+        "Subvention de fonctionnement",
+        "financement:tableau",
+        permissions.peut_voir_financement,
+        menu=False,
+        precision=": dû, versé, reste à verser",
+    ),
+    Outil(
+        "conventions",
+        "Conventions-cadres départementales",
+        "conventions:liste",
+        permissions.peut_voir_conventions,
+        menu=False,
+        precision=": signataires, engagements des opérateurs, annexes",
+    ),
 )
 
 
