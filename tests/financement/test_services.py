@@ -73,8 +73,8 @@ def test_requetes_par_lots(monde, django_assert_max_num_queries):
         labelliser(s, f"2026-01-{i + 1:02d}")
     with django_assert_max_num_queries(5):
         subvention = services.subvention(2026)
-        subvention.total
-    assert len(subvention.lignes) == 23
+        total = subvention.total
+    assert len(subvention.lignes) == 23 == total.sites
 
 
 def test_bareme_changeable_par_decision(monde):

@@ -153,7 +153,7 @@ def test_annee_sans_bareme_message_sans_erreur(client, monde):
 
 
 def test_exports_csv_et_xlsx_neutralises(client, monde):
-    monde.a1.nom = "=HYPERLINK(\"http://exemple.invalid\")"
+    monde.a1.nom = '=HYPERLINK("http://exemple.invalid")'
     monde.a1.save()
     connecter(client, monde.prefecture_a)
     versement(client, monde.a2, montant="10000")
