@@ -47,8 +47,10 @@ def connecter(page, role, **perimetre):
 
 def test_la_prefecture_enregistre_un_versement_et_prepare_sa_convention(page, reseau):
     connecter(page, Role.PREFECTURE, departement=reseau)
-    page.get_by_role("link", name="Subvention de fonctionnement").click()
-    page.wait_for_url("**/espace/financement/departements/19/**")
+    # L'outil est dans « Mon espace » ; l'année est fixée pour que le test ne dépende pas de la date du jour.
+    assert page.get_by_role("link", name="Subvention de fonctionnement").is_visible()
+    page.goto("/espace/financement/?annee=2026")
+    page.wait_for_url("**/espace/financement/departements/19/?annee=2026")
     assert "Subvention 2026 — 19 Corrèze" in page.get_by_role("heading", level=1).inner_text()
     verifier_accessibilite(page)
 

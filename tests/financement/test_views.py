@@ -55,7 +55,7 @@ def test_anonyme_renvoye_a_la_connexion(client, monde):
 
 def test_prefecture_voit_son_departement_seulement(client, monde):
     connecter(client, monde.prefecture_a)
-    reponse = client.get(reverse("financement:tableau"), follow=True)
+    reponse = client.get(reverse("financement:tableau") + "?annee=2026", follow=True)
     assert reponse.redirect_chain[-1][0] == url_dep(monde.dep_a)
     html = reponse.content.decode()
     assert monde.a1.nom in html and monde.a2.nom in html and monde.b.nom not in html
@@ -118,7 +118,7 @@ def test_meme_reference_refusee_deux_fois(client, monde):
 
 def test_responsable_lit_la_ligne_de_sa_structure_sans_saisir(client, monde):
     connecter(client, monde.gestionnaire_a1)
-    html = client.get(reverse("financement:tableau")).content.decode()
+    html = client.get(reverse("financement:tableau") + "?annee=2026").content.decode()
     assert monde.a1.nom in html and monde.a2.nom not in html
     reponse = client.get(url_site(monde.a1))
     assert reponse.status_code == 200 and reponse.context["form"] is None
