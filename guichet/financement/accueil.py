@@ -7,7 +7,7 @@ from django.utils import timezone
 from guichet import permissions
 from guichet.accueil import Bloc, Chiffre
 from guichet.financement import services
-from guichet.financement.forms import euros
+from guichet.financement.calcul import euros
 
 
 def blocs(user) -> list[Bloc]:

@@ -121,3 +121,11 @@ def du_pour(
         aide = Decimal(aide_bus).quantize(CENTIME)
         par_source[source_bus] = par_source.get(source_bus, Decimal("0.00")) + aide
     return Du(jours, jours_dans_l_annee(annee), montant, aide, par_source)
+
+
+def euros(montant: Decimal) -> str:
+    """« 15 123,29 € » : espace fine insécable des milliers, virgule décimale."""
+    signe = "-" if montant < 0 else ""
+    entier, decimales = f"{abs(montant):.2f}".split(".")
+    groupes = f"{int(entier):,}".replace(",", "\u202f")
+    return f"{signe}{groupes},{decimales}\u00a0€"

@@ -7,15 +7,8 @@ from django import forms
 from django.utils import timezone
 
 from guichet.comptes.forms import FormulaireDsfr
+from guichet.financement.calcul import euros
 from guichet.financement.models import SourceFinancement, Versement
-
-
-def euros(montant: Decimal) -> str:
-    """« 15 123,29 € » : espace fine insécable des milliers, virgule décimale."""
-    signe = "-" if montant < 0 else ""
-    entier, decimales = f"{abs(montant):.2f}".split(".")
-    groupes = f"{int(entier):,}".replace(",", "\u202f")
-    return f"{signe}{groupes},{decimales}\u00a0€"
 
 
 class VersementForm(FormulaireDsfr):

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
@@ -189,7 +190,16 @@ def ligne_de(structure: Structure, annee: int) -> Ligne | None:
 
 @transaction.atomic
 def enregistrer_versement(*, structure, annee, source, date, montant, reference, auteur) -> Versement:
-    """Enregistre un versement validé (voir `forms.VersementForm`) et l'inscrit au journal d'audit."""
+    """Enregistre un versement validé (voir `forms.VersementForm`) et l'inscrit au journal d'audit.
+
+    La structure est verrouillée le temps de revérifier le reste dû : deux saisies simultanées ne versent
+    pas à elles deux plus que le dû (ValidationError pour la seconde)."""
+    Structure.objects.select_for_update().filter(pk=structure.pk).first()
+    ligne = ligne_de(structure, annee)
+    reste = ligne.reste if ligne else ZERO
+    if montant > reste:
+        message = f"Ce versement dépasse le reste dû pour {annee} ({calcul.euros(max(reste, ZERO))})."
+        raise ValidationError({"montant": message})
     versement = Versement.objects.create(
         structure=structure,
         annee=annee,

@@ -3,7 +3,7 @@ les exports. Les droits viennent de `guichet.permissions`, le calcul de `service
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from guichet import permissions
 from guichet.financement import exports, services
-from guichet.financement.forms import AnneeForm, VersementForm, euros
+from guichet.financement.calcul import euros
+from guichet.financement.forms import AnneeForm, VersementForm
 from guichet.financement.models import Bareme, Versement
 from guichet.journal.models import Action
 from guichet.journal.services import journaliser
@@ -31,7 +32,7 @@ def _annee(request) -> int:
     return timezone.localdate().year
 
 
-def _contexte_annee(request, annee):
+def _contexte_annee(annee):
     return {"annee": annee, "annees": list(Bareme.objects.order_by("-annee").values_list("annee", flat=True))}
 
 
@@ -48,7 +49,7 @@ def tableau(request):
     if not permissions.peut_voir_financement(user):
         raise PermissionDenied
     annee = _annee(request)
-    contexte = _contexte_annee(request, annee) | {"titre": f"Subvention de fonctionnement {annee}"}
+    contexte = _contexte_annee(annee) | {"titre": f"Subvention de fonctionnement {annee}"}
     if permissions.peut_voir_financement_national(user):
         subvention, erreur = _subvention(annee, None)
         return render(request, "financement/national.html", contexte | {"subvention": subvention, "erreur": erreur})
@@ -85,7 +86,7 @@ def departement(request, code):
     return render(
         request,
         "financement/departement.html",
-        _contexte_annee(request, annee)
+        _contexte_annee(annee)
         | {
             "titre": f"Subvention {annee} — {departement.code} {departement.nom}",
             "departement": departement,
@@ -146,16 +147,23 @@ def site(request, matricule):
     if saisie:
         form = VersementForm(request.POST or None, structure=structure, annee=annee, reste=reste)
         if request.method == "POST" and form.is_valid():
-            services.enregistrer_versement(structure=structure, annee=annee, auteur=request.user, **form.cleaned_data)
-            messages.success(request, f"Versement de {euros(form.cleaned_data['montant'])} enregistré.")
-            return redirect(reverse("financement:site", args=[structure.matricule]) + f"?annee={annee}")
+            try:
+                services.enregistrer_versement(
+                    structure=structure, annee=annee, auteur=request.user, **form.cleaned_data
+                )
+            except ValidationError as erreur:
+                for champ, liste in erreur.message_dict.items():
+                    form.add_error(champ, liste)
+            else:
+                messages.success(request, f"Versement de {euros(form.cleaned_data['montant'])} enregistré.")
+                return redirect(reverse("financement:site", args=[structure.matricule]) + f"?annee={annee}")
     elif request.method == "POST":
         raise PermissionDenied
     departement = structure.commune.departement
     return render(
         request,
         "financement/site.html",
-        _contexte_annee(request, annee)
+        _contexte_annee(annee)
         | {
             "titre": f"Subvention {annee} — {structure.nom}",
             "structure": structure,

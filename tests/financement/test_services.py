@@ -80,3 +80,15 @@ def test_requetes_par_lots(monde, django_assert_max_num_queries):
 def test_bareme_changeable_par_decision(monde):
     Bareme.objects.filter(annee=2026).update(forfait=Decimal("36500.00"))
     assert services.ligne_de(monde.a1, 2026).du.total == Decimal("18400.00")  # 36 500 × 184 / 365
+
+
+def test_le_service_reverifie_le_reste_du(monde):
+    # Deux saisies ouvertes en même temps : la seconde, validée par son formulaire, est refusée par le service.
+    from django.core.exceptions import ValidationError
+
+    fnadt = SourceFinancement.objects.get(code="fnadt")
+    options = {"structure": monde.a1, "annee": 2026, "source": fnadt, "date": date(2026, 3, 1), "auteur": None}
+    services.enregistrer_versement(montant=Decimal("15000.00"), reference="A", **options)
+    with pytest.raises(ValidationError, match="dépasse le reste dû"):
+        services.enregistrer_versement(montant=Decimal("200.00"), reference="B", **options)
+    assert Versement.objects.count() == 1

@@ -1,6 +1,6 @@
 from django import template
 
-from guichet.financement.forms import euros as _euros
+from guichet.financement.calcul import euros as _euros
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from guichet.commandes import Commande, Rapport
 from guichet.financement import services
-from guichet.financement.forms import euros
+from guichet.financement.calcul import euros
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Departement
 
