@@ -649,10 +649,9 @@ def plans_visibles(user) -> QuerySet[PlanDAction]:
 
 
 def peut_voir_plans(user) -> bool:
+    """La liste des plans : les rôles qui en suivent (sans requête : le menu la pose à chaque page)."""
     p = perimetre(user)
-    return bool(p.tout_voir or p.departements_suivis or p.structures_gerees or p.responsable_de) or (
-        _actif(user) and PlanDAction.objects.filter(actions__responsable=user).exists()
-    )
+    return bool(p.tout_voir or p.departements_suivis or p.structures_gerees or p.responsable_de)
 
 
 def peut_voir_plan(user, plan) -> bool:
