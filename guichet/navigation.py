@@ -145,6 +145,22 @@ OUTILS = (
         libelle_outils="Formation des conseillers",
         precision=": parcours, sessions, agents formés",
     ),
+    Outil(
+        "financement",
+        "Subvention de fonctionnement",
+        "financement:tableau",
+        permissions.peut_voir_financement,
+        menu=False,
+        precision=": dû, versé, reste à verser",
+    ),
+    Outil(
+        "conventions",
+        "Conventions-cadres départementales",
+        "conventions:liste",
+        permissions.peut_voir_conventions,
+        menu=False,
+        precision=": signataires, engagements des opérateurs, annexes",
+    ),
 )
 
 

@@ -888,3 +888,70 @@ def peut_voir_parcours(user, agent) -> bool:
         return est_agent(user)
     structures = Habilitation.objects.filter(utilisateur=agent, role__in=ROLES_AGENT).values("structure_id")
     return structures_formation(user).filter(pk__in=structures).exists()
+
+
+# — financement (subvention de fonctionnement) et conventions-cadres départementales —
+#
+# Subvention : l'équipe nationale voit tout (totaux par source et par région) et saisit partout ; la préfecture
+# voit les structures de son département et y saisit les versements ; le responsable d'une structure lit la
+# ligne de sa structure. Conventions-cadres : la préfecture lit et modifie celles de son département,
+# l'équipe nationale toutes. Personne d'autre (conseillers, opérateurs, auditeurs, équipe technique).
+
+
+def departements_financement(user) -> QuerySet[Departement]:
+    """Les départements dont l'utilisateur voit la subvention, site par site, et où il saisit les versements."""
+    p = perimetre(user)
+    if p.tout_modifier:
+        return Departement.objects.all()
+    return Departement.objects.filter(pk__in=p.departements_geres)
+
+
+def structures_financement(user) -> QuerySet[Structure]:
+    """Les structures dont l'utilisateur lit la ligne de subvention."""
+    p = perimetre(user)
+    if p.tout_modifier:
+        return Structure.objects.all()
+    if not (p.departements_geres or p.structures_gerees):
+        return Structure.objects.none()
+    return Structure.objects.filter(Q(pk__in=p.structures_gerees) | Q(commune__departement_id__in=p.departements_geres))
+
+
+def peut_voir_financement(user) -> bool:
+    p = perimetre(user)
+    return bool(p.tout_modifier or p.departements_geres or p.structures_gerees)
+
+
+def peut_voir_financement_national(user) -> bool:
+    """Les totaux nationaux par source et par région : équipe nationale."""
+    return perimetre(user).tout_modifier
+
+
+def peut_voir_financement_departement(user, departement) -> bool:
+    p = perimetre(user)
+    return departement is not None and (p.tout_modifier or departement.pk in p.departements_geres)
+
+
+def peut_voir_financement_structure(user, structure) -> bool:
+    return _contient(structures_financement(user), structure)
+
+
+def peut_saisir_versement(user, structure) -> bool:
+    """Préfecture du département de la structure, équipe nationale ; jamais le responsable de la structure."""
+    p = perimetre(user)
+    if structure is None or structure.pk is None:
+        return False
+    return p.tout_modifier or structure.commune.departement_id in p.departements_geres
+
+
+def departements_conventions(user) -> QuerySet[Departement]:
+    """Les départements dont l'utilisateur lit et modifie la convention-cadre."""
+    return departements_financement(user)
+
+
+def peut_voir_conventions(user) -> bool:
+    p = perimetre(user)
+    return bool(p.tout_modifier or p.departements_geres)
+
+
+def peut_modifier_convention(user, departement) -> bool:
+    return peut_voir_financement_departement(user, departement)

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "guichet.mandats",
     "guichet.labellisation",
     "guichet.formation",
+    "guichet.financement",
+    "guichet.conventions",
     "guichet.demo",  # en dernier : elle enchaîne les démonstrations de toutes les autres
 ]
 

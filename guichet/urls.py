@@ -20,6 +20,8 @@ urlpatterns = [
     path("espace/labellisation/", include("guichet.labellisation.urls")),
     path("espace/plans-d-action/", include("guichet.plans_d_action.urls")),
     path("espace/formation/", include("guichet.formation.urls")),
+    path("espace/financement/", include("guichet.financement.urls")),
+    path("espace/conventions/", include("guichet.conventions.urls")),
     path("", include("guichet.pages.urls")),
     path("", include("guichet.mandats.urls")),
     path("api/v1/", api.urls),
