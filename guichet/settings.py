@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "guichet.exploitation",
     "guichet.pages",
     "guichet.labellisation",
+    "guichet.enquetes",
+    "guichet.visites",
     "guichet.demo",  # en dernier : elle enchaîne les démonstrations de toutes les autres
 ]
 

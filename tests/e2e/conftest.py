@@ -42,6 +42,7 @@ MIGRATIONS_DE_DONNEES = [
     ("guichet.connaissances.migrations.0004_themes_des_operateurs", "creer"),
     ("guichet.connaissances.migrations.0005_expressions_courantes", "creer"),
     ("guichet.pages.migrations.0002_contenus_initiaux", "creer"),
+    ("guichet.visites.migrations.0002_grille_2026", "creer"),
 ]
 
 
