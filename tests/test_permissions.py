@@ -210,15 +210,28 @@ def test_navigation_de_l_anonyme(client, monde):
     assert _liens_du_menu(html) == [reverse("accueil"), reverse("reseau:trouver")]
 
 
+# Les résultats des enquêtes annuelles et des visites mystères (sa structure, son département, tout).
+ENQUETES = {"enquetes", "visites"}
+
+
 @pytest.mark.parametrize(
     "nom, codes",
     [
         # L'auditeur ouvre le tableau de qualité : il en a le lien.
-        ("auditeur_a", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}),
-        ("auditeur_national", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}),
+        (
+            "auditeur_a",
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"} | ENQUETES,
+        ),
+        (
+            "auditeur_national",
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"} | ENQUETES,
+        ),
         # L'équipe technique sans rôle garde les liens des outils qu'elle peut ouvrir.
-        ("staff", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}),
-        ("conseiller_a1", {"bureau", "saisie", "demandes", "statistiques", "connaissances", "guides", "annuaire"}),
+        ("staff", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"} | ENQUETES),
+        (
+            "conseiller_a1",
+            {"bureau", "saisie", "demandes", "statistiques", "connaissances", "guides", "annuaire"} | ENQUETES,
+        ),
         ("sans_role", {"espace"}),
     ],
 )
