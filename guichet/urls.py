@@ -20,6 +20,7 @@ urlpatterns = [
     path("espace/enquetes/", include("guichet.enquetes.urls")),
     path("enquete/", include("guichet.enquetes.public_urls")),
     path("espace/visites-mysteres/", include("guichet.visites.urls")),
+    path("espace/plans-d-action/", include("guichet.plans_d_action.urls")),
     path("", include("guichet.pages.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -217,17 +217,23 @@ ENQUETES = {"enquetes", "visites"}
 @pytest.mark.parametrize(
     "nom, codes",
     [
-        # L'auditeur ouvre le tableau de qualité : il en a le lien.
+        # L'auditeur ouvre le tableau de qualité et les plans d'action de son périmètre : il en a les liens.
         (
             "auditeur_a",
-            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"} | ENQUETES,
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"}
+            | ENQUETES,
         ),
         (
             "auditeur_national",
-            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"} | ENQUETES,
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"}
+            | ENQUETES,
         ),
         # L'équipe technique sans rôle garde les liens des outils qu'elle peut ouvrir.
-        ("staff", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"} | ENQUETES),
+        (
+            "staff",
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"}
+            | ENQUETES,
+        ),
         (
             "conseiller_a1",
             {"bureau", "saisie", "demandes", "statistiques", "connaissances", "guides", "annuaire"} | ENQUETES,
