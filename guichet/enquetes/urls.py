@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/affiche/<str:matricule>/", views.affiche, name="affiche"),
     path("operateurs/", views.evaluations, name="evaluations"),
     path("operateurs/avis.csv", views.export_evaluations, name="export_evaluations"),
+    path("operateurs/plan/", views.plan_operateur, name="plan_operateur"),
+    path("<int:pk>/resultats/plan/", views.plan_resultat, name="plan_resultat"),
 ]

@@ -2,6 +2,7 @@
 conseillers, résultats et exports, affiche (lien et QR code), évaluation du back-office des opérateurs."""
 
 import io
+from datetime import date
 from urllib.parse import urlencode
 
 import qrcode
@@ -16,16 +17,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet import permissions
-from guichet.enquetes import services
+from guichet.enquetes import plans, services
 from guichet.enquetes.forms import CampagneForm, EvaluationForm, QuestionForm, QuestionnaireForm
 from guichet.enquetes.models import Campagne, EvaluationOperateur, Public
 from guichet.journal.services import journaliser
 from guichet.qualite.forms import FiltreQualiteForm
-from guichet.reseau.models import Structure
+from guichet.reseau.models import Operateur, Structure
 from guichet.tableurs import EcrivainCsv
+from guichet.territoires.models import Departement
 
 PLAFOND_PAR_HEURE = 200  # réponses publiques par campagne et structure : au-delà, un envoi automatique
 DUREE_DU_TEMOIN = 400 * 24 * 3600
@@ -149,12 +151,14 @@ def _raccourcis(user):
 @login_required
 def resultats(request, pk):
     campagne = _campagne_lisible(request, pk)
-    niveau = _niveau_demande(request, campagne)
+    return _page_resultats(request, campagne, _niveau_demande(request, campagne))
+
+
+def _page_resultats(request, campagne, niveau, form_plan=None):
     textes = permissions.voit_textes_libres(request.user)
     r = services.calculer(campagne, niveau, textes_libres=textes)
     for ligne in r.detail:
         ligne["lisible"] = permissions.peut_voir_resultats_enquete(request.user, ligne["niveau"])
-    parent = _parent(niveau)
     return render(
         request,
         "enquetes/resultats.html",
@@ -163,13 +167,54 @@ def resultats(request, pk):
             "campagne": campagne,
             "r": r,
             "niveau": niveau,
-            "parent": parent,
+            "parent": _parent(niveau),
             "textes": textes,
             "raccourcis": [n for n in _raccourcis(request.user) if n != niveau],
             "echelles": [q for q in campagne.questions.all() if q.nature == "echelle"],
             "export": reverse("enquetes:export", args=[campagne.pk]) + "?" + _encoder(niveau),
+            **_plans_du_resultat(request.user, campagne, niveau, form_plan),
         },
+        status=400 if form_plan is not None else 200,
     )
+
+
+def _plans_du_resultat(user, campagne, niveau, form=None):
+    departement = plans.departement_du_niveau(niveau)
+    peut_ouvrir = departement is not None and permissions.peut_ouvrir_plan(user, departement)
+    if peut_ouvrir and form is None:
+        form = plans.PlanDepuisConstatForm(
+            initial={"titre": f"Enquête « {campagne.titre} » — {niveau.libelle}"}, prefix="plan"
+        )
+    return {
+        "plans": plans.visibles(user, plans.plans_du_resultat(campagne, niveau)),
+        "form_plan": form if peut_ouvrir else None,
+        "action_plan": reverse("enquetes:plan_resultat", args=[campagne.pk]) + "?" + _encoder(niveau),
+    }
+
+
+@login_required
+@require_POST
+def plan_resultat(request, pk):
+    """Ouvre un plan d'action depuis le résultat d'une structure ou d'un département (préfecture, ANCT)."""
+    campagne = _campagne_lisible(request, pk)
+    niveau = _niveau_demande(request, campagne)
+    departement = plans.departement_du_niveau(niveau)
+    _exiger(departement is not None and permissions.peut_ouvrir_plan(request.user, departement))
+    form = plans.PlanDepuisConstatForm(request.POST, prefix="plan")
+    if form.is_valid():
+        plan = plans.ouvrir(
+            form,
+            request.user,
+            origine="enquete",
+            departement=departement,
+            structure=niveau.objet if niveau.code == "structure" else None,
+            source=campagne,
+        )
+        if plan is not None:
+            messages.success(request, f"Le plan d'action « {plan.titre} » est ouvert.")
+            return redirect(plan)
+    messages.error(request, "Le plan d'action n'est pas ouvert : voyez les champs signalés.")
+    return _page_resultats(request, campagne, niveau, form)
 
 
 def _parent(niveau):
@@ -349,6 +394,68 @@ def evaluations(request):
             "formulaires": formulaires,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_operateur(request):
+    """Les notes des structures au back-office d'un opérateur dans un département, ses plans d'action, et
+    l'ouverture d'un plan (préfecture du département, ANCT) que le responsable départemental de l'opérateur
+    verra et suivra."""
+    perimetre = permissions.perimetre_qualite(request.user)
+    _exiger(perimetre is not None)
+    operateur = Operateur.objects.filter(pk=_entier(request.GET.get("operateur"))).first()
+    departement = Departement.objects.filter(pk=_entier(request.GET.get("departement"))).first()
+    if operateur is None or departement is None:
+        raise Http404
+    _exiger(perimetre.couvre(operateur.pk, departement.pk))
+    peut_ouvrir = permissions.peut_ouvrir_plan(request.user, departement)
+    form = None
+    if peut_ouvrir:
+        titre = f"Back-office {operateur.nom} — {departement.nom} ({departement.code})"
+        form = plans.PlanDepuisConstatForm(request.POST or None, initial={"titre": titre}, prefix="plan")
+        if request.method == "POST" and form.is_valid():
+            plan = plans.ouvrir(
+                form,
+                request.user,
+                origine="evaluation_operateur",
+                departement=departement,
+                operateur=operateur,
+            )
+            if plan is not None:
+                messages.success(request, f"Le plan d'action « {plan.titre} » est ouvert.")
+                return redirect(plan)
+    elif request.method == "POST":
+        raise PermissionDenied
+    annee = timezone.localdate().year
+    avis = services.avis_des_structures(
+        perimetre,
+        date(annee - 1, 1, 1),
+        timezone.localdate(),
+        operateur_id=operateur.pk,
+        departement_id=departement.pk,
+        commentaires=permissions.voit_textes_libres(request.user),
+    )
+    return render(
+        request,
+        "enquetes/plan_operateur.html",
+        {
+            "titre": f"Back-office {operateur.nom} — {departement.nom}",
+            "operateur": operateur,
+            "departement": departement,
+            "avis": avis[0] if avis else None,
+            "depuis": date(annee - 1, 1, 1),
+            "seuil": services.SEUIL,
+            "plans": plans.visibles(request.user, plans.plans_de_l_operateur(operateur, departement)),
+            "form_plan": form,
+            "action_plan": request.get_full_path(),
+        },
+        status=400 if form is not None and form.is_bound else 200,
+    )
+
+
+def _entier(valeur) -> int | None:
+    return int(valeur) if valeur and str(valeur).isdigit() and len(str(valeur)) < 12 else None
 
 
 @login_required

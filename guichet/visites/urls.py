@@ -10,4 +10,5 @@ urlpatterns = [
     path("campagnes/<int:pk>/cloture/", views.cloturer, name="cloturer"),
     path("campagnes/<int:pk>/visites.csv", views.export, name="export"),
     path("<int:pk>/", views.visite, name="visite"),
+    path("<int:pk>/plan/", views.plan, name="plan"),
 ]

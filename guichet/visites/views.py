@@ -6,10 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet import permissions
+from guichet.enquetes import plans
 from guichet.journal.services import journaliser
+from guichet.plans_d_action import services as plans_d_action
 from guichet.tableurs import EcrivainCsv
 from guichet.territoires.models import Departement
 from guichet.visites import services
@@ -134,6 +137,16 @@ def visite(request, pk):
             return redirect("visites:accueil")
     elif request.method == "POST":
         raise PermissionDenied
+    return _page_visite(request, visite, acces, form)
+
+
+def _page_visite(request, visite, acces, form=None, form_plan=None):
+    departement = visite.structure.commune.departement
+    peut_ouvrir = acces == "suivi" and visite.realisee and permissions.peut_ouvrir_plan(request.user, departement)
+    if peut_ouvrir and form_plan is None:
+        form_plan = plans.PlanDepuisConstatForm(
+            initial={"titre": f"Visite mystère — {visite.structure.nom}"}, prefix="plan"
+        )
     return render(
         request,
         "visites/visite.html",
@@ -143,8 +156,40 @@ def visite(request, pk):
             "acces": acces,
             "form": form,
             "notes": visite.notes.select_related("critere"),
+            "plans": plans.visibles(request.user, plans_d_action.plans_de(visite)),
+            "form_plan": form_plan if peut_ouvrir else None,
+            "action_plan": reverse("visites:plan", args=[visite.pk]),
         },
+        status=400 if form_plan is not None and form_plan.is_bound else 200,
     )
+
+
+@login_required
+@require_POST
+def plan(request, pk):
+    """Ouvre un plan d'action depuis une visite réalisée (préfecture du département, ANCT) : la structure
+    visitée (son responsable) le voit et le suit."""
+    visite = get_object_or_404(Visite.objects.select_related("campagne__grille", "structure__commune"), pk=pk)
+    acces = permissions.acces_visite(request.user, visite)
+    if acces is None:
+        raise Http404
+    departement = visite.structure.commune.departement
+    _exiger(acces == "suivi" and visite.realisee and permissions.peut_ouvrir_plan(request.user, departement))
+    form = plans.PlanDepuisConstatForm(request.POST, prefix="plan")
+    if form.is_valid():
+        plan = plans.ouvrir(
+            form,
+            request.user,
+            origine="visite_mystere",
+            departement=departement,
+            structure=visite.structure,
+            source=visite,
+        )
+        if plan is not None:
+            messages.success(request, f"Le plan d'action « {plan.titre} » est ouvert.")
+            return redirect(plan)
+    messages.error(request, "Le plan d'action n'est pas ouvert : voyez les champs signalés.")
+    return _page_visite(request, visite, acces, form_plan=form)
 
 
 @login_required

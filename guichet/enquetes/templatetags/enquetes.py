@@ -6,7 +6,7 @@ from django import template
 from django.urls import reverse
 
 from guichet import permissions
-from guichet.enquetes import services
+from guichet.enquetes import plans, services
 from guichet.enquetes.models import CRITERES_OPERATEUR
 
 register = template.Library()
@@ -28,6 +28,13 @@ def avis_des_structures(context):
         departement_id=d["departement"].pk if d.get("departement") else None,
         commentaires=permissions.voit_textes_libres(request.user),
     )
+    visibles = permissions.plans_visibles(request.user)
+    for a in avis:
+        a.plans = plans.plans_de_l_operateur(a.operateur, a.departement).filter(pk__in=visibles.values("pk")).count()
+        a.peut_ouvrir_plan = permissions.peut_ouvrir_plan(request.user, a.departement)
+        a.lien_plans = (
+            reverse("enquetes:plan_operateur") + f"?operateur={a.operateur.pk}&departement={a.departement.pk}"
+        )
     return {
         "avis": avis,
         "criteres": list(CRITERES_OPERATEUR.values()),
