@@ -15,8 +15,11 @@ from django.utils import timezone
 from guichet.comptes.models import Utilisateur
 from guichet.enquetes.masquage import masquer_texte
 from guichet.enquetes.models import Campagne, EvaluationOperateur, Nature, Public, Question, Reponse, Valeur
-from guichet.reseau.demo import DOMAINE, PREFIXE
+from guichet.plans_d_action import services as plans
+from guichet.plans_d_action.models import Origine, PlanDAction
+from guichet.reseau.demo import DEPARTEMENT_DEMO, DOMAINE, PREFIXE
 from guichet.reseau.models import Operateur, Structure
+from guichet.territoires.models import Departement
 
 TITRE_CLOSE = "Enquête annuelle des usagers (démonstration, close)"
 TITRE_OUVERTE = "Votre avis sur votre France services (démonstration)"
@@ -40,6 +43,9 @@ COMMENTAIRES_OPERATEURS = [
 
 
 def nettoyer() -> None:
+    PlanDAction.objects.filter(
+        origine__in=[Origine.ENQUETE, Origine.EVALUATION_OPERATEUR], ouvert_par__email__endswith="@" + DOMAINE
+    ).delete()
     Campagne.objects.filter(titre__in=TITRES).delete()
     EvaluationOperateur.objects.filter(structure__matricule__startswith=PREFIXE).delete()
 
@@ -149,6 +155,27 @@ def peupler(graine: int = 2026) -> dict[str, int]:
                 )
             )
     EvaluationOperateur.objects.bulk_create(evaluations, batch_size=5000)
+    prefecture = Utilisateur.objects.filter(email=f"prefecture@{DOMAINE}").first()
+    caf = Operateur.objects.filter(code="caf").first()
+    departement = Departement.objects.filter(code=DEPARTEMENT_DEMO).first()
+    if prefecture is not None and caf is not None and departement is not None:
+        plans.ouvrir_plan(
+            titre=f"Back-office {caf.nom} — {departement.nom}",
+            origine=Origine.EVALUATION_OPERATEUR,
+            departement=departement,
+            auteur=prefecture,
+            operateur=caf,
+            actions=[
+                {
+                    "libelle": "Ouvrir une seconde ligne dédiée aux France services",
+                    "echeance": jour + timedelta(days=45),
+                },
+                {
+                    "libelle": "Répondre sous 72 heures ouvrées par Administration +",
+                    "echeance": jour + timedelta(days=90),
+                },
+            ],
+        )
     return {
         "campagnes d'enquête": 3,
         "réponses aux enquêtes": reponses,

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from guichet.comptes.models import Habilitation, Role, Utilisateur
+from guichet.plans_d_action import services as plans
+from guichet.plans_d_action.models import Origine, PlanDAction
 from guichet.reseau.demo import DEPARTEMENT_DEMO, DOMAINE, PREFIXE
 from guichet.reseau.models import Structure
 from guichet.visites.models import SCENARIOS, CampagneVisites, Grille, Note, Visite
@@ -27,6 +29,7 @@ APPRECIATIONS = [
 
 
 def nettoyer() -> None:
+    PlanDAction.objects.filter(origine=Origine.VISITE_MYSTERE, ouvert_par__email__endswith="@" + DOMAINE).delete()
     campagnes = CampagneVisites.objects.filter(titre__in=(TITRE_CLOSE, TITRE_EN_COURS))
     Visite.objects.filter(campagne__in=campagnes).delete()
     campagnes.delete()
@@ -91,6 +94,23 @@ def peupler(graine: int = 2026) -> dict[str, int]:
         Visite.objects.create(campagne=en_cours, structure=s, evaluateur=auditeur, prevue_le=jour + timedelta(days=d))
         for s, d in zip([structure_demo, *(autres[7:] or autres)[:2]], (12, -3, 20), strict=False)
     ]
+    if prefecture is not None:
+        visite = close.visites.get(structure=structure_demo)
+        plans.ouvrir_plan(
+            titre=f"Visite mystère — {structure_demo.nom}",
+            origine=Origine.VISITE_MYSTERE,
+            departement=departement,
+            auteur=prefecture,
+            structure=structure_demo,
+            source=visite,
+            actions=[
+                {
+                    "libelle": "Proposer l'espace confidentiel à chaque rendez-vous",
+                    "echeance": jour + timedelta(days=30),
+                },
+                {"libelle": "Afficher les horaires à l'entrée", "echeance": jour + timedelta(days=15)},
+            ],
+        )
     if len(visites) > 1:
         _noter(hasard, visites[1], criteres, jour - timedelta(days=3))
     return {"campagnes de visites mystères": 2, "visites mystères": close.visites.count() + len(visites)}

@@ -6,6 +6,7 @@ from guichet import permissions
 from guichet.comptes.models import Utilisateur
 from guichet.enquetes import demo as demo_enquetes
 from guichet.enquetes.models import Campagne, EvaluationOperateur, Reponse
+from guichet.plans_d_action.models import PlanDAction
 from guichet.reseau.demo import DOMAINE
 from guichet.visites import demo as demo_visites
 from guichet.visites.models import CampagneVisites, Visite
@@ -25,8 +26,11 @@ def test_demo_enquetes_et_visites(geographie):  # noqa: F811
     auditeur = Utilisateur.objects.get(email=f"auditeur@{DOMAINE}")
     a_faire = permissions.visites_de_l_evaluateur(auditeur).filter(campagne__close_le__isnull=True)
     assert a_faire.filter(realisee_le__isnull=True).exists()
+    # Des plans d'action : l'un depuis une visite (suivi par la structure), l'autre sur le back-office de la CAF.
+    assert {p.origine for p in PlanDAction.objects.all()} == {"visite_mystere", "evaluation_operateur"}
+    assert permissions.plans_visibles(gestionnaire).filter(origine="visite_mystere").exists()
     # Relancer remplace sans doublon.
-    avant = (Reponse.objects.count(), Visite.objects.count())
+    avant = (Reponse.objects.count(), Visite.objects.count(), PlanDAction.objects.count())
     call_command("demo", "--wet-run")
-    assert (Reponse.objects.count(), Visite.objects.count()) == avant
+    assert (Reponse.objects.count(), Visite.objects.count(), PlanDAction.objects.count()) == avant
     assert CampagneVisites.objects.count() == 2 and Campagne.objects.count() == 3
