@@ -35,6 +35,7 @@ from guichet.statistiques.secret import LIGNE, SEUIL, masquer
 from guichet.territoires.models import Departement, Region
 
 NIVEAUX = ("national", "region", "departement", "structure")
+TEXTES_MONTRES = 200  # les réponses libres les plus récentes, sur la page
 
 
 class DejaRepondu(Exception):
@@ -201,8 +202,8 @@ def calculer(campagne: Campagne, niveau: Niveau, textes_libres: bool = False) ->
                 r.textes = list(
                     valeurs.filter(question=question)
                     .exclude(texte="")
-                    .order_by("reponse__le")
-                    .values_list("texte", flat=True)
+                    .order_by("-reponse__le", "pk")
+                    .values_list("texte", flat=True)[:TEXTES_MONTRES]
                 )
             resultats.append(r)
             continue

@@ -141,6 +141,8 @@ def _campagne_lisible(request, pk):
 def _raccourcis(user):
     """Les niveaux propres à l'utilisateur (sa structure, son département) : des liens directs."""
     liens = []
+    if permissions.perimetre(user).tout_voir:
+        return liens  # le national descend par le tableau des régions
     for departement in permissions.departements_statistiques(user).order_by("code")[:5]:
         liens.append(services.Niveau("departement", departement))
     for structure in permissions.structures_de_l_agent(user)[:5]:
