@@ -161,6 +161,24 @@ OUTILS = (
         menu=False,
         precision=": signataires, engagements des opérateurs, annexes",
     ),
+    Outil(
+        "enquetes",
+        "Enquêtes",
+        "enquetes:accueil",
+        permissions.peut_voir_enquetes,
+        menu=False,
+        libelle_outils="Enquêtes annuelles",
+        precision=": usagers et conseillers, résultats sous secret statistique",
+    ),
+    Outil(
+        "evaluations",
+        "Évaluer le back-office des opérateurs",
+        "enquetes:evaluations",
+        permissions.peut_evaluer_operateurs,
+        menu=False,
+        precision=": l'évaluation annuelle de la structure",
+    ),
+    Outil("visites", "Visites mystères", "visites:accueil", permissions.peut_voir_visites, menu=False),
 )
 
 

@@ -631,6 +631,159 @@ def peut_gerer_referentiels(user) -> bool:
     return perimetre(user).tout_modifier
 
 
+# — enquêtes annuelles, évaluation du back-office par les structures, visites mystères —
+#
+# Enquêtes (guichet.enquetes) : l'équipe nationale définit les campagnes et lit les textes libres
+# (masqués) ; les résultats chiffrés se lisent comme les statistiques de l'activité : une structure par
+# son équipe, un département par sa préfecture et son auditeur, tout par les rôles nationaux ; les
+# niveaux national et régional, agrégés, par quiconque lit des résultats. Un conseiller répond aux
+# campagnes des conseillers, une fois. Évaluation du back-office : le responsable d'une structure note
+# les opérateurs nationaux ; les résultats suivent le périmètre du tableau de qualité (un opérateur ne
+# voit que les siens). Visites mystères (guichet.visites) : l'équipe nationale planifie partout, la
+# préfecture dans son département ; l'auditeur désigné saisit sa visite tant que la campagne est
+# ouverte ; la structure ne voit ses résultats qu'une fois la campagne close, sans la date prévue.
+
+
+def peut_gerer_enquetes(user) -> bool:
+    return perimetre(user).tout_modifier
+
+
+def peut_voir_enquetes(user) -> bool:
+    """Des résultats d'enquête à lire (ou des questionnaires à remplir, pour un agent)."""
+    p = perimetre(user)
+    return bool(p.tout_voir or p.departements_suivis or p.structures_lues)
+
+
+def peut_voir_resultats_enquete(user, niveau) -> bool:
+    """`niveau` : un `enquetes.services.Niveau`."""
+    if not peut_voir_enquetes(user):
+        return False
+    if niveau.code in ("national", "region"):
+        return True
+    if niveau.code == "departement":
+        return _contient(departements_statistiques(user), niveau.objet)
+    if niveau.code == "structure":
+        return _contient(structures_statistiques(user), niveau.objet)
+    return False
+
+
+def voit_textes_libres(user) -> bool:
+    """Les réponses libres des enquêtes et les commentaires des évaluations : équipe nationale seulement."""
+    return perimetre(user).tout_modifier
+
+
+def peut_repondre_enquete(user, campagne) -> bool:
+    from guichet.enquetes.models import Public
+
+    return campagne.public == Public.AGENTS and campagne.ouverte and est_agent(user)
+
+
+def peut_voir_affiche_enquete(user, structure) -> bool:
+    """Le lien public et le QR code d'une structure : son équipe, sa préfecture, l'équipe nationale."""
+    return peut_voir_statistiques_structure(user, structure)
+
+
+def structures_qui_evaluent(user) -> QuerySet[Structure]:
+    """Les structures dont l'utilisateur note le back-office des opérateurs : celles qu'il gère."""
+    p = perimetre(user)
+    return Structure.objects.filter(pk__in=p.structures_gerees) if p.structures_gerees else Structure.objects.none()
+
+
+def peut_evaluer_operateurs(user) -> bool:
+    return bool(perimetre(user).structures_gerees)
+
+
+def peut_planifier_visites(user, departement=None) -> bool:
+    """Sans département : planifie-t-il des visites quelque part ? Avec : dans ce département (None pour
+    une campagne nationale, que seule l'équipe nationale ouvre) ?"""
+    p = perimetre(user)
+    if p.tout_modifier:
+        return True
+    if departement is None:
+        return bool(p.departements_geres)
+    return departement.pk in p.departements_geres
+
+
+def campagnes_visites_suivies(user):
+    """Les campagnes que l'utilisateur suit, dates comprises : toutes pour le national ; pour une préfecture
+    ou un auditeur départemental, celles de ses départements et les nationales (dont il ne voit que les
+    visites chez lui)."""
+    from guichet.visites.models import CampagneVisites
+
+    p = perimetre(user)
+    if p.tout_voir:
+        return CampagneVisites.objects.all()
+    if not p.departements_suivis:
+        return CampagneVisites.objects.none()
+    return CampagneVisites.objects.filter(
+        Q(departement_id__in=p.departements_suivis) | Q(departement__isnull=True)
+    ).distinct()
+
+
+def visites_suivies(user):
+    """Les visites dont l'utilisateur voit tout (date prévue comprise), hors l'évaluateur lui-même."""
+    from guichet.visites.models import Visite
+
+    p = perimetre(user)
+    if p.tout_voir:
+        return Visite.objects.all()
+    if not p.departements_suivis:
+        return Visite.objects.none()
+    return Visite.objects.filter(structure__commune__departement_id__in=p.departements_suivis)
+
+
+def visites_de_l_evaluateur(user):
+    """Les visites confiées à l'utilisateur (auditeur désigné)."""
+    from guichet.visites.models import Visite
+
+    if Role.AUDITEUR not in perimetre(user).roles:
+        return Visite.objects.none()
+    return Visite.objects.filter(evaluateur=user)
+
+
+def resultats_visites_de_la_structure(user):
+    """Les visites réalisées des structures de l'utilisateur (équipe), campagnes closes seulement."""
+    from guichet.visites.models import Visite
+
+    p = perimetre(user)
+    if not p.structures_lues:
+        return Visite.objects.none()
+    return Visite.objects.filter(
+        structure_id__in=p.structures_lues, campagne__close_le__isnull=False, realisee_le__isnull=False
+    )
+
+
+def acces_visite(user, visite) -> str | None:
+    """« suivi » (tout, date comprise), « evaluateur » (saisie de sa visite), « structure » (résultats
+    seulement, après la clôture), ou None : la visite n'existe pas pour lui."""
+    if visite is None or visite.pk is None or not _actif(user):
+        return None
+    if visites_suivies(user).filter(pk=visite.pk).exists():
+        return "suivi"
+    if visites_de_l_evaluateur(user).filter(pk=visite.pk).exists():
+        return "evaluateur"
+    if resultats_visites_de_la_structure(user).filter(pk=visite.pk).exists():
+        return "structure"
+    return None
+
+
+def peut_saisir_visite(user, visite) -> bool:
+    """L'évaluateur désigné, tant que la campagne n'est pas close."""
+    return visite.campagne.close_le is None and visites_de_l_evaluateur(user).filter(pk=visite.pk).exists()
+
+
+def peut_modifier_campagne_visites(user, campagne) -> bool:
+    """Ajouter des visites, clore : l'équipe nationale, ou la préfecture du département de la campagne."""
+    return (
+        peut_planifier_visites(user, campagne.departement) if campagne.departement_id else perimetre(user).tout_modifier
+    )
+
+
+def peut_voir_visites(user) -> bool:
+    p = perimetre(user)
+    return bool(p.tout_voir or p.departements_suivis or p.structures_lues or Role.AUDITEUR in p.roles)
+
+
 # — plans d'action (guichet.plans_d_action) —
 # Ouverts par la préfecture (son département) ou l'équipe nationale ; lus par l'auditeur de son périmètre ;
 # le responsable de la structure lit et répond aux plans de sa structure, le responsable départemental d'un

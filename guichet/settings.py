@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "guichet.formation",
     "guichet.financement",
     "guichet.conventions",
+    "guichet.enquetes",
+    "guichet.visites",
     "guichet.demo",  # en dernier : elle enchaîne les démonstrations de toutes les autres
 ]
 

@@ -225,10 +225,24 @@ OUTILS_DE_SUIVI = {
 
 # Ce que chaque domaine ajoute à ces outils de base, rôle par rôle.
 EN_PLUS = {
-    "auditeur_a": {"formation", "labellisation"},
-    "auditeur_national": {"formation", "labellisation", "tableau_labellisation", "verifier_mandat"},
-    "staff": {"formation", "labellisation", "tableau_labellisation", "verifier_mandat"},
-    "conseiller_a1": {"formation", "mandats"},
+    "auditeur_a": {"enquetes", "formation", "labellisation", "visites"},
+    "auditeur_national": {
+        "enquetes",
+        "formation",
+        "labellisation",
+        "tableau_labellisation",
+        "verifier_mandat",
+        "visites",
+    },
+    "staff": {
+        "enquetes",
+        "formation",
+        "labellisation",
+        "tableau_labellisation",
+        "verifier_mandat",
+        "visites",
+    },
+    "conseiller_a1": {"enquetes", "formation", "mandats", "visites"},
     "sans_role": set(),
 }
 

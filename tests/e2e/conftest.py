@@ -43,6 +43,7 @@ MIGRATIONS_DE_DONNEES = [
     ("guichet.connaissances.migrations.0005_expressions_courantes", "creer"),
     ("guichet.pages.migrations.0002_contenus_initiaux", "creer"),
     ("guichet.formation.migrations.0002_parcours_initial", "creer"),
+    ("guichet.visites.migrations.0002_grille_2026", "creer"),
 ]
 
 
