@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "guichet.exploitation",
     "guichet.pages",
     "guichet.labellisation",
+    "guichet.couverture",
     "guichet.demo",  # en dernier : elle enchaîne les démonstrations de toutes les autres
 ]
 
