@@ -125,7 +125,7 @@ def lire_extrait(chemin) -> tuple[dict, RapportImport]:
     debut = time.perf_counter()
     try:
         processeur = (
-            osmium.FileProcessor(str(chemin), osmium.osm.WAY)
+            osmium.FileProcessor(str(chemin), osmium.osm.NODE | osmium.osm.WAY)
             .with_locations()
             .with_filter(osmium.filter.KeyFilter("highway"))
         )
@@ -141,8 +141,16 @@ def lire_extrait(chemin) -> tuple[dict, RapportImport]:
             if tags.get("motorcar") in ACCES_INTERDITS:
                 rapport.voies_ignorees += 1
                 continue
-            noeuds = [(n.ref, n.location.lat, n.location.lon) for n in voie.nodes if n.location.valid()]
-            if len(noeuds) < 2:
+            # Un nœud hors de l'extrait (sans position) coupe la voie : on ne relie jamais ses deux voisins.
+            morceaux, courant = [], []
+            for n in voie.nodes:
+                if n.location.valid():
+                    courant.append((n.ref, n.location.lat, n.location.lon))
+                else:
+                    morceaux.append(courant)
+                    courant = []
+            morceaux = [m for m in [*morceaux, courant] if len(m) >= 2]
+            if not morceaux:
                 rapport.voies_ignorees += 1
                 continue
             vitesse = float(VITESSES[classe])
@@ -154,13 +162,14 @@ def lire_extrait(chemin) -> tuple[dict, RapportImport]:
                     rapport.maxspeed_lues += 1
                     vitesse = lue
             rapport.voies += 1
-            a = np.array(noeuds)
-            ids.append(a[:, 0].astype(np.int64))
-            lats.append(a[:, 1])
-            lons.append(a[:, 2])
-            vitesses.append(vitesse)
-            sens.append(_sens(tags, classe))
-            longueurs.append(len(noeuds))
+            for noeuds in morceaux:
+                a = np.array(noeuds)
+                ids.append(a[:, 0].astype(np.int64))
+                lats.append(a[:, 1])
+                lons.append(a[:, 2])
+                vitesses.append(vitesse)
+                sens.append(_sens(tags, classe))
+                longueurs.append(len(noeuds))
     except RuntimeError as erreur:
         raise ExtraitIllisible(f"Extrait OpenStreetMap illisible ({chemin.name}) : {erreur}") from None
     rapport.duree_lecture_s = time.perf_counter() - debut

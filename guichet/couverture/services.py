@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.spatial import cKDTree
 
-from guichet.couverture import calcul
+from guichet.couverture import calcul, carroyage
 from guichet.couverture.donnees import Destinations, lire_destinations, lire_origines
 from guichet.couverture.estimation import Estimation, km_en_corde, sur_la_sphere
 from guichet.couverture.routier import GrapheIndisponible, Routier
@@ -43,9 +43,13 @@ def destinations_utiles(destinations: Destinations, origines, m) -> Destinations
     return Destinations.depuis([destinations.liste[k] for k in garde])
 
 
-def couverture(departement: str | None = None, nom_moteur="estimation", fixes_seulement=False, m=None):
-    """La couverture des communes (de France, ou d'un département) vers tous les lieux du registre."""
+def couverture(departement: str | None = None, nom_moteur="estimation", fixes_seulement=False, m=None, carreaux=False):
+    """La couverture des communes (de France, ou d'un département) vers tous les lieux du registre ; avec
+    `carreaux`, les carreaux de population importés à la place des communes."""
     m = m or moteur(nom_moteur)
-    origines = lire_origines([departement] if departement else None)
+    if carreaux:
+        origines = carroyage.lire_origines_carreaux([departement] if departement else None)
+    else:
+        origines = lire_origines([departement] if departement else None)
     destinations = destinations_utiles(lire_destinations(fixes_seulement=fixes_seulement), origines, m)
     return calcul.calculer(origines, destinations, m)

@@ -1,7 +1,7 @@
 """`guichet couverture` : la part de la population à moins de 20 (30…) minutes d'une France services."""
 
 from guichet.commandes import Commande, Rapport
-from guichet.couverture import calcul, services
+from guichet.couverture import calcul, carroyage, services
 from guichet.couverture.routier import GrapheIndisponible
 from guichet.territoires.models import Departement
 
@@ -35,10 +35,24 @@ class Command(Commande):
             action="store_true",
             help="Variante : les sites fixes seulement (ni bus ni permanences).",
         )
+        parser.add_argument(
+            "--origines",
+            default="communes",
+            choices=("communes", "carreaux"),
+            help="Origines : les mairies des communes, ou les carreaux de 200 m importés (import_carroyage).",
+        )
         parser.add_argument("--limite", type=int, default=50, help="Nombre de zones blanches listées (50).")
 
     def executer(
-        self, *args, departement=None, seuils="20,30", moteur="estimation", fixes_seulement=False, limite=50, **options
+        self,
+        *args,
+        departement=None,
+        seuils="20,30",
+        moteur="estimation",
+        fixes_seulement=False,
+        limite=50,
+        origines="communes",
+        **options,
     ):
         try:
             liste_seuils = lire_seuils(seuils)
@@ -47,7 +61,11 @@ class Command(Commande):
         if departement and not Departement.objects.filter(code=departement).exists():
             return Rapport(echec=f"Département « {departement} » inconnu.")
         try:
-            c = services.couverture(departement, moteur, fixes_seulement=fixes_seulement)
+            if origines == "carreaux" and not carroyage.disponible():
+                return Rapport(echec="Aucun carroyage importé : lancez « guichet import_carroyage FICHIER --wet-run ».")
+            c = services.couverture(
+                departement, moteur, fixes_seulement=fixes_seulement, carreaux=origines == "carreaux"
+            )
         except GrapheIndisponible as erreur:
             return Rapport(echec=str(erreur))
         s = calcul.synthese(c, liste_seuils)
@@ -87,6 +105,7 @@ class Command(Commande):
                 "moteur": s["moteur"],
                 "moteur_libelle": s["moteur_libelle"],
                 "fixes_seulement": fixes_seulement,
+                "origines": origines,
                 "departement": departement,
                 "seuils": s["seuils"],
                 "population_totale": s["population_totale"],
