@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.spatial import cKDTree
 
-from guichet.couverture import calcul, carroyage
+from guichet.couverture import calcul, carroyage, implantation
 from guichet.couverture.donnees import Destinations, lire_destinations, lire_origines
 from guichet.couverture.estimation import Estimation, km_en_corde, sur_la_sphere
 from guichet.couverture.routier import GrapheIndisponible, Routier
@@ -53,3 +53,35 @@ def couverture(departement: str | None = None, nom_moteur="estimation", fixes_se
         origines = lire_origines([departement] if departement else None)
     destinations = destinations_utiles(lire_destinations(fixes_seulement=fixes_seulement), origines, m)
     return calcul.calculer(origines, destinations, m)
+
+
+def implanter(c, k: int, seuil=calcul.SEUIL_PROMESSE, candidats=None) -> dict:
+    """Les k lieux qui couvriraient le plus de population aujourd'hui au-delà du seuil (glouton paresseux).
+
+    `candidats` : une liste de (nom, lat, lon) ; par défaut les mairies des communes étudiées."""
+    hors = ~(c.minutes <= seuil)
+    demande = c.origines.sous_ensemble(hors)
+    prep = c.moteur.preparer_origines(demande)
+    if candidats is None:
+        candidats = [
+            (f"{n} ({code})", la, lo)
+            for code, n, la, lo in zip(c.origines.codes, c.origines.noms, c.origines.lat, c.origines.lon, strict=True)
+        ]
+    noms = [x[0] for x in candidats]
+    lat = np.array([x[1] for x in candidats], dtype=float)
+    lon = np.array([x[2] for x in candidats], dtype=float)
+    ensembles = implantation.couvertures(c.moteur, prep, lat, lon, seuil)
+    choix = implantation.glouton(ensembles, demande.population, k)
+    return {
+        "moteur": c.moteur.nom,
+        "seuil": seuil,
+        "nouveaux": k,
+        "population_hors_seuil": int(demande.population.sum()),
+        "population_gagnee": int(choix.couverte),
+        "borne_superieure": int(round(choix.borne_superieure)),
+        "garantie": round(choix.garantie, 4),
+        "lieux": [
+            {"nom": noms[j], "lat": round(float(lat[j]), 5), "lon": round(float(lon[j]), 5), "gain": int(g)}
+            for j, g in zip(choix.candidats, choix.gains, strict=True)
+        ],
+    }
