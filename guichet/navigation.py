@@ -97,6 +97,14 @@ OUTILS = (
         menu=False,
         precision=": tâches de fond",
     ),
+    Outil(
+        "couverture",
+        "Couverture",
+        "couverture:accueil",
+        permissions.peut_voir_couverture,
+        libelle_outils="Couverture du territoire",
+        precision=": temps d'accès à la France services la plus proche, zones blanches, simulations",
+    ),
 )
 
 

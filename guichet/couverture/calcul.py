@@ -199,3 +199,20 @@ def ecarts(avant: Couverture, apres: Couverture, seuil=SEUIL_PROMESSE) -> dict:
         "population_totale": int(pop.sum()),
         "communes": lignes,
     }
+
+
+def pourcentage(part: float) -> str:
+    return f"{part * 100:.1f} %".replace(".", ",")
+
+
+def lignes_de_synthese(s: dict) -> list[dict]:
+    """Les chiffres d'une synthèse, prêts à afficher : un seuil par ligne."""
+    return [
+        {
+            "seuil": seuil,
+            "population": s["population_sous_seuil"][seuil],
+            "hors": s["population_totale"] - s["population_sous_seuil"][seuil],
+            "part": pourcentage(s["part_sous_seuil"][seuil]),
+        }
+        for seuil in s["population_sous_seuil"]
+    ]

@@ -22,6 +22,14 @@ class Mesure(models.Model):
     def __str__(self):
         return f"Couverture du {self.date:%d/%m/%Y} ({self.moteur})"
 
+    def part_en_texte(self, seuil: str) -> str:
+        part = self.part_sous_seuil.get(seuil)
+        return "" if part is None else f"{part * 100:.1f} %".replace(".", ",")
+
     @property
-    def part_20(self):
-        return self.part_sous_seuil.get("20")
+    def part_20(self) -> str:
+        return self.part_en_texte("20")
+
+    @property
+    def part_30(self) -> str:
+        return self.part_en_texte("30")

@@ -1,6 +1,7 @@
 """Ce que les commandes, les pages et la tâche de fond demandent : la couverture d'un territoire par un moteur."""
 
 import numpy as np
+from django.core.cache import cache
 from scipy.spatial import cKDTree
 
 from guichet.couverture import calcul, carroyage, implantation
@@ -9,6 +10,7 @@ from guichet.couverture.estimation import Estimation, km_en_corde, sur_la_sphere
 from guichet.couverture.routier import GrapheIndisponible, Routier
 
 MOTEURS = ("estimation", "routier")
+CLE_NATIONALE = "guichet:couverture:nationale"
 
 
 class MoteurInconnu(ValueError):
@@ -85,3 +87,73 @@ def implanter(c, k: int, seuil=calcul.SEUIL_PROMESSE, candidats=None) -> dict:
             for j, g in zip(choix.candidats, choix.gains, strict=True)
         ],
     }
+
+
+MAX_CHANGEMENTS = 20
+
+
+def _point(texte: str):
+    """« 45.27,1.77 » → (45.27, 1.77), ou None."""
+    try:
+        lat, lon = (float(x) for x in texte.split(","))
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
+
+
+def lire_changement(params, c) -> tuple[calcul.Changement, list[str], list[dict]]:
+    """Le scénario décrit par les paramètres de la page (`ajout`, `retrait`, `deplacement`), validé contre la
+    couverture `c` : (changement, erreurs en français, description de chaque changement gardé)."""
+    changement, erreurs, descriptions = calcul.Changement(), [], []
+    communes = {str(code): i for i, code in enumerate(c.origines.codes)}
+    cles = {d.cle: i for i, d in enumerate(c.destinations.liste)}
+
+    def position(valeur):
+        if valeur.startswith("commune:"):
+            i = communes.get(valeur.removeprefix("commune:"))
+            if i is None:
+                return None, None
+            return (float(c.origines.lat[i]), float(c.origines.lon[i])), f"mairie de {c.origines.noms[i]}"
+        point = _point(valeur)
+        return point, (f"point {point[0]:.4f}, {point[1]:.4f}" if point else None)
+
+    for valeur in [v for v in params.getlist("ajout") if v][:MAX_CHANGEMENTS]:
+        point, libelle = position(valeur)
+        if point is None:
+            erreurs.append(f"Ajout « {valeur[:40]} » : commune du département ou point « latitude,longitude » attendu.")
+            continue
+        changement.ajouts.append((point[0], point[1], f"Lieu hypothétique ({libelle})"))
+        descriptions.append({"nature": "ajout", "valeur": valeur, "texte": f"Ajout d'un lieu : {libelle}"})
+    for valeur in [v for v in params.getlist("retrait") if v][:MAX_CHANGEMENTS]:
+        if valeur not in cles:
+            erreurs.append(f"Retrait « {valeur[:40]} » : lieu inconnu.")
+            continue
+        changement.retraits.append(cles[valeur])
+        descriptions.append(
+            {"nature": "retrait", "valeur": valeur, "texte": f"Retrait : {c.destinations.liste[cles[valeur]].nom}"}
+        )
+    deplacements = [v for v in params.getlist("deplacement") if v]
+    if params.get("deplacement_lieu") and params.get("deplacement_vers"):
+        deplacements.append(f"{params['deplacement_lieu']}@{params['deplacement_vers']}")
+    for valeur in deplacements[:MAX_CHANGEMENTS]:
+        cle, _, vers = valeur.partition("@")
+        point, libelle = position(vers)
+        if cle not in cles or point is None:
+            erreurs.append(f"Déplacement « {valeur[:40]} » : lieu connu et nouvelle position attendus.")
+            continue
+        changement.deplacements.append((cles[cle], point[0], point[1]))
+        descriptions.append(
+            {
+                "nature": "deplacement",
+                "valeur": valeur,
+                "texte": f"Déplacement de {c.destinations.liste[cles[cle]].nom} vers : {libelle}",
+            }
+        )
+    return changement, erreurs, descriptions
+
+
+def synthese_nationale() -> dict:
+    """La synthèse nationale (moteur d'estimation), gardée 10 minutes ; la tâche de fond l'oublie."""
+    return cache.get_or_set(CLE_NATIONALE, lambda: calcul.synthese(couverture(), calcul.SEUILS_PAR_DEFAUT), 600)

@@ -9,6 +9,7 @@ disponible : l'historique daté que l'ANCT suit sur la page nationale.
 import time
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
@@ -42,6 +43,7 @@ def mesurer(nom_moteur="estimation", date=None) -> Mesure:
 def recalculer_couverture() -> dict:
     """La mesure nationale du jour, par moteur disponible (le routier seulement s'il a un réseau importé)."""
     bilan = {}
+    cache.delete(services.CLE_NATIONALE)
     for nom in services.MOTEURS:
         try:
             bilan[nom] = mesurer(nom).part_sous_seuil
