@@ -150,7 +150,25 @@ def appliquer(c: Couverture, changement: Changement) -> Couverture:
                     )
                 candidats = candidats[proches]
             sous_ensemble = Destinations.depuis([liste[k] for k in candidats])
-            m, k = moteur.plus_proche(c.prep, sous_ensemble, masque=touchees)
+            if borne is None:
+                m, k = moteur.plus_proche(c.prep, sous_ensemble, masque=touchees)
+            else:
+                # Recherche bornée à L, exacte pour tout temps ≤ L : on part de deux fois l'ancien temps le plus
+                # long des origines touchées et l'on double L pour celles qui n'ont encore rien trouvé.
+                m = np.full(int(touchees.sum()), np.inf)
+                k = np.full(int(touchees.sum()), -1, dtype=np.int64)
+                ouvertes = np.ones(len(m), dtype=bool)
+                anciens = c.minutes[touchees]
+                L = float(min(borne, max(10.0, 2 * np.max(anciens[np.isfinite(anciens)], initial=0.0))))
+                while True:
+                    sous_masque = np.zeros(len(minutes), dtype=bool)
+                    sous_masque[np.flatnonzero(touchees)[ouvertes]] = True
+                    m_l, k_l = moteur.plus_proche(c.prep, sous_ensemble, masque=sous_masque, limite=L)
+                    m[ouvertes], k[ouvertes] = m_l, k_l
+                    ouvertes = ~np.isfinite(m)
+                    if not ouvertes.any() or L >= borne:
+                        break
+                    L = min(borne, 2 * L)
             minutes[touchees] = m
             indice[touchees] = np.where(k >= 0, candidats[np.maximum(k, 0)] if len(candidats) else -1, -1)
     for ajout in ajouts:

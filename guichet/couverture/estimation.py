@@ -50,7 +50,7 @@ class Estimation:
         """Rien à préparer : l'estimation part du point de la mairie."""
         return {"xyz": sur_la_sphere(origines.lat, origines.lon), "ecart_km": np.zeros(len(origines))}
 
-    def plus_proche(self, prep, destinations, masque=None):
+    def plus_proche(self, prep, destinations, masque=None, limite=None):
         """(minutes, indice du lieu le plus proche) pour chaque origine (ou celles du `masque`)."""
         xyz = prep["xyz"] if masque is None else prep["xyz"][masque]
         n = len(xyz)

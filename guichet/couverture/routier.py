@@ -115,32 +115,47 @@ class RapportImport:
 
 def lire_extrait(chemin) -> tuple[dict, RapportImport]:
     """Lit un extrait `.osm.pbf` (ou `.osm`) et construit le graphe (tableaux CSR), sans rien écrire."""
-    import osmium
-
     chemin = Path(chemin)
     if not chemin.is_file():
         raise ExtraitIllisible(f"Fichier introuvable : {chemin.name}.")
     rapport = RapportImport()
     ids, lats, lons, vitesses, sens, longueurs = [], [], [], [], [], []
     debut = time.perf_counter()
+    lecteur = _lecteur_de_voies()(rapport, ids, lats, lons, vitesses, sens, longueurs)
     try:
-        processeur = (
-            osmium.FileProcessor(str(chemin), osmium.osm.NODE | osmium.osm.WAY)
-            .with_locations()
-            .with_filter(osmium.filter.KeyFilter("highway"))
-        )
-        for voie in processeur:
-            tags = voie.tags
+        # Les positions des nœuds restent dans l'index de libosmium (C++) : Python ne voit que les voies.
+        lecteur.apply_file(str(chemin), locations=True, idx="flex_mem")
+    except RuntimeError as erreur:
+        raise ExtraitIllisible(f"Extrait OpenStreetMap illisible ({chemin.name}) : {erreur}") from None
+    rapport.duree_lecture_s = time.perf_counter() - debut
+    debut = time.perf_counter()
+    if not ids:
+        raise ExtraitIllisible(f"Aucune route carrossable dans {chemin.name}.")
+    graphe = _construire(ids, lats, lons, vitesses, sens, longueurs, rapport)
+    rapport.duree_graphe_s = time.perf_counter() - debut
+    return graphe, rapport
+
+
+def _lecteur_de_voies():
+    import osmium
+
+    class Lecteur(osmium.SimpleHandler):
+        def __init__(self, rapport, ids, lats, lons, vitesses, sens, longueurs):
+            super().__init__()
+            self.rapport, self.ids, self.lats, self.lons = rapport, ids, lats, lons
+            self.vitesses, self.sens, self.longueurs = vitesses, sens, longueurs
+
+        def way(self, voie):
+            rapport, tags = self.rapport, voie.tags
             classe = tags.get("highway")
+            if classe is None:
+                return
             if classe not in VITESSES or tags.get("area") == "yes":
                 rapport.voies_ignorees += 1
-                continue
-            if tags.get("access") in ACCES_INTERDITS or tags.get("motor_vehicle") in ACCES_INTERDITS:
+                return
+            if any(tags.get(cle) in ACCES_INTERDITS for cle in ("access", "motor_vehicle", "motorcar")):
                 rapport.voies_ignorees += 1
-                continue
-            if tags.get("motorcar") in ACCES_INTERDITS:
-                rapport.voies_ignorees += 1
-                continue
+                return
             # Un nœud hors de l'extrait (sans position) coupe la voie : on ne relie jamais ses deux voisins.
             morceaux, courant = [], []
             for n in voie.nodes:
@@ -152,7 +167,7 @@ def lire_extrait(chemin) -> tuple[dict, RapportImport]:
             morceaux = [m for m in [*morceaux, courant] if len(m) >= 2]
             if not morceaux:
                 rapport.voies_ignorees += 1
-                continue
+                return
             vitesse = float(VITESSES[classe])
             if "maxspeed" in tags:
                 lue = lire_maxspeed(tags.get("maxspeed"))
@@ -164,21 +179,14 @@ def lire_extrait(chemin) -> tuple[dict, RapportImport]:
             rapport.voies += 1
             for noeuds in morceaux:
                 a = np.array(noeuds)
-                ids.append(a[:, 0].astype(np.int64))
-                lats.append(a[:, 1])
-                lons.append(a[:, 2])
-                vitesses.append(vitesse)
-                sens.append(_sens(tags, classe))
-                longueurs.append(len(noeuds))
-    except RuntimeError as erreur:
-        raise ExtraitIllisible(f"Extrait OpenStreetMap illisible ({chemin.name}) : {erreur}") from None
-    rapport.duree_lecture_s = time.perf_counter() - debut
-    debut = time.perf_counter()
-    if not ids:
-        raise ExtraitIllisible(f"Aucune route carrossable dans {chemin.name}.")
-    graphe = _construire(ids, lats, lons, vitesses, sens, longueurs, rapport)
-    rapport.duree_graphe_s = time.perf_counter() - debut
-    return graphe, rapport
+                self.ids.append(a[:, 0].astype(np.int64))
+                self.lats.append(a[:, 1])
+                self.lons.append(a[:, 2])
+                self.vitesses.append(vitesse)
+                self.sens.append(_sens(tags, classe))
+                self.longueurs.append(len(noeuds))
+
+    return Lecteur
 
 
 def _construire(ids, lats, lons, vitesses, sens, longueurs, rapport) -> dict:
@@ -321,15 +329,16 @@ class Routier:
         )
         return dist[: self.graphe.n], origine[: self.graphe.n] - self.graphe.n
 
-    def plus_proche(self, prep, destinations, masque=None):
+    def plus_proche(self, prep, destinations, masque=None, limite=None):
+        limite = self.limite if limite is None else min(limite, self.limite)
         noeuds = prep["noeuds"] if masque is None else prep["noeuds"][masque]
         marche = prep["marche"] if masque is None else prep["marche"][masque]
         if not len(destinations) or not len(noeuds):
             return np.full(len(noeuds), np.inf), np.full(len(noeuds), -1, dtype=np.int64)
-        dist, source = self._depuis_sources(destinations.lat, destinations.lon, self.limite)
+        dist, source = self._depuis_sources(destinations.lat, destinations.lon, limite)
         minutes = dist[noeuds] + marche
         indice = np.where(np.isfinite(dist[noeuds]), source[noeuds], -1).astype(np.int64)
-        hors = minutes > self.limite
+        hors = minutes > limite
         minutes[hors], indice[hors] = np.inf, -1
         return minutes, indice
 

@@ -1,5 +1,7 @@
 """Ce que les commandes, les pages et la tâche de fond demandent : la couverture d'un territoire par un moteur."""
 
+from collections import OrderedDict
+
 import numpy as np
 from django.core.cache import cache
 from scipy.spatial import cKDTree
@@ -43,6 +45,38 @@ def destinations_utiles(destinations: Destinations, origines, m) -> Destinations
     corde, _ = arbre.query(sur_la_sphere(destinations.lat, destinations.lon), k=1)
     garde = np.flatnonzero(corde <= km_en_corde(m.rayon_km(m.limite)))
     return Destinations.depuis([destinations.liste[k] for k in garde])
+
+
+_MEMOIRE: OrderedDict = OrderedDict()
+TAILLE_MEMOIRE = 8
+
+
+def version_du_registre() -> tuple:
+    """Ce qui change quand le registre change (structure ou passage ajouté, modifié, retiré) : deux requêtes."""
+    from django.db.models import Count, Max
+
+    from guichet.reseau.models import Passage, Structure
+
+    s = Structure.objects.aggregate(n=Count("id"), m=Max("modifie_le"), i=Max("id"))
+    p = Passage.objects.aggregate(n=Count("id"), i=Max("id"))
+    return (s["n"], s["m"], s["i"], p["n"], p["i"])
+
+
+def couverture_memorisee(departement: str | None, nom_moteur="estimation", fixes_seulement=False):
+    """`couverture(...)` gardée en mémoire du processus tant que le registre (et le graphe routier) ne changent
+    pas : un scénario sur la page ne refait que ses écarts (recherche bornée depuis le lieu ajouté, recalcul
+    autour du lieu retiré), pas la couverture de départ. Un graphe réimporté est un autre objet `Graphe` :
+    la clé change."""
+    m = moteur(nom_moteur)
+    cle = (departement, nom_moteur, fixes_seulement, id(getattr(m, "graphe", None)), version_du_registre())
+    if cle in _MEMOIRE:
+        _MEMOIRE.move_to_end(cle)
+        return _MEMOIRE[cle]
+    c = couverture(departement, nom_moteur, fixes_seulement=fixes_seulement, m=m)
+    _MEMOIRE[cle] = c
+    while len(_MEMOIRE) > TAILLE_MEMOIRE:
+        _MEMOIRE.popitem(last=False)
+    return c
 
 
 def couverture(departement: str | None = None, nom_moteur="estimation", fixes_seulement=False, m=None, carreaux=False):

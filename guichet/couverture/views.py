@@ -82,10 +82,10 @@ def _couverture(request, departement):
     fixes = request.GET.get("variante") == "fixes"
     erreur_moteur = ""
     try:
-        c = services.couverture(departement.code, nom_moteur, fixes_seulement=fixes)
+        c = services.couverture_memorisee(departement.code, nom_moteur, fixes_seulement=fixes)
     except GrapheIndisponible as erreur:
         erreur_moteur = str(erreur)
-        c = services.couverture(departement.code, "estimation", fixes_seulement=fixes)
+        c = services.couverture_memorisee(departement.code, "estimation", fixes_seulement=fixes)
     return c, fixes, erreur_moteur
 
 

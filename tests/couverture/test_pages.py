@@ -152,3 +152,49 @@ def test_bloc_d_accueil_de_la_prefecture(client, prefecture_19):
     assert bloc.chiffres[0].valeur == calcul.pourcentage(s["part_sous_seuil"]["20"])
     assert bloc.chiffres[0].lien == PAGE_19
     assert blocs(_personne()) == []
+
+
+def test_tache_de_fond_mesure_la_couverture_du_jour_et_garde_l_historique(m, django_capture_on_commit_callbacks):
+    from datetime import date
+
+    from guichet.couverture import taches
+    from guichet.couverture.models import Mesure
+    from guichet.reseau.models import Structure
+
+    taches._derniere_demande["instant"] = None
+    with django_capture_on_commit_callbacks(execute=True):
+        Structure.objects.filter(matricule="FS-19-TULLE").get().changer_statut(Structure.Statut.SUSPENDUE)
+    mesure = Mesure.objects.get(moteur="estimation")  # tâche exécutée tout de suite par le moteur de test
+    apres = calcul.synthese(services.couverture(), (20, 30))
+    assert mesure.part_sous_seuil == apres["part_sous_seuil"]
+    assert mesure.lieux == apres["lieux"] == 2  # Tulle suspendue : Limoges et l'arrêt du bus
+    # Une mesure par jour et par moteur : un autre jour s'ajoute, le même jour se remplace.
+    taches.mesurer("estimation", date=date(2026, 1, 1))
+    taches.mesurer("estimation")
+    assert Mesure.objects.filter(moteur="estimation").count() == 2
+
+
+def test_demandes_de_recalcul_regroupees(m, django_capture_on_commit_callbacks):
+    from guichet.couverture import taches
+    from guichet.couverture.models import Mesure
+
+    taches._derniere_demande["instant"] = None
+    with django_capture_on_commit_callbacks(execute=True):
+        for s in (m["tulle"], m["limoges"]):
+            s.save()
+    assert Mesure.objects.count() == 1
+    Mesure.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        m["tulle"].save()  # dans le délai : pas de nouvelle tâche
+    assert Mesure.objects.count() == 0
+
+
+def test_page_nationale_montre_l_historique(client, m):
+    from datetime import date
+
+    from guichet.couverture import taches
+
+    taches.mesurer("estimation", date=date(2026, 1, 1))
+    connecter(client, _personne(role=Role.NATIONAL))
+    texte = client.get(NATIONALE).content.decode()
+    assert "01/01/2026" in texte
