@@ -18,6 +18,7 @@ marche lente (4 km/h) : une mairie loin de toute route importée se voit.
 """
 
 import time
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,7 +120,9 @@ def lire_extrait(chemin) -> tuple[dict, RapportImport]:
     if not chemin.is_file():
         raise ExtraitIllisible(f"Fichier introuvable : {chemin.name}.")
     rapport = RapportImport()
-    ids, lats, lons, vitesses, sens, longueurs = [], [], [], [], [], []
+    # Des tableaux compacts (8 octets par valeur), pas des listes d'objets Python : une région tient en mémoire.
+    ids, lats, lons = array("q"), array("d"), array("d")
+    vitesses, sens, longueurs = array("d"), array("b"), array("q")
     debut = time.perf_counter()
     lecteur = _lecteur_de_voies()(rapport, ids, lats, lons, vitesses, sens, longueurs)
     try:
@@ -156,15 +159,19 @@ def _lecteur_de_voies():
             if any(tags.get(cle) in ACCES_INTERDITS for cle in ("access", "motor_vehicle", "motorcar")):
                 rapport.voies_ignorees += 1
                 return
-            # Un nœud hors de l'extrait (sans position) coupe la voie : on ne relie jamais ses deux voisins.
-            morceaux, courant = [], []
-            for n in voie.nodes:
-                if n.location.valid():
-                    courant.append((n.ref, n.location.lat, n.location.lon))
-                else:
-                    morceaux.append(courant)
-                    courant = []
-            morceaux = [m for m in [*morceaux, courant] if len(m) >= 2]
+            try:
+                morceaux = [[(n.ref, n.lat, n.lon) for n in voie.nodes]]
+            except osmium.InvalidLocationError:
+                # Un nœud hors de l'extrait (sans position) coupe la voie : on ne relie jamais ses deux voisins.
+                morceaux, courant = [], []
+                for n in voie.nodes:
+                    if n.location.valid():
+                        courant.append((n.ref, n.lat, n.lon))
+                    else:
+                        morceaux.append(courant)
+                        courant = []
+                morceaux.append(courant)
+            morceaux = [m for m in morceaux if len(m) >= 2]
             if not morceaux:
                 rapport.voies_ignorees += 1
                 return
@@ -178,10 +185,10 @@ def _lecteur_de_voies():
                     vitesse = lue
             rapport.voies += 1
             for noeuds in morceaux:
-                a = np.array(noeuds)
-                self.ids.append(a[:, 0].astype(np.int64))
-                self.lats.append(a[:, 1])
-                self.lons.append(a[:, 2])
+                for ref, lat, lon in noeuds:
+                    self.ids.append(ref)
+                    self.lats.append(lat)
+                    self.lons.append(lon)
                 self.vitesses.append(vitesse)
                 self.sens.append(_sens(tags, classe))
                 self.longueurs.append(len(noeuds))
@@ -190,8 +197,8 @@ def _lecteur_de_voies():
 
 
 def _construire(ids, lats, lons, vitesses, sens, longueurs, rapport) -> dict:
-    tous_ids = np.concatenate(ids)
-    tous_lat, tous_lon = np.concatenate(lats), np.concatenate(lons)
+    tous_ids = np.frombuffer(ids, dtype=np.int64)
+    tous_lat, tous_lon = np.frombuffer(lats, dtype=np.float64), np.frombuffer(lons, dtype=np.float64)
     uniques, premier, compact = np.unique(tous_ids, return_index=True, return_inverse=True)
     n = len(uniques)
     longueurs = np.asarray(longueurs)
