@@ -213,19 +213,49 @@ def test_navigation_de_l_anonyme(client, monde):
 @pytest.mark.parametrize(
     "nom, codes",
     [
-        # L'auditeur ouvre le tableau de qualité et la couverture de son territoire : il en a les liens.
+        # L'auditeur ouvre la qualité, les plans d'action et la couverture de son périmètre : il en a les liens.
         (
             "auditeur_a",
-            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "couverture"},
+            {
+                "espace",
+                "demandes",
+                "statistiques",
+                "qualite",
+                "connaissances",
+                "guides",
+                "annuaire",
+                "plans_d_action",
+                "couverture",
+            },
         ),
         (
             "auditeur_national",
-            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "couverture"},
+            {
+                "espace",
+                "demandes",
+                "statistiques",
+                "qualite",
+                "connaissances",
+                "guides",
+                "annuaire",
+                "plans_d_action",
+                "couverture",
+            },
         ),
         # L'équipe technique sans rôle garde les liens des outils qu'elle peut ouvrir.
         (
             "staff",
-            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "couverture"},
+            {
+                "espace",
+                "demandes",
+                "statistiques",
+                "qualite",
+                "connaissances",
+                "guides",
+                "annuaire",
+                "plans_d_action",
+                "couverture",
+            },
         ),
         ("conseiller_a1", {"bureau", "saisie", "demandes", "statistiques", "connaissances", "guides", "annuaire"}),
         ("sans_role", {"espace"}),
