@@ -37,6 +37,9 @@ from guichet.couverture.donnees import Destination, Destinations, Origines  # no
 parser = argparse.ArgumentParser()
 parser.add_argument("--cote", type=int, default=2000)
 parser.add_argument("--pas", type=float, default=145.0)
+parser.add_argument(
+    "--graphe", help="Un graphe .npz déjà rangé par ce banc (même --cote et --pas) : ni écriture ni import."
+)
 args = parser.parse_args()
 N, PAS = args.cote, args.pas
 LAT0, LON0 = 44.0, -1.0
@@ -48,47 +51,50 @@ def memoire_mo():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-dossier = Path(tempfile.mkdtemp(prefix="guichet-banc-routier-"))
-pbf = dossier / "region.osm.pbf"
-debut = time.perf_counter()
-with osmium.SimpleWriter(str(pbf)) as w:
-    for i in range(N):
-        la = LAT0 + i * dlat
+if args.graphe:
+    npz = Path(args.graphe)
+else:
+    dossier = Path(tempfile.mkdtemp(prefix="guichet-banc-routier-"))
+    pbf = dossier / "region.osm.pbf"
+    debut = time.perf_counter()
+    with osmium.SimpleWriter(str(pbf)) as w:
+        for i in range(N):
+            la = LAT0 + i * dlat
+            for j in range(N):
+                w.add_node(osmium.osm.mutable.Node(id=1 + i * N + j, location=(LON0 + j * dlon, la), version=1))
+        voie = 1
+
+        def classe(k):
+            return "trunk" if k % 50 == 0 else ("secondary" if k % 10 == 0 else "residential")
+
+        for i in range(N):
+            for debut_j in range(0, N - 1, 19):
+                ids = [1 + i * N + j for j in range(debut_j, min(debut_j + 20, N))]
+                w.add_way(osmium.osm.mutable.Way(id=voie, nodes=ids, tags={"highway": classe(i)}, version=1))
+                voie += 1
         for j in range(N):
-            w.add_node(osmium.osm.mutable.Node(id=1 + i * N + j, location=(LON0 + j * dlon, la), version=1))
-    voie = 1
+            for debut_i in range(0, N - 1, 19):
+                ids = [1 + i * N + j for i in range(debut_i, min(debut_i + 20, N))]
+                w.add_way(osmium.osm.mutable.Way(id=voie, nodes=ids, tags={"highway": classe(j)}, version=1))
+                voie += 1
+    t_ecriture = time.perf_counter() - debut
+    cote_km = N * PAS / 1000
+    print(
+        f"Réseau synthétique : {N}×{N} = {N * N:,} nœuds, {voie - 1:,} voies, {cote_km:.0f} × {cote_km:.0f} km ; "
+        f".pbf de {pbf.stat().st_size / 1e6:.0f} Mo écrit en {t_ecriture:.0f} s"
+    )
 
-    def classe(k):
-        return "trunk" if k % 50 == 0 else ("secondary" if k % 10 == 0 else "residential")
-
-    for i in range(N):
-        for debut_j in range(0, N - 1, 19):
-            ids = [1 + i * N + j for j in range(debut_j, min(debut_j + 20, N))]
-            w.add_way(osmium.osm.mutable.Way(id=voie, nodes=ids, tags={"highway": classe(i)}, version=1))
-            voie += 1
-    for j in range(N):
-        for debut_i in range(0, N - 1, 19):
-            ids = [1 + i * N + j for i in range(debut_i, min(debut_i + 20, N))]
-            w.add_way(osmium.osm.mutable.Way(id=voie, nodes=ids, tags={"highway": classe(j)}, version=1))
-            voie += 1
-t_ecriture = time.perf_counter() - debut
-cote_km = N * PAS / 1000
-print(
-    f"Réseau synthétique : {N}×{N} = {N * N:,} nœuds, {voie - 1:,} voies, {cote_km:.0f} × {cote_km:.0f} km ; "
-    f".pbf de {pbf.stat().st_size / 1e6:.0f} Mo écrit en {t_ecriture:.0f} s"
-)
-
-debut = time.perf_counter()
-graphe, r = routier.lire_extrait(pbf)
-t_import = time.perf_counter() - debut
-print(
-    f"Import : {t_import:.1f} s (lecture {r.duree_lecture_s:.1f} s, graphe {r.duree_graphe_s:.1f} s), "
-    f"{r.noeuds:,} nœuds, {r.arcs:,} arcs ; mémoire max du processus {memoire_mo():.0f} Mo"
-)
-npz = dossier / "reseau_routier.npz"
-routier.enregistrer(graphe, npz)
-del graphe
-print(f"Graphe rangé : {npz.stat().st_size / 1e6:.0f} Mo")
+    debut = time.perf_counter()
+    graphe, r = routier.lire_extrait(pbf)
+    t_import = time.perf_counter() - debut
+    print(
+        f"Import : {t_import:.1f} s (lecture {r.duree_lecture_s:.1f} s, graphe {r.duree_graphe_s:.1f} s), "
+        f"{r.noeuds:,} nœuds, {r.arcs:,} arcs ; mémoire max du processus {memoire_mo():.0f} Mo"
+    )
+    npz = dossier / "reseau_routier.npz"
+    routier.enregistrer(graphe, npz)
+    del graphe
+    print(f"Graphe rangé : {npz.stat().st_size / 1e6:.0f} Mo")
 
 debut = time.perf_counter()
 g = routier.charger_graphe(npz)

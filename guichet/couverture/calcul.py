@@ -15,9 +15,10 @@ résultat est celui d'un calcul complet.
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from guichet.couverture.donnees import HYPOTHESE, Destination, Destinations, Origines
-from guichet.couverture.estimation import distance_km
+from guichet.couverture.estimation import km_en_corde, sur_la_sphere
 
 SEUILS_PAR_DEFAUT = (20, 30)
 SEUIL_PROMESSE = 20
@@ -136,45 +137,46 @@ def appliquer(c: Couverture, changement: Changement) -> Couverture:
         if touchees.any():
             candidats = np.flatnonzero(actives)
             borne = moteur.limite
-            if borne is not None and len(candidats):
-                # Un lieu qui atteint une origine touchée en moins de `borne` est à moins de 2 × rayon(borne)
-                # d'un lieu retiré (l'origine en était à moins de `borne`) : les autres ne peuvent rien changer.
-                rayon = 2 * moteur.rayon_km(borne)
-                proches = np.zeros(len(candidats), dtype=bool)
-                for r in retraits:
-                    proches |= (
-                        distance_km(
-                            liste[r].lat, liste[r].lon, c.destinations.lat[candidats], c.destinations.lon[candidats]
-                        )
-                        <= rayon
-                    )
-                candidats = candidats[proches]
-            sous_ensemble = Destinations.depuis([liste[k] for k in candidats])
             if borne is None:
+                sous_ensemble = Destinations.depuis([liste[k] for k in candidats])
                 m, k = moteur.plus_proche(c.prep, sous_ensemble, masque=touchees)
+                k = np.where(k >= 0, candidats[np.maximum(k, 0)] if len(candidats) else -1, -1)
             else:
-                # Recherche bornée à L, exacte pour tout temps ≤ L : on part de deux fois l'ancien temps le plus
-                # long des origines touchées et l'on double L pour celles qui n'ont encore rien trouvé.
-                m = np.full(int(touchees.sum()), np.inf)
-                k = np.full(int(touchees.sum()), -1, dtype=np.int64)
-                ouvertes = np.ones(len(m), dtype=bool)
+                # Recherches bornées à L, exactes pour tout temps ≤ L, depuis les seuls lieux à moins de
+                # rayon(L) à vol d'oiseau d'une origine touchée (les autres ne peuvent l'atteindre avant L) :
+                # L part de deux fois l'ancien temps le plus long et double pour les origines encore sans lieu.
+                n_t = int(touchees.sum())
+                m, k = np.full(n_t, np.inf), np.full(n_t, -1, dtype=np.int64)
+                ouvertes = np.ones(n_t, dtype=bool)
                 anciens = c.minutes[touchees]
                 L = float(min(borne, max(10.0, 2 * np.max(anciens[np.isfinite(anciens)], initial=0.0))))
+                xyz_c = sur_la_sphere(c.destinations.lat[candidats], c.destinations.lon[candidats])
                 while True:
+                    indices_ouverts = np.flatnonzero(touchees)[ouvertes]
+                    arbre = cKDTree(sur_la_sphere(c.origines.lat[indices_ouverts], c.origines.lon[indices_ouverts]))
+                    corde, _ = arbre.query(xyz_c, k=1) if len(candidats) else (np.array([]), None)
+                    utiles = candidats[corde <= km_en_corde(moteur.rayon_km(L))] if len(candidats) else candidats
                     sous_masque = np.zeros(len(minutes), dtype=bool)
-                    sous_masque[np.flatnonzero(touchees)[ouvertes]] = True
-                    m_l, k_l = moteur.plus_proche(c.prep, sous_ensemble, masque=sous_masque, limite=L)
-                    m[ouvertes], k[ouvertes] = m_l, k_l
+                    sous_masque[indices_ouverts] = True
+                    m_l, k_l = moteur.plus_proche(
+                        c.prep, Destinations.depuis([liste[j] for j in utiles]), masque=sous_masque, limite=L
+                    )
+                    m[ouvertes] = m_l
+                    k[ouvertes] = np.where(k_l >= 0, utiles[np.maximum(k_l, 0)] if len(utiles) else -1, -1)
                     ouvertes = ~np.isfinite(m)
                     if not ouvertes.any() or L >= borne:
                         break
                     L = min(borne, 2 * L)
             minutes[touchees] = m
-            indice[touchees] = np.where(k >= 0, candidats[np.maximum(k, 0)] if len(candidats) else -1, -1)
+            indice[touchees] = k
     for ajout in ajouts:
         lat, lon, libelle = ajout[0], ajout[1], ajout[2]
         matricule = ajout[3] if len(ajout) > 3 else "HYPOTHÈSE"
-        t = moteur.depuis(c.prep, lat, lon, limite=moteur.limite)
+        # Seules comptent les origines que le nouveau lieu rapproche : la recherche s'arrête au temps actuel le
+        # plus long (ou à la borne du moteur s'il reste des origines sans lieu).
+        plus_long = float(np.max(minutes)) if len(minutes) else 0.0
+        limite = moteur.limite if moteur.limite is None else min(moteur.limite, plus_long)
+        t = moteur.depuis(c.prep, lat, lon, limite=limite)
         nouveau = len(liste)
         liste.append(
             Destination(

@@ -33,6 +33,7 @@ LIMITE_MINUTES = 60.0
 VITESSE_MARCHE_KMH = 4.0
 VITESSE_MAX_KMH = 150.0  # la plus grande vitesse admise : sert à borner les recherches à vol d'oiseau
 NOM_FICHIER = "reseau_routier.npz"
+PEU_DE_SOURCES = 32  # au-delà, une seule recherche à sources multiples (nœuds virtuels) est plus rapide
 
 # Vitesses moyennes par classe de route (km/h), sans `maxspeed`.
 VITESSES = {
@@ -280,6 +281,7 @@ class Graphe:
         self.indptr = inverse.indptr.astype(np.int64)
         self.indices = inverse.indices.astype(np.int32)
         self.poids = inverse.data.astype(np.float64)
+        self.inverse = csr_matrix((self.poids, self.indices, self.indptr), shape=(n, n))
         self.arbre = cKDTree(sur_la_sphere(self.lat, self.lon))
 
     def accrocher(self, lat, lon):
@@ -292,7 +294,7 @@ class Graphe:
         k = len(noeuds)
         indptr = np.concatenate((self.indptr, self.indptr[-1] + np.arange(1, k + 1)))
         indices = np.concatenate((self.indices, np.asarray(noeuds, dtype=np.int32)))
-        poids = np.concatenate((self.poids, np.maximum(np.asarray(attentes, dtype=float), 1e-6)))
+        poids = np.concatenate((self.poids, np.maximum(np.asarray(attentes, dtype=float), 1e-9)))
         return csr_matrix((poids, indices, indptr), shape=(self.n + k, self.n + k))
 
 
@@ -342,6 +344,17 @@ class Routier:
         marche = prep["marche"] if masque is None else prep["marche"][masque]
         if not len(destinations) or not len(noeuds):
             return np.full(len(noeuds), np.inf), np.full(len(noeuds), -1, dtype=np.int64)
+        if len(destinations) <= PEU_DE_SOURCES:
+            # Peu de lieux (un scénario) : une recherche bornée par lieu sur le graphe tel quel, sans la copie
+            # qu'exigent les nœuds virtuels ; le minimum élément par élément.
+            minutes = np.full(len(noeuds), np.inf)
+            indice = np.full(len(noeuds), -1, dtype=np.int64)
+            sous_prep = {"noeuds": noeuds, "marche": marche}
+            for j in range(len(destinations)):
+                t = self.depuis(sous_prep, destinations.lat[j], destinations.lon[j], limite=limite)
+                mieux = t < minutes
+                minutes[mieux], indice[mieux] = t[mieux], j
+            return minutes, indice
         dist, source = self._depuis_sources(destinations.lat, destinations.lon, limite)
         minutes = dist[noeuds] + marche
         indice = np.where(np.isfinite(dist[noeuds]), source[noeuds], -1).astype(np.int64)
@@ -350,9 +363,15 @@ class Routier:
         return minutes, indice
 
     def depuis(self, prep, lat, lon, limite=None):
+        """Une seule source : Dijkstra sur la matrice inversée telle quelle (pas de nœud virtuel à ajouter,
+        donc pas de copie du graphe), l'écart du lieu à sa route ajouté ensuite."""
         limite = self.limite if limite is None else limite
-        dist, _ = self._depuis_sources([lat], [lon], limite)
-        minutes = dist[prep["noeuds"]] + prep["marche"]
+        noeud, km = self.graphe.accrocher([lat], [lon])
+        attente = float(minutes_de_marche(km)[0])
+        if attente > limite:
+            return np.full(len(prep["noeuds"]), np.inf)
+        dist = csgraph.dijkstra(self.graphe.inverse, directed=True, indices=int(noeud[0]), limit=limite - attente)
+        minutes = dist[prep["noeuds"]] + attente + prep["marche"]
         return np.where(minutes <= limite, minutes, np.inf)
 
     def rayon_km(self, minutes) -> float:
