@@ -20,7 +20,7 @@ def blocs(user) -> list[Bloc]:
     else:
         chiffres = []
         for d in permissions.departements_couverture(user)[:5]:
-            s = calcul.synthese(services.couverture(d.code), (20,))
+            s = calcul.synthese(services.couverture_memorisee(d.code), (20,))
             part = s["part_sous_seuil"]["20"]
             chiffres.append(
                 Chiffre(
