@@ -274,7 +274,8 @@ class Graphe:
         self.lat = donnees["lat"].astype(float)
         self.lon = donnees["lon"].astype(float)
         n = len(self.lat)
-        avant = csr_matrix((donnees["minutes"], donnees["indices"], donnees["indptr"]), shape=(n, n))
+        avant = csr_matrix((donnees["minutes"].astype(np.float64), donnees["indices"], donnees["indptr"]), shape=(n, n))
+        self.avant = avant  # de la commune vers le lieu : pour les recherches depuis quelques communes
         inverse = avant.T.tocsr()
         inverse.sort_indices()
         self.n = n
@@ -344,6 +345,8 @@ class Routier:
         marche = prep["marche"] if masque is None else prep["marche"][masque]
         if not len(destinations) or not len(noeuds):
             return np.full(len(noeuds), np.inf), np.full(len(noeuds), -1, dtype=np.int64)
+        if len(noeuds) <= PEU_DE_SOURCES < len(destinations):
+            return self._depuis_les_origines(noeuds, marche, destinations, limite)
         if len(destinations) <= PEU_DE_SOURCES:
             # Peu de lieux (un scénario) : une recherche bornée par lieu sur le graphe tel quel, sans la copie
             # qu'exigent les nœuds virtuels ; le minimum élément par élément.
@@ -360,6 +363,23 @@ class Routier:
         indice = np.where(np.isfinite(dist[noeuds]), source[noeuds], -1).astype(np.int64)
         hors = minutes > limite
         minutes[hors], indice[hors] = np.inf, -1
+        return minutes, indice
+
+    def _depuis_les_origines(self, noeuds, marche, destinations, limite):
+        """Peu de communes, beaucoup de lieux (le retrait d'un lieu) : une recherche bornée depuis chaque commune,
+        dans le sens de la route, et le lieu le plus proche parmi les nœuds atteints."""
+        noeuds_d, km_d = self.graphe.accrocher(destinations.lat, destinations.lon)
+        attente_d = minutes_de_marche(km_d)
+        minutes = np.full(len(noeuds), np.inf)
+        indice = np.full(len(noeuds), -1, dtype=np.int64)
+        for i, (noeud, attente) in enumerate(zip(noeuds, marche, strict=True)):
+            if attente > limite:
+                continue
+            dist = csgraph.dijkstra(self.graphe.avant, directed=True, indices=int(noeud), limit=limite - attente)
+            t = dist[noeuds_d] + attente_d + attente
+            j = int(np.argmin(t))
+            if t[j] <= limite:
+                minutes[i], indice[i] = t[j], j
         return minutes, indice
 
     def depuis(self, prep, lat, lon, limite=None):

@@ -105,3 +105,16 @@ def test_ajout_ne_fait_que_gagner_et_retrait_que_perdre(monde_aleatoire):
     assert e["population_perdue"] == 0
     _, e = _verifier(c, calcul.Changement(retraits=[1]), Estimation())
     assert e["population_gagnee"] == 0
+
+
+def test_routier_retrait_parmi_beaucoup_de_lieux_egal_au_calcul_complet(moteur_routier):
+    """Plus de lieux que `PEU_DE_SOURCES` : le retrait cherche depuis les communes touchées, (sens de la route)."""
+    hasard = np.random.default_rng(11)
+    origines = _origines(hasard.uniform(45.0, 45.6, 300), hasard.uniform(1.5, 2.3, 300), hasard.integers(10, 900, 300))
+    lieux = _lieux(list(zip(hasard.uniform(45.0, 45.6, 60), hasard.uniform(1.5, 2.3, 60), strict=True)))
+    assert len(lieux) > routier.PEU_DE_SOURCES
+    c = calcul.calculer(origines, lieux, moteur_routier)
+    for retrait in ([int(np.bincount(c.indice[c.indice >= 0]).argmax())], [1, 2, 3]):
+        changement = calcul.Changement(retraits=retrait)
+        assert np.isin(c.indice, retrait).sum() <= routier.PEU_DE_SOURCES
+        _verifier(c, changement, moteur_routier)
