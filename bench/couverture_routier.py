@@ -145,11 +145,15 @@ print(
     f"Scénario sur un département ({len(dep)} communes) — ajout d'un arrêt : médiane {np.median(mesures) * 1000:.0f} ms"
 )
 proches = [int(k) for k in np.unique(c_dep.indice[c_dep.indice >= 0])[:5]]
+touchees = [int((c_dep.indice == k).sum()) for k in proches]
 mesures = []
 for k in proches:
     debut = time.perf_counter()
     apres = calcul.appliquer(c_dep, calcul.Changement(retraits=[k]))
     calcul.ecarts(c_dep, apres)
     mesures.append(time.perf_counter() - debut)
-print(f"                                       — retrait d'un lieu : médiane {np.median(mesures) * 1000:.0f} ms")
+print(
+    f"                                       — retrait d'un lieu : médiane {np.median(mesures) * 1000:.0f} ms "
+    f"(communes touchées : {touchees})"
+)
 print(f"Mémoire maximale du processus : {memoire_mo():.0f} Mo")

@@ -373,13 +373,20 @@ class Routier:
         minutes = np.full(len(noeuds), np.inf)
         indice = np.full(len(noeuds), -1, dtype=np.int64)
         for i, (noeud, attente) in enumerate(zip(noeuds, marche, strict=True)):
-            if attente > limite:
-                continue
-            dist = csgraph.dijkstra(self.graphe.avant, directed=True, indices=int(noeud), limit=limite - attente)
-            t = dist[noeuds_d] + attente_d + attente
-            j = int(np.argmin(t))
-            if t[j] <= limite:
-                minutes[i], indice[i] = t[j], j
+            # Borne croissante (8, 16, 32… minutes) : exacte dès qu'un lieu est trouvé sous elle, et la recherche
+            # ne va guère plus loin que deux fois le temps cherché.
+            borne = min(limite, 8.0)
+            while True:
+                if attente <= borne:
+                    dist = csgraph.dijkstra(self.graphe.avant, directed=True, indices=int(noeud), limit=borne - attente)
+                    t = dist[noeuds_d] + attente_d + attente
+                    j = int(np.argmin(t))
+                    if t[j] <= borne:
+                        minutes[i], indice[i] = t[j], j
+                        break
+                if borne >= limite:
+                    break
+                borne = min(limite, 2 * borne)
         return minutes, indice
 
     def depuis(self, prep, lat, lon, limite=None):
