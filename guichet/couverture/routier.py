@@ -345,7 +345,7 @@ class Routier:
         marche = prep["marche"] if masque is None else prep["marche"][masque]
         if not len(destinations) or not len(noeuds):
             return np.full(len(noeuds), np.inf), np.full(len(noeuds), -1, dtype=np.int64)
-        if len(noeuds) <= PEU_DE_SOURCES < len(destinations):
+        if len(noeuds) <= PEU_DE_SOURCES and len(noeuds) < len(destinations):
             return self._depuis_les_origines(noeuds, marche, destinations, limite)
         if len(destinations) <= PEU_DE_SOURCES:
             # Peu de lieux (un scénario) : une recherche bornée par lieu sur le graphe tel quel, sans la copie
