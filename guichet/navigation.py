@@ -179,6 +179,14 @@ OUTILS = (
         precision=": l'évaluation annuelle de la structure",
     ),
     Outil("visites", "Visites mystères", "visites:accueil", permissions.peut_voir_visites, menu=False),
+    Outil(
+        "couverture",
+        "Couverture",
+        "couverture:accueil",
+        permissions.peut_voir_couverture,
+        libelle_outils="Couverture du territoire",
+        precision=": temps d'accès à la France services la plus proche, zones blanches, simulations",
+    ),
 )
 
 

@@ -1108,3 +1108,31 @@ def peut_voir_conventions(user) -> bool:
 
 def peut_modifier_convention(user, departement) -> bool:
     return peut_voir_financement_departement(user, departement)
+
+
+# — couverture du territoire (guichet.couverture) —
+#
+# La carte des temps d'accès d'un département : la préfecture et l'auditeur départemental pour les leurs ;
+# l'équipe nationale, l'équipe technique et l'auditeur national pour tous, et la page nationale.
+# Les agents des structures et les référents d'opérateur n'y ont pas accès.
+
+
+def departements_couverture(user) -> QuerySet[Departement]:
+    p = perimetre(user)
+    if p.tout_voir:
+        return Departement.objects.all()
+    return Departement.objects.filter(pk__in=p.departements_suivis)
+
+
+def peut_voir_couverture(user) -> bool:
+    p = perimetre(user)
+    return p.tout_voir or bool(p.departements_suivis)
+
+
+def peut_voir_couverture_departement(user, departement) -> bool:
+    p = perimetre(user)
+    return p.tout_voir or departement.pk in p.departements_suivis
+
+
+def peut_voir_couverture_nationale(user) -> bool:
+    return perimetre(user).tout_voir

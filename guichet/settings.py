@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "guichet.conventions",
     "guichet.enquetes",
     "guichet.visites",
+    "guichet.couverture",
     "guichet.demo",  # en dernier : elle enchaîne les démonstrations de toutes les autres
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("espace/statistiques/", include("guichet.statistiques.urls")),
     path("espace/demandes/", include("guichet.demandes.urls")),
     path("espace/qualite/", include("guichet.qualite.urls")),
+    path("espace/couverture/", include("guichet.couverture.urls")),
     path("espace/bureau/", include("guichet.bureau.urls")),
     path("espace/connaissances/", include("guichet.connaissances.urls")),
     path("espace/exploitation/", include("guichet.exploitation.urls")),

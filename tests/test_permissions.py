@@ -225,8 +225,9 @@ OUTILS_DE_SUIVI = {
 
 # Ce que chaque domaine ajoute à ces outils de base, rôle par rôle.
 EN_PLUS = {
-    "auditeur_a": {"enquetes", "formation", "labellisation", "visites"},
+    "auditeur_a": {"couverture", "enquetes", "formation", "labellisation", "visites"},
     "auditeur_national": {
+        "couverture",
         "enquetes",
         "formation",
         "labellisation",
@@ -235,6 +236,7 @@ EN_PLUS = {
         "visites",
     },
     "staff": {
+        "couverture",
         "enquetes",
         "formation",
         "labellisation",

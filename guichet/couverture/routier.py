@@ -1,0 +1,405 @@
+"""Le moteur routier (la référence) : un graphe des routes carrossables lu d'un extrait OpenStreetMap.
+
+Import (`guichet import_reseau_routier FICHIER.osm.pbf`) : pyosmium lit les voies `highway` carrossables
+(autoroutes jusqu'aux voies de desserte ; ni chemins, ni pistes, ni voies privées ou interdites aux véhicules),
+avec une vitesse par classe de route, ou la vitesse `maxspeed` quand elle est renseignée et plausible
+(5 à 150 km/h ; « FR:urban », « FR:rural », « FR:motorway », « mph » compris). Le sens unique (`oneway`,
+giratoires, autoroutes) est respecté. Chaque tronçon entre deux nœuds consécutifs pèse ses minutes (longueur du
+grand cercle / vitesse). Seule la plus grande composante connexe est gardée (une île de routes coupée du reste
+ne mènerait nulle part). Le graphe est rangé en tableaux CSR `numpy` dans un seul fichier `.npz` du dossier
+des données (`reseau_routier.npz`) : coordonnées des nœuds (float32), `indptr`, `indices` (int32), minutes
+(float32).
+
+Calcul : Dijkstra à sources multiples (`scipy.sparse.csgraph.dijkstra`, `min_only=True`) depuis tous les
+lieux à la fois sur le graphe inversé (on va de la commune au lieu), borné à 60 minutes. Chaque lieu est un
+nœud virtuel relié au nœud de route le plus proche par le temps de marche de l'écart ; chaque mairie est
+accrochée au nœud de route le plus proche (arbre k-d), l'écart est rendu (`ecart_km`) et compté à allure de
+marche lente (4 km/h) : une mairie loin de toute route importée se voit.
+"""
+
+import time
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from scipy.sparse import csgraph, csr_matrix
+from scipy.spatial import cKDTree
+
+from guichet.couverture.estimation import corde_en_km, distance_km, sur_la_sphere
+
+LIMITE_MINUTES = 60.0
+VITESSE_MARCHE_KMH = 4.0
+VITESSE_MAX_KMH = 150.0  # la plus grande vitesse admise : sert à borner les recherches à vol d'oiseau
+NOM_FICHIER = "reseau_routier.npz"
+PEU_DE_SOURCES = 32  # au-delà, une seule recherche à sources multiples (nœuds virtuels) est plus rapide
+
+# Vitesses moyennes par classe de route (km/h), sans `maxspeed`.
+VITESSES = {
+    "motorway": 120,
+    "motorway_link": 60,
+    "trunk": 100,
+    "trunk_link": 50,
+    "primary": 80,
+    "primary_link": 40,
+    "secondary": 70,
+    "secondary_link": 40,
+    "tertiary": 60,
+    "tertiary_link": 30,
+    "unclassified": 45,
+    "residential": 30,
+    "living_street": 15,
+    "service": 20,
+    "road": 30,
+}
+VITESSES_NOMMEES = {"fr:urban": 50, "fr:rural": 80, "fr:motorway": 130, "fr:zone30": 30, "fr:walk": 6, "walk": 6}
+ACCES_INTERDITS = {"no", "private"}
+
+
+class GrapheIndisponible(Exception):
+    """Aucun réseau routier importé : le moteur routier ne peut pas calculer."""
+
+
+class ExtraitIllisible(Exception):
+    pass
+
+
+def chemin_du_graphe() -> Path:
+    return Path(settings.DATA_DIR) / NOM_FICHIER
+
+
+def lire_maxspeed(valeur: str | None) -> float | None:
+    """La vitesse d'une étiquette `maxspeed` en km/h, ou None si elle est absente ou invraisemblable."""
+    if not valeur:
+        return None
+    texte = valeur.strip().lower()
+    if texte in VITESSES_NOMMEES:
+        return float(VITESSES_NOMMEES[texte])
+    facteur = 1.0
+    if texte.endswith("mph"):
+        facteur, texte = 1.609344, texte[:-3].strip()
+    elif texte.endswith("km/h"):
+        texte = texte[:-4].strip()
+    try:
+        vitesse = float(texte) * facteur
+    except ValueError:
+        return None
+    return vitesse if 5.0 <= vitesse <= VITESSE_MAX_KMH else None
+
+
+def _sens(tags, classe) -> int:
+    """1 : sens de la voie seulement ; -1 : sens inverse seulement ; 0 : les deux."""
+    oneway = (tags.get("oneway") or "").lower()
+    if oneway in ("yes", "1", "true"):
+        return 1
+    if oneway == "-1":
+        return -1
+    if oneway == "no":
+        return 0
+    if classe in ("motorway", "motorway_link") or tags.get("junction") in ("roundabout", "circular"):
+        return 1
+    return 0
+
+
+@dataclass
+class RapportImport:
+    voies: int = 0
+    voies_ignorees: int = 0
+    maxspeed_lues: int = 0
+    maxspeed_rejetees: int = 0
+    noeuds: int = 0
+    arcs: int = 0
+    noeuds_hors_composante: int = 0
+    duree_lecture_s: float = 0.0
+    duree_graphe_s: float = 0.0
+
+
+def lire_extrait(chemin) -> tuple[dict, RapportImport]:
+    """Lit un extrait `.osm.pbf` (ou `.osm`) et construit le graphe (tableaux CSR), sans rien écrire."""
+    chemin = Path(chemin)
+    if not chemin.is_file():
+        raise ExtraitIllisible(f"Fichier introuvable : {chemin.name}.")
+    rapport = RapportImport()
+    # Des tableaux compacts (8 octets par valeur), pas des listes d'objets Python : une région tient en mémoire.
+    ids, lats, lons = array("q"), array("d"), array("d")
+    vitesses, sens, longueurs = array("d"), array("b"), array("q")
+    debut = time.perf_counter()
+    lecteur = _lecteur_de_voies()(rapport, ids, lats, lons, vitesses, sens, longueurs)
+    try:
+        # Les positions des nœuds restent dans l'index de libosmium (C++) : Python ne voit que les voies.
+        lecteur.apply_file(str(chemin), locations=True, idx="flex_mem")
+    except RuntimeError as erreur:
+        raise ExtraitIllisible(f"Extrait OpenStreetMap illisible ({chemin.name}) : {erreur}") from None
+    rapport.duree_lecture_s = time.perf_counter() - debut
+    debut = time.perf_counter()
+    if not ids:
+        raise ExtraitIllisible(f"Aucune route carrossable dans {chemin.name}.")
+    graphe = _construire(ids, lats, lons, vitesses, sens, longueurs, rapport)
+    rapport.duree_graphe_s = time.perf_counter() - debut
+    return graphe, rapport
+
+
+def _lecteur_de_voies():
+    import osmium
+
+    class Lecteur(osmium.SimpleHandler):
+        def __init__(self, rapport, ids, lats, lons, vitesses, sens, longueurs):
+            super().__init__()
+            self.rapport, self.ids, self.lats, self.lons = rapport, ids, lats, lons
+            self.vitesses, self.sens, self.longueurs = vitesses, sens, longueurs
+
+        def way(self, voie):
+            rapport, tags = self.rapport, voie.tags
+            classe = tags.get("highway")
+            if classe is None:
+                return
+            if classe not in VITESSES or tags.get("area") == "yes":
+                rapport.voies_ignorees += 1
+                return
+            if any(tags.get(cle) in ACCES_INTERDITS for cle in ("access", "motor_vehicle", "motorcar")):
+                rapport.voies_ignorees += 1
+                return
+            try:
+                morceaux = [[(n.ref, n.lat, n.lon) for n in voie.nodes]]
+            except osmium.InvalidLocationError:
+                # Un nœud hors de l'extrait (sans position) coupe la voie : on ne relie jamais ses deux voisins.
+                morceaux, courant = [], []
+                for n in voie.nodes:
+                    if n.location.valid():
+                        courant.append((n.ref, n.lat, n.lon))
+                    else:
+                        morceaux.append(courant)
+                        courant = []
+                morceaux.append(courant)
+            morceaux = [m for m in morceaux if len(m) >= 2]
+            if not morceaux:
+                rapport.voies_ignorees += 1
+                return
+            vitesse = float(VITESSES[classe])
+            if "maxspeed" in tags:
+                lue = lire_maxspeed(tags.get("maxspeed"))
+                if lue is None:
+                    rapport.maxspeed_rejetees += 1
+                else:
+                    rapport.maxspeed_lues += 1
+                    vitesse = lue
+            rapport.voies += 1
+            for noeuds in morceaux:
+                for ref, lat, lon in noeuds:
+                    self.ids.append(ref)
+                    self.lats.append(lat)
+                    self.lons.append(lon)
+                self.vitesses.append(vitesse)
+                self.sens.append(_sens(tags, classe))
+                self.longueurs.append(len(noeuds))
+
+    return Lecteur
+
+
+def _construire(ids, lats, lons, vitesses, sens, longueurs, rapport) -> dict:
+    tous_ids = np.frombuffer(ids, dtype=np.int64)
+    tous_lat, tous_lon = np.frombuffer(lats, dtype=np.float64), np.frombuffer(lons, dtype=np.float64)
+    uniques, premier, compact = np.unique(tous_ids, return_index=True, return_inverse=True)
+    n = len(uniques)
+    longueurs = np.asarray(longueurs)
+    # Les tronçons : paires de nœuds consécutifs d'une même voie.
+    fin_de_voie = np.cumsum(longueurs) - 1
+    debut_troncon = np.ones(len(tous_ids), dtype=bool)
+    debut_troncon[fin_de_voie] = False
+    u = compact[debut_troncon]
+    v = compact[np.flatnonzero(debut_troncon) + 1]
+    vitesse = np.repeat(np.asarray(vitesses, dtype=float), longueurs - 1)
+    sens_t = np.repeat(np.asarray(sens), longueurs - 1)
+    lat_n, lon_n = tous_lat[premier], tous_lon[premier]
+    km = distance_km(lat_n[u], lon_n[u], lat_n[v], lon_n[v])
+    minutes = np.maximum(km / vitesse * 60.0, 1e-4)
+    aller = sens_t >= 0
+    retour = sens_t <= 0
+    src = np.concatenate((u[aller], v[retour]))
+    dst = np.concatenate((v[aller], u[retour]))
+    poids = np.concatenate((minutes[aller], minutes[retour]))
+    garde = src != dst
+    src, dst, poids = src[garde], dst[garde], poids[garde]
+    # Deux tronçons entre les mêmes nœuds : le plus rapide (une matrice creuse additionnerait les doublons).
+    ordre = np.lexsort((poids, dst, src))
+    src, dst, poids = src[ordre], dst[ordre], poids[ordre]
+    premiers = np.ones(len(src), dtype=bool)
+    premiers[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    src, dst, poids = src[premiers], dst[premiers], poids[premiers]
+    # La plus grande composante connexe (au sens faible).
+    matrice = csr_matrix((poids, (src, dst)), shape=(n, n))
+    _, etiquettes = csgraph.connected_components(matrice, directed=True, connection="weak")
+    principale = np.bincount(etiquettes).argmax()
+    garde_n = etiquettes == principale
+    rapport.noeuds_hors_composante = int((~garde_n).sum())
+    nouvel_indice = np.full(n, -1, dtype=np.int64)
+    nouvel_indice[garde_n] = np.arange(int(garde_n.sum()))
+    garde_a = garde_n[src] & garde_n[dst]
+    src, dst, poids = nouvel_indice[src[garde_a]], nouvel_indice[dst[garde_a]], poids[garde_a]
+    n = int(garde_n.sum())
+    matrice = csr_matrix((poids.astype(np.float32), (src, dst)), shape=(n, n))
+    matrice.sort_indices()
+    rapport.noeuds, rapport.arcs = n, int(matrice.nnz)
+    return {
+        "lat": lat_n[garde_n].astype(np.float32),
+        "lon": lon_n[garde_n].astype(np.float32),
+        "indptr": matrice.indptr.astype(np.int64),
+        "indices": matrice.indices.astype(np.int32),
+        "minutes": matrice.data.astype(np.float32),
+    }
+
+
+def enregistrer(graphe: dict, chemin=None) -> Path:
+    chemin = Path(chemin or chemin_du_graphe())
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    provisoire = chemin.with_suffix(".tmp.npz")
+    np.savez(provisoire, **graphe)
+    provisoire.replace(chemin)  # le fichier en place n'est jamais à moitié écrit
+    oublier()
+    return chemin
+
+
+_CHARGE: dict = {}
+
+
+def oublier():
+    _CHARGE.clear()
+
+
+class Graphe:
+    """Le graphe chargé : la matrice inversée (pour aller des lieux vers les communes) et l'arbre des nœuds."""
+
+    def __init__(self, donnees):
+        self.lat = donnees["lat"].astype(float)
+        self.lon = donnees["lon"].astype(float)
+        n = len(self.lat)
+        avant = csr_matrix((donnees["minutes"].astype(np.float64), donnees["indices"], donnees["indptr"]), shape=(n, n))
+        self.avant = avant  # de la commune vers le lieu : pour les recherches depuis quelques communes
+        inverse = avant.T.tocsr()
+        inverse.sort_indices()
+        self.n = n
+        self.indptr = inverse.indptr.astype(np.int64)
+        self.indices = inverse.indices.astype(np.int32)
+        self.poids = inverse.data.astype(np.float64)
+        self.inverse = csr_matrix((self.poids, self.indices, self.indptr), shape=(n, n))
+        self.arbre = cKDTree(sur_la_sphere(self.lat, self.lon))
+
+    def accrocher(self, lat, lon):
+        """Le nœud de route le plus proche de chaque point, et la distance (km)."""
+        corde, noeud = self.arbre.query(sur_la_sphere(lat, lon), k=1)
+        return noeud.astype(np.int64), corde_en_km(corde)
+
+    def avec_sources(self, noeuds, attentes):
+        """La matrice inversée augmentée d'un nœud virtuel par source (relié à son nœud par son attente)."""
+        k = len(noeuds)
+        indptr = np.concatenate((self.indptr, self.indptr[-1] + np.arange(1, k + 1)))
+        indices = np.concatenate((self.indices, np.asarray(noeuds, dtype=np.int32)))
+        poids = np.concatenate((self.poids, np.maximum(np.asarray(attentes, dtype=float), 1e-9)))
+        return csr_matrix((poids, indices, indptr), shape=(self.n + k, self.n + k))
+
+
+def charger_graphe(chemin=None) -> Graphe:
+    chemin = Path(chemin or chemin_du_graphe())
+    if not chemin.is_file():
+        raise GrapheIndisponible(
+            "Aucun réseau routier importé : lancez « guichet import_reseau_routier EXTRAIT.osm.pbf --wet-run »."
+        )
+    cle = (str(chemin), chemin.stat().st_mtime_ns)
+    if cle not in _CHARGE:
+        _CHARGE.clear()
+        with np.load(chemin) as donnees:
+            _CHARGE[cle] = Graphe({k: donnees[k] for k in donnees.files})
+    return _CHARGE[cle]
+
+
+def minutes_de_marche(km):
+    return np.asarray(km) / VITESSE_MARCHE_KMH * 60.0
+
+
+class Routier:
+    nom = "routier"
+    libelle = "réseau routier (OpenStreetMap, vitesses par classe de route)"
+    limite = LIMITE_MINUTES
+
+    def __init__(self, graphe: Graphe | None = None):
+        self.graphe = graphe or charger_graphe()
+
+    def preparer_origines(self, origines):
+        noeuds, km = self.graphe.accrocher(origines.lat, origines.lon)
+        return {"noeuds": noeuds, "ecart_km": km, "marche": minutes_de_marche(km)}
+
+    def _depuis_sources(self, lats, lons, limite):
+        """Dijkstra depuis plusieurs lieux à la fois : (minutes, source) pour chaque nœud de route."""
+        noeuds, km = self.graphe.accrocher(lats, lons)
+        matrice = self.graphe.avec_sources(noeuds, minutes_de_marche(km))
+        sources = self.graphe.n + np.arange(len(noeuds))
+        dist, _, origine = csgraph.dijkstra(
+            matrice, directed=True, indices=sources, min_only=True, limit=limite, return_predecessors=True
+        )
+        return dist[: self.graphe.n], origine[: self.graphe.n] - self.graphe.n
+
+    def plus_proche(self, prep, destinations, masque=None, limite=None):
+        limite = self.limite if limite is None else min(limite, self.limite)
+        noeuds = prep["noeuds"] if masque is None else prep["noeuds"][masque]
+        marche = prep["marche"] if masque is None else prep["marche"][masque]
+        if not len(destinations) or not len(noeuds):
+            return np.full(len(noeuds), np.inf), np.full(len(noeuds), -1, dtype=np.int64)
+        if len(noeuds) <= PEU_DE_SOURCES and len(noeuds) < len(destinations):
+            return self._depuis_les_origines(noeuds, marche, destinations, limite)
+        if len(destinations) <= PEU_DE_SOURCES:
+            # Peu de lieux (un scénario) : une recherche bornée par lieu sur le graphe tel quel, sans la copie
+            # qu'exigent les nœuds virtuels ; le minimum élément par élément.
+            minutes = np.full(len(noeuds), np.inf)
+            indice = np.full(len(noeuds), -1, dtype=np.int64)
+            sous_prep = {"noeuds": noeuds, "marche": marche}
+            for j in range(len(destinations)):
+                t = self.depuis(sous_prep, destinations.lat[j], destinations.lon[j], limite=limite)
+                mieux = t < minutes
+                minutes[mieux], indice[mieux] = t[mieux], j
+            return minutes, indice
+        dist, source = self._depuis_sources(destinations.lat, destinations.lon, limite)
+        minutes = dist[noeuds] + marche
+        indice = np.where(np.isfinite(dist[noeuds]), source[noeuds], -1).astype(np.int64)
+        hors = minutes > limite
+        minutes[hors], indice[hors] = np.inf, -1
+        return minutes, indice
+
+    def _depuis_les_origines(self, noeuds, marche, destinations, limite):
+        """Peu de communes, beaucoup de lieux (le retrait d'un lieu) : une recherche bornée depuis chaque commune,
+        dans le sens de la route, et le lieu le plus proche parmi les nœuds atteints."""
+        noeuds_d, km_d = self.graphe.accrocher(destinations.lat, destinations.lon)
+        attente_d = minutes_de_marche(km_d)
+        minutes = np.full(len(noeuds), np.inf)
+        indice = np.full(len(noeuds), -1, dtype=np.int64)
+        for i, (noeud, attente) in enumerate(zip(noeuds, marche, strict=True)):
+            # Borne croissante (8, 16, 32… minutes) : exacte dès qu'un lieu est trouvé sous elle, et la recherche
+            # ne va guère plus loin que deux fois le temps cherché.
+            borne = min(limite, 8.0)
+            while True:
+                if attente <= borne:
+                    dist = csgraph.dijkstra(self.graphe.avant, directed=True, indices=int(noeud), limit=borne - attente)
+                    t = dist[noeuds_d] + attente_d + attente
+                    j = int(np.argmin(t))
+                    if t[j] <= borne:
+                        minutes[i], indice[i] = t[j], j
+                        break
+                if borne >= limite:
+                    break
+                borne = min(limite, 2 * borne)
+        return minutes, indice
+
+    def depuis(self, prep, lat, lon, limite=None):
+        """Une seule source : Dijkstra sur la matrice inversée telle quelle (pas de nœud virtuel à ajouter,
+        donc pas de copie du graphe), l'écart du lieu à sa route ajouté ensuite."""
+        limite = self.limite if limite is None else limite
+        noeud, km = self.graphe.accrocher([lat], [lon])
+        attente = float(minutes_de_marche(km)[0])
+        if attente > limite:
+            return np.full(len(prep["noeuds"]), np.inf)
+        dist = csgraph.dijkstra(self.graphe.inverse, directed=True, indices=int(noeud[0]), limit=limite - attente)
+        minutes = dist[prep["noeuds"]] + attente + prep["marche"]
+        return np.where(minutes <= limite, minutes, np.inf)
+
+    def rayon_km(self, minutes) -> float:
+        return minutes / 60.0 * VITESSE_MAX_KMH

@@ -1,0 +1,120 @@
+"""Les scénarios « et si » : leurs chiffres sont ceux d'un calcul complet sur les lieux modifiés."""
+
+import numpy as np
+import pytest
+
+from guichet.couverture import calcul, routier
+from guichet.couverture.donnees import Destination, Destinations, Origines
+from guichet.couverture.estimation import Estimation
+from tests.couverture.extraits import ecrire_grille
+
+
+def _origines(lat, lon, population):
+    n = len(lat)
+    return Origines(
+        codes=np.array([f"{i:05d}" for i in range(n)], dtype=object),
+        noms=np.array([f"C{i}" for i in range(n)], dtype=object),
+        departements=np.array(["19"] * n, dtype=object),
+        population=np.asarray(population, dtype=np.int64),
+        lat=np.asarray(lat, dtype=float),
+        lon=np.asarray(lon, dtype=float),
+    )
+
+
+def _lieux(points):
+    return Destinations.depuis(
+        [
+            Destination(f"S:{i}", f"M{i}", f"Lieu {i}", "structure", float(a), float(b), "19")
+            for i, (a, b) in enumerate(points)
+        ]
+    )
+
+
+def _complet(c, changement, moteur):
+    """Le calcul complet : la liste des lieux après le changement, recalculée de zéro."""
+    retires = set(changement.retraits) | {i for i, _, _ in changement.deplacements}
+    points = [(d.lat, d.lon) for i, d in enumerate(c.destinations.liste) if i not in retires]
+    points += [(a, b) for a, b, *_ in changement.ajouts] + [(a, b) for _, a, b in changement.deplacements]
+    return calcul.calculer(c.origines, _lieux(points), moteur)
+
+
+def _verifier(c, changement, moteur):
+    apres = calcul.appliquer(c, changement)
+    complet = _complet(c, changement, moteur)
+    fini = np.isfinite(complet.minutes)
+    assert (np.isfinite(apres.minutes) == fini).all()
+    assert np.allclose(apres.minutes[fini], complet.minutes[fini], atol=1e-6)
+    e = calcul.ecarts(c, apres)
+    pop = c.origines.population
+    assert e["population_apres"] == int(pop[complet.minutes <= 20].sum())
+    assert e["population_gagnee"] - e["population_perdue"] == e["population_apres"] - e["population_avant"]
+    return apres, e
+
+
+@pytest.fixture(scope="module")
+def monde_aleatoire():
+    hasard = np.random.default_rng(3)
+    lat, lon = hasard.uniform(45.0, 45.6, 400), hasard.uniform(1.5, 2.3, 400)
+    lieux = list(zip(hasard.uniform(45.0, 45.6, 12), hasard.uniform(1.5, 2.3, 12), strict=True))
+    return _origines(lat, lon, hasard.integers(10, 3000, 400)), _lieux(lieux)
+
+
+@pytest.mark.parametrize(
+    "changement",
+    [
+        calcul.Changement(ajouts=[(45.3, 1.9, "h")]),
+        calcul.Changement(retraits=[3]),
+        calcul.Changement(retraits=[0, 5], ajouts=[(45.5, 2.2, "h"), (45.1, 1.6, "h")]),
+        calcul.Changement(deplacements=[(7, 45.55, 1.55)]),
+    ],
+)
+def test_estimation_ecarts_egaux_au_calcul_complet(monde_aleatoire, changement):
+    origines, lieux = monde_aleatoire
+    c = calcul.calculer(origines, lieux, Estimation())
+    _verifier(c, changement, Estimation())
+
+
+@pytest.fixture(scope="module")
+def moteur_routier(tmp_path_factory):
+    # Une grille de 60 × 80 nœuds espacés de 0,01° (environ 0,8 × 1,1 km) : 4 800 nœuds, autour de Tulle.
+    chemin = ecrire_grille(tmp_path_factory.mktemp("osm") / "grille.osm.pbf", 60, 80, lat0=45.0, lon0=1.5)
+    graphe, _ = routier.lire_extrait(chemin)
+    return routier.Routier(routier.Graphe(graphe))
+
+
+@pytest.mark.parametrize(
+    "changement",
+    [
+        calcul.Changement(ajouts=[(45.3, 1.9, "h")]),
+        calcul.Changement(retraits=[3]),
+        calcul.Changement(retraits=[0, 5], ajouts=[(45.5, 2.2, "h"), (45.1, 1.6, "h")]),
+        calcul.Changement(deplacements=[(7, 45.55, 1.55)]),
+    ],
+)
+def test_routier_ecarts_egaux_au_calcul_complet(monde_aleatoire, moteur_routier, changement):
+    origines, lieux = monde_aleatoire
+    c = calcul.calculer(origines, lieux, moteur_routier)
+    assert np.isfinite(c.minutes).mean() > 0.5
+    _verifier(c, changement, moteur_routier)
+
+
+def test_ajout_ne_fait_que_gagner_et_retrait_que_perdre(monde_aleatoire):
+    origines, lieux = monde_aleatoire
+    c = calcul.calculer(origines, lieux, Estimation())
+    _, e = _verifier(c, calcul.Changement(ajouts=[(45.3, 1.9, "h")]), Estimation())
+    assert e["population_perdue"] == 0
+    _, e = _verifier(c, calcul.Changement(retraits=[1]), Estimation())
+    assert e["population_gagnee"] == 0
+
+
+def test_routier_retrait_parmi_beaucoup_de_lieux_egal_au_calcul_complet(moteur_routier):
+    """Plus de lieux que `PEU_DE_SOURCES` : le retrait cherche depuis les communes touchées, (sens de la route)."""
+    hasard = np.random.default_rng(11)
+    origines = _origines(hasard.uniform(45.0, 45.6, 300), hasard.uniform(1.5, 2.3, 300), hasard.integers(10, 900, 300))
+    lieux = _lieux(list(zip(hasard.uniform(45.0, 45.6, 60), hasard.uniform(1.5, 2.3, 60), strict=True)))
+    assert len(lieux) > routier.PEU_DE_SOURCES
+    c = calcul.calculer(origines, lieux, moteur_routier)
+    for retrait in ([int(np.bincount(c.indice[c.indice >= 0]).argmax())], [1, 2, 3]):
+        changement = calcul.Changement(retraits=retrait)
+        assert np.isin(c.indice, retrait).sum() <= routier.PEU_DE_SOURCES
+        _verifier(c, changement, moteur_routier)
