@@ -106,6 +106,8 @@ def espace(request):
             "habilitations": habilitations,
             "voit_des_structures": permissions.structures_visibles(user).exists(),
             "double_facteur_actif": user.is_verified(),
+            # Les jetons d'API servent aux logiciels qui saisissent l'activité : ils se gèrent avec le compte.
+            "jetons_api": permissions.peut_saisir(user),
         },
     )
 

@@ -78,7 +78,10 @@ SCENARIOS = [
         None,
         "Prime de naissance",
         30,
-        [(50, "referent", "traitee", ""), (70, "agent", "cloture", Utilite.NON)],
+        [
+            (50, "referent", "traitee", "Le versement est programmé pour la fin du mois."),
+            (70, "agent", "cloture", Utilite.NON),
+        ],
     ),
     ("france-travail", None, "Inscription bloquée", 2, []),
     ("france-travail", None, "Radiation contestée", 12, []),

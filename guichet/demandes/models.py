@@ -165,6 +165,14 @@ class Demande(models.Model):
     mandat_date = models.DateField("date du mandat")
 
     envoyee_le = models.DateTimeField(default=timezone.now)
+    accompagnement = models.ForeignKey(
+        "activite.Accompagnement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demandes",
+        help_text="L'accompagnement « transmis au back-office » que la demande prolonge (compté une fois).",
+    )
 
     # Recopiés du fil par `appliquer_fil` (jamais écrits ailleurs).
     operateur = models.ForeignKey(

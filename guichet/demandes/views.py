@@ -5,6 +5,8 @@ Une demande hors du périmètre n'existe pas (404) ; une action interdite sur un
 refusée (403). Chaque lecture d'une demande est inscrite au journal d'audit.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,8 +28,10 @@ from guichet.demandes.forms import (
     NouvelleDemandeForm,
     ReouvertureForm,
     ReroutageForm,
+    TraiteeForm,
 )
 from guichet.demandes.models import Cote, Demande, Message, Nature, PieceJointe, Statut
+from guichet.demarches.models import Demarche
 from guichet.journal.services import journaliser
 from guichet.reseau.models import Operateur
 
@@ -70,10 +74,15 @@ def nouvelle(request):
     structures = permissions.structures_de_l_agent(request.user)
     if not structures.exists():
         raise PermissionDenied
-    initial = {}
-    if code := request.GET.get("operateur"):
-        initial["operateur"] = Operateur.objects.filter(code=code).first()
-    form = NouvelleDemandeForm(request.POST or None, request.FILES or None, structures=structures, initial=initial)
+    initial = _pre_remplissage(request.GET, structures)
+    identifiant = request.POST.get("accompagnement") if request.method == "POST" else initial.get("accompagnement")
+    form = NouvelleDemandeForm(
+        request.POST or None,
+        request.FILES or None,
+        structures=structures,
+        initial=initial,
+        accompagnement_saisi=services.accompagnement_saisi(request.user, identifiant),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             demande = services.ouvrir_demande(
@@ -82,9 +91,12 @@ def nouvelle(request):
                 operateur=form.cleaned_data["operateur"],
                 donnees=form.donnees_demande(),
                 pieces=form.cleaned_data["pieces_jointes"],
+                accompagnement=form.accompagnement_de_la_demande(),
             )
         except services.AucunReferent as erreur:
             form.add_error("operateur", f"« Opérateur » : {erreur}")
+        except services.ActionImpossible as erreur:
+            form.add_error(None, str(erreur))
         else:
             messages.success(
                 request,
@@ -103,6 +115,25 @@ def nouvelle(request):
             "sans_referent": form.operateurs_sans_referent(),
         },
     )
+
+
+def _pre_remplissage(params, structures):
+    """La demande ouverte depuis la saisie d'un accompagnement : structure, opérateur, démarche et
+    l'identifiant de l'accompagnement, lus dans l'adresse (seulement ce qui a cours pour l'agent)."""
+    initial = {}
+    operateur = Operateur.objects.filter(code=params.get("operateur") or "").first()
+    if operateur is not None:
+        initial["operateur"] = operateur
+        if code := params.get("demarche"):
+            initial["objet"] = Demarche.objects.actives().filter(operateur=operateur, code=code).first()
+    structure = params.get("structure") or ""
+    if structure.isascii() and structure.isdigit() and structures.filter(pk=int(structure)).exists():
+        initial["structure"] = int(structure)
+    try:
+        initial["accompagnement"] = uuid.UUID(params.get("accompagnement") or "")
+    except ValueError:
+        pass
+    return initial
 
 
 def _demande(request, pk):
@@ -157,9 +188,12 @@ def _afficher(request, demande, acces, formulaires=None, statut=200):
         "rapides": lambda: True,
         "reroutage": lambda: ReroutageForm(demande=demande, prefix="reroutage"),
         "invitation": lambda: InvitationForm(demande=demande, prefix="invitation"),
-        "cloture": lambda: ClotureForm(prefix="cloture"),
+        "cloture": lambda: ClotureForm(prefix="cloture", avec_reponse=demande.premiere_reponse_le is not None),
+        "traitee": lambda: TraiteeForm(prefix="traitee"),
         "reouverture": lambda: ReouvertureForm(prefix="reouverture"),
     }
+    if "rapides" in permises:
+        permises = {*permises, "traitee"}  # « Traitée » est une réponse rapide, avec son message
     actions = {nom: formulaires.get(nom) or fabrique() for nom, fabrique in fabriques.items() if nom in permises}
     contexte |= {"cote": cote, "fil": _fil(demande, cote), "actions": actions, "Cote": Cote}
     return render(request, "demandes/detail.html", contexte, status=statut)
@@ -222,8 +256,15 @@ def prendre_en_charge(request, pk):
 @require_POST
 def traitee(request, pk):
     demande = _demande_pour_agir(request, pk)
+    form = TraiteeForm(request.POST, prefix="traitee")
+    if not form.is_valid():
+        return _formulaire_invalide(request, demande, "traitee", form)
     return _executer(
-        request, demande, services.marquer_traitee, succes="Demande marquée traitée : l'agent peut la clôturer."
+        request,
+        demande,
+        services.marquer_traitee,
+        form.cleaned_data["corps"],
+        succes="Demande marquée traitée : l'agent a votre réponse et peut la clôturer.",
     )
 
 
@@ -267,16 +308,16 @@ def inviter(request, pk):
 @require_POST
 def cloturer(request, pk):
     demande = _demande_pour_agir(request, pk)
-    form = ClotureForm(request.POST, prefix="cloture")
+    form = ClotureForm(request.POST, prefix="cloture", avec_reponse=demande.premiere_reponse_le is not None)
     if not form.is_valid():
         return _formulaire_invalide(request, demande, "cloture", form)
     return _executer(
         request,
         demande,
         services.cloturer,
-        form.cleaned_data["utile"],
+        form.cleaned_data.get("utile", ""),
         form.cleaned_data["corps"],
-        succes="Demande clôturée. Merci pour votre avis.",
+        succes="Demande clôturée. Merci pour votre avis." if form.cleaned_data.get("utile") else "Demande clôturée.",
     )
 
 
