@@ -235,7 +235,9 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
         cleaned = super().clean()
         structure, operateur, objet = cleaned.get("structure"), cleaned.get("operateur"), cleaned.get("objet")
         if objet is not None and operateur is not None and objet.operateur_id != operateur.pk:
-            self.add_error("objet", f"« Démarche concernée » : cette démarche n'est pas une démarche de {operateur}.")
+            self.add_error(
+                "objet", f"« Démarche concernée » : cette démarche n'est pas une démarche {operateur.de_nom}."
+            )
         if objet is None and not cleaned.get("objet_libre") and "objet_libre" not in self.errors:
             self.add_error("objet_libre", "« Objet de la demande » : choisissez une démarche ou précisez l'objet.")
         if not cleaned.get("accompagnement") and "accompagnement" not in self.errors:
@@ -244,7 +246,7 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
             if operateur.pk not in operateurs_avec_referent(structure.commune.departement):
                 self.add_error(
                     "operateur",
-                    f"« Opérateur » : {operateur} n'a aucun référent pour {structure.commune.departement} ; "
+                    f"« Opérateur » : aucun référent {operateur.de_nom} pour {structure.commune.departement} ; "
                     "la demande ne peut pas lui être envoyée. Choisissez un autre opérateur ou contactez-le "
                     "par ses canaux habituels.",
                 )

@@ -22,7 +22,17 @@ from guichet.demandes.chiffrement import enregistrer_chiffre, supprimer_fichier
 from guichet.demandes.destinataires import (
     operateurs_avec_referent,
 )
-from guichet.demandes.models import Cote, Demande, Lecture, Message, Nature, OperateurInvite, PieceJointe, Utilite
+from guichet.demandes.models import (
+    Cote,
+    Demande,
+    Lecture,
+    Message,
+    Nature,
+    NotificationEnAttente,
+    OperateurInvite,
+    PieceJointe,
+    Utilite,
+)
 from guichet.journal.services import journaliser
 
 
@@ -36,7 +46,7 @@ class AucunReferent(ActionImpossible):
     def __init__(self, operateur, departement):
         self.operateur, self.departement = operateur, departement
         super().__init__(
-            f"{operateur} n'a aucun référent pour {departement} : la demande ne peut pas lui être envoyée."
+            f"Aucun référent {operateur.de_nom} pour {departement} : la demande ne peut pas lui être envoyée."
         )
 
 
@@ -59,9 +69,12 @@ def sans_notification():
 
 
 def _notifier_apres_validation(demande_id, evenement, operateur_id=None):
+    """Inscrit l'événement (dans la transaction de l'action) et programme l'envoi après le délai de
+    regroupement : d'autres événements de la même demande d'ici là partiront dans le même courriel."""
     if _silence.get():
         return
-    transaction.on_commit(lambda: taches.notifier_demande.enqueue(demande_id, evenement, operateur_id))
+    NotificationEnAttente.objects.create(demande_id=demande_id, evenement=evenement, operateur_id=operateur_id)
+    transaction.on_commit(lambda: taches.programmer_notification(demande_id))
 
 
 # Pièces jointes
@@ -288,7 +301,7 @@ def inviter(demande, auteur, operateur, *, maintenant=None) -> Message:
     """Invite les référents d'un autre opérateur (même département) dans le fil."""
     _exiger_referent_de(demande, auteur)
     if operateur.pk == demande.operateur_id or demande.invitations.filter(operateur=operateur).exists():
-        raise ActionImpossible(f"{operateur} suit déjà cette demande.")
+        raise ActionImpossible(f"Les référents {operateur.de_nom} suivent déjà cette demande.")
     _exiger_referent(operateur, demande.departement)
     maintenant = maintenant or timezone.now()
     with transaction.atomic():

@@ -100,7 +100,7 @@ def nouvelle(request):
         else:
             messages.success(
                 request,
-                f"Demande n° {demande.pk} envoyée aux référents de {demande.operateur} "
+                f"Demande n° {demande.pk} envoyée aux référents {demande.operateur.de_nom} "
                 f"({demande.departement}). Première réponse attendue avant le "
                 f"{timezone.localtime(demande.echeance_le):%d/%m/%Y à %H:%M}.",
             )
@@ -283,7 +283,9 @@ def rerouter(request, pk):
     except services.ActionImpossible as erreur:
         form.add_error("operateur", f"« Opérateur compétent » : {erreur}")
         return _formulaire_invalide(request, demande, "reroutage", form)
-    messages.success(request, f"Demande réorientée vers {operateur} : elle a quitté votre boîte de réception.")
+    messages.success(
+        request, f"Demande réorientée vers {operateur.avec_article} : elle a quitté votre boîte de réception."
+    )
     return redirect("demandes:liste")
 
 
@@ -300,7 +302,7 @@ def inviter(request, pk):
     except services.ActionImpossible as erreur:
         form.add_error("operateur", f"« Opérateur à inviter » : {erreur}")
         return _formulaire_invalide(request, demande, "invitation", form)
-    messages.success(request, f"Les référents de {operateur} sont invités dans le fil.")
+    messages.success(request, f"Les référents {operateur.de_nom} sont invités dans le fil.")
     return redirect(demande)
 
 

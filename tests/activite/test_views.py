@@ -194,7 +194,7 @@ def test_corriger(client, lieux, saisies):
     carte_grise = Demarche.objects.get(operateur__code="france-titres", code="carte-grise")
     reponse = client.post(url, {**donnees, "demarche": carte_grise.pk})
     assert reponse.status_code == 200
-    assert "n&#x27;est pas une démarche de Les Allocations familiales" in reponse.content.decode()
+    assert "n&#x27;est pas une démarche des Allocations familiales" in reponse.content.decode()
     # Une date de plus de 7 jours aussi.
     ancienne = (timezone.localtime() - timedelta(days=9)).strftime("%Y-%m-%dT%H:%M")
     assert client.post(url, {**donnees, "le": ancienne}).status_code == 200

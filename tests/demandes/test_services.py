@@ -19,7 +19,7 @@ def test_routage_vers_tous_les_referents_de_l_operateur_du_departement(m):
 
 
 def test_aucun_referent_dans_le_departement_refuse_l_envoi(m):
-    with pytest.raises(services.AucunReferent, match="aucun référent"):
+    with pytest.raises(services.AucunReferent, match="Aucun référent de la MSA pour Ain"):
         ouvrir(m, operateur=m.msa)
     # France Travail a un référent en A, aucun en B : la structure B ne peut pas lui écrire.
     with pytest.raises(services.AucunReferent):
@@ -111,7 +111,7 @@ def test_invitation_d_un_autre_operateur(m):
         services.ecrire(demande, m.referent_cpam_a, "pas encore invité")
     services.inviter(demande, m.referent_caf_a, m.cpam)
     assert OperateurInvite.objects.filter(demande=demande, operateur=m.cpam).exists()
-    with pytest.raises(services.ActionImpossible, match="suit déjà"):
+    with pytest.raises(services.ActionImpossible, match="suivent déjà"):
         services.inviter(demande, m.referent_caf_a, m.cpam)
     with pytest.raises(services.AucunReferent):
         services.inviter(demande, m.referent_caf_a, m.msa)
