@@ -8,9 +8,9 @@ Pour une période [debut, fin] (jours inclus, heure de Paris) :
 - délai de première réponse (médiane, 90e centile), en heures ouvrées (`echeances.heures_ouvrees_entre`),
   sur les demandes qu'il détient (routées vers lui dans la période, non réorientées ensuite) et auxquelles
   il a répondu ;
-- part répondue dans le délai de son engagement de réponse en vigueur à la réception (72 heures ouvrées
-  aujourd'hui ; voir `demandes.models.EngagementDeReponse`) : parmi ses demandes dont l'issue est connue (répondues, ou sans
-  réponse et échéance passée) ;
+- part répondue dans le délai de son engagement de réponse en vigueur à la réception (72 heures
+  ouvrées aujourd'hui ; voir `demandes.models.EngagementDeReponse`) : parmi ses demandes dont l'issue
+  est connue (répondues, ou sans réponse et échéance passée) ;
 - utilité : parts de « oui », « non », « je ne sais pas » parmi ses demandes clôturées avec un avis.
 
 Chaque chiffre est accompagné de l'effectif sur lequel il porte. Les centiles sont calculés en Python
