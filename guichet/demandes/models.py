@@ -173,7 +173,7 @@ class DemandeQuerySet(models.QuerySet):
 
 
 class Demande(models.Model):
-    """Une demande d'un conseiller France services au back-office d'un opérateur, pour un usager."""
+    """Une demande d'un conseiller France Services au back-office d'un opérateur, pour un usager."""
 
     # Champs chiffrés qui portent des données personnelles (effacés par la politique de conservation).
     CHAMPS_PERSONNELS = (

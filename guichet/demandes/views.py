@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -49,8 +49,14 @@ def _vue_de_liste(request):
 @never_cache
 def liste(request):
     vue, vues = _vue_de_liste(request)
+    criteres = listes.Criteres.lire(request.GET)
     liste = listes.liste_de_demandes(
-        request.user, vue, request.GET.get("filtre"), request.GET.get("page"), maintenant=timezone.now()
+        request.user,
+        vue,
+        request.GET.get("filtre"),
+        request.GET.get("page"),
+        maintenant=timezone.now(),
+        criteres=criteres,
     )
     return render(
         request,
@@ -63,6 +69,10 @@ def liste(request):
             "filtre": liste.filtre,
             "page_obj": liste.page,
             "peut_ouvrir": vue == "agent" and permissions.est_agent(request.user),
+            "criteres": criteres,
+            "garder": urlencode({"vue": vue, **criteres.parametres()}),
+            "structures": liste.structures,
+            "echeances": listes.ECHEANCES,
             "Statut": Statut,
         },
     )

@@ -336,3 +336,31 @@ def test_traitee_sans_message_demande_un_message_et_je_m_en_occupe_disparait(cli
     client.post(reverse("demandes:traitee", args=[demande.pk]), {"traitee-corps": "Versement repris."})
     demande.refresh_from_db()
     assert demande.traitee_le is not None and demande.premiere_reponse_le == demande.traitee_le
+
+
+def test_boite_recherche_et_filtres_marques(client, m):
+    premiere = ouvrir(m)
+    seconde = ouvrir(m, structure=m.a2, auteur=m.conseiller_a2, maintenant=timezone.now())
+    services.prendre_en_charge(premiere, m.referent_caf_a)
+    connecter(client, m.referent_caf_a)
+    liste = reverse("demandes:liste")
+
+    def numeros(**params):
+        reponse = client.get(liste, {"filtre": "toutes", **params})
+        assert reponse.status_code == 200
+        return {d.pk for d in reponse.context["page_obj"]}, reponse.content.decode()
+
+    assert numeros()[0] == {premiere.pk, seconde.pk}
+    trouves, html = numeros(q=str(seconde.pk))
+    assert trouves == {seconde.pk} and 'id="filtres-actifs"' in html
+    assert numeros(q="A2")[0] == {seconde.pk}  # le nom de la structure
+    assert numeros(q="Droits suspendus")[0] == set()  # la précision libre est chiffrée : jamais cherchée
+    assert numeros(miennes="1")[0] == {premiere.pk}
+    assert numeros(structure=str(m.a1.pk))[0] == {premiere.pk}
+    assert numeros(echeance="depassee")[0] == {premiere.pk}  # ouverte un lundi de mars 2026
+    assert numeros(echeance="24h")[0] == set()
+    # Valeurs farfelues : ignorées, jamais d'erreur.
+    assert numeros(structure="²", echeance="demain", q="x" * 500)[0] == set()
+    # L'onglet choisi se voit et les liens des onglets gardent la recherche.
+    _, html = numeros(q="A2")
+    assert "guichet-tag--actif" in html and "q=A2" in html
