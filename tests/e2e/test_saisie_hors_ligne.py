@@ -91,7 +91,8 @@ def test_saisie_hors_ligne_puis_synchronisation_sans_doublon(page, conseiller):
     assert len(file) == 2
 
     page.context.set_offline(False)
-    page.get_by_role("button", name="Synchroniser").click()
+    # Le retour du réseau relance l'envoi ; le bandeau (et son bouton) disparaît dès que la file est vide.
+    page.evaluate("window.guichetSaisie.synchroniser()")
     attendre_file(page, 0)
     assert Accompagnement.objects.count() == 2
     ids = {str(pk) for pk in Accompagnement.objects.values_list("pk", flat=True)}

@@ -55,6 +55,8 @@ def test_tableau_de_la_structure(page, responsable):
     assert page.locator(".guichet-barres li", has_text="France Titres").count() >= 1
     page.locator("pie-chart canvas").first.wait_for()
     assert not ecarts_csp, ecarts_csp
+    # Le tableau des données est replié sous son graphique : on le déplie.
+    page.locator("section[aria-labelledby=titre-operateur] summary").click()
     tableau = page.get_by_role("table", name="Par opérateur")
     assert "France Titres" in tableau.inner_text()
     assert page.locator("#titre-synthese ~ div .fr-card__title").first.inner_text() == "9 accompagnements"
