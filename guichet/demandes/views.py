@@ -149,7 +149,13 @@ def _pre_remplissage(params, structures):
 def _demande(request, pk):
     demande = get_object_or_404(
         Demande.objects.select_related(
-            "structure__commune", "departement", "operateur", "operateur_initial", "objet", "auteur"
+            "structure__commune",
+            "departement",
+            "operateur",
+            "operateur_initial",
+            "objet",
+            "auteur",
+            "prise_en_charge_par",
         ),
         pk=pk,
     )
