@@ -1136,3 +1136,21 @@ def peut_voir_couverture_departement(user, departement) -> bool:
 
 def peut_voir_couverture_nationale(user) -> bool:
     return perimetre(user).tout_voir
+
+
+# — parcours quotidiens : tableau d'accueil des rôles de suivi —
+
+
+def departements_suivis(user) -> QuerySet[Departement]:
+    """Les départements dont l'utilisateur suit tout le réseau (préfecture, auditeur départemental) ;
+    tous pour l'équipe nationale, l'équipe technique et l'auditeur national."""
+    p = perimetre(user)
+    if p.tout_voir:
+        return Departement.objects.all()
+    return Departement.objects.filter(pk__in=p.departements_suivis)
+
+
+def voit_tableau_d_accueil(user) -> bool:
+    """Préfecture, équipe nationale, auditeur : « Mon espace » s'ouvre sur le tableau de leur périmètre."""
+    p = perimetre(user)
+    return not seulement_agent(user) and bool(p.tout_voir or p.departements_suivis)

@@ -77,4 +77,4 @@ def verifier_operateur(operateur, structure) -> str | None:
 def verifier_demarche(demarche, operateur) -> str | None:
     if demarche.operateur_id == operateur.pk:
         return None
-    return f"cette démarche n'est pas une démarche de {operateur.nom}."
+    return f"cette démarche n'est pas une démarche {operateur.de_nom}."

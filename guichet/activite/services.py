@@ -2,8 +2,10 @@
 
 - le référentiel d'un agent : ses structures, les opérateurs qu'elles servent (nationaux et partenaires
   locaux de leur département), le catalogue des démarches, les événements de vie ;
-- les suggestions : les réponses les plus probables d'abord, d'après les saisies récentes de l'agent
-  (poids 3) et des autres agents du lieu (poids 1), sur 30 jours et au plus 200 saisies chacun ;
+- les suggestions : chaque liste garde son ordre naturel (la mémoire des gestes ne doit pas être
+  trompée) ; les réponses les plus probables, d'après les saisies récentes de l'agent (poids 3) et des
+  autres agents du lieu (poids 1), sur 30 jours et au plus 200 saisies chacun, forment en plus une
+  rangée « Fréquents » distincte, elle-même dans l'ordre naturel (elle ne se réordonne pas) ;
 - la recherche dans le catalogue (sans accents, sigles et synonymes des mots-clés) ;
 - le parcours pas à pas sans JavaScript (une question à la fois, état dans l'adresse) ;
 - l'enregistrement par lots, idempotent (un identifiant déjà connu n'est pas réenregistré) et tout ou
@@ -32,6 +34,7 @@ FENETRE_SUGGESTIONS = timedelta(days=30)
 NB_RECENTES = 200
 POIDS_AGENT, POIDS_LIEU = 3, 1
 NB_DEMARCHES_SUGGEREES = 6
+NB_FREQUENTS = 3
 # Au-delà, l'ordre d'une question dépend de la démarche choisie (sinon des saisies en général).
 MIN_OBSERVATIONS_PAR_DEMARCHE = 3
 TAILLE_MAX_LOT = 1000
@@ -194,14 +197,17 @@ class Suggestions:
     scores: dict = field(default_factory=dict)  # question → Counter(valeur → score)
     par_demarche: dict = field(default_factory=dict)  # clé de démarche → question → Counter
 
-    def ordonner(self, question: str, valeurs: list, demarche: str | None = None) -> list:
-        """Les valeurs, les plus probables d'abord (à score égal, l'ordre donné)."""
+    def frequents(self, question: str, valeurs: list, demarche: str | None = None) -> list:
+        """Les `NB_FREQUENTS` réponses les plus choisies (jamais une réponse qu'on n'a pas vue), rendues
+        dans l'ordre naturel de `valeurs` : la rangée « Fréquents » ne change pas de place à chaque visite."""
         scores = self.scores.get(question, Counter())
         propres = self.par_demarche.get(demarche, {}).get(question) if demarche else None
         if propres and sum(propres.values()) >= MIN_OBSERVATIONS_PAR_DEMARCHE * POIDS_LIEU:
             scores = propres
         rangs = {v: i for i, v in enumerate(valeurs)}
-        return sorted(valeurs, key=lambda v: (-scores.get(v, 0), rangs[v]))
+        vues = [v for v in valeurs if scores.get(v, 0) > 0]
+        retenues = set(sorted(vues, key=lambda v: (-scores[v], rangs[v]))[:NB_FREQUENTS])
+        return [v for v in valeurs if v in retenues]
 
     def demarches_frequentes(self, nombre=NB_DEMARCHES_SUGGEREES) -> list[str]:
         return [
@@ -292,6 +298,7 @@ class Parcours:
     question: str = ""
     reponses: list = field(default_factory=list)  # (valeur, libellé)
     suggerees: list = field(default_factory=list)  # démarches fréquentes : (« op:code », libellé)
+    frequents: list = field(default_factory=list)  # la rangée « Fréquents » : (valeur, libellé)
     structure: Structure | None = None
     libelles: dict = field(default_factory=dict)  # question → libellé de la réponse
 
@@ -373,6 +380,7 @@ class Saisie:
             p.modifiables = ETAPES[1:]
         p.libelles = self.libelles(valeurs)
         p.reponses = self.reponses(etape, valeurs)
+        p.frequents = self.frequents(etape, valeurs, p.reponses)
         if etape == "operateur":
             p.suggerees = [(cle, self.libelle_demarche(cle)) for cle in self.demarches_frequentes()]
         return p
@@ -381,20 +389,30 @@ class Saisie:
         return cle_demarche(valeurs["operateur"], valeurs["demarche"]) if "demarche" in valeurs else None
 
     def reponses(self, etape, valeurs) -> list[tuple[str, str]]:
-        s = self.suggestions
+        """Les réponses de la question, dans leur ordre naturel (celui du catalogue ou des choix)."""
         if etape == "structure":
             return [(str(pk), st.nom) for pk, st in self.ref.structures.items()]
         if etape == "operateur":
             operateurs = self.ref.operateurs_de(self.structure) if self.structure else []
-            par_code = {o.code: o for o in operateurs}
-            return [(c, par_code[c].nom) for c in s.ordonner("operateur", list(par_code))]
+            return [(o.code, o.nom) for o in operateurs]
         if etape == "demarche":
             operateur = self.ref.operateurs[valeurs["operateur"]]
-            demarches = {cle_demarche(operateur.code, d.code): d for d in self.ref.demarches_de(operateur)}
-            ordre = s.ordonner("demarche", list(demarches))
-            return [(demarches[c].code, demarches[c].libelle) for c in ordre] + [(AUCUNE, "Autre démarche")]
+            return [(d.code, d.libelle) for d in self.ref.demarches_de(operateur)] + [(AUCUNE, "Autre démarche")]
         choix = CHOIX[etape]
-        return [(v, choix(v).label) for v in s.ordonner(etape, list(choix.values), self.cle_courante(valeurs))]
+        return [(v, choix(v).label) for v in choix.values]
+
+    def frequents(self, etape, valeurs, reponses) -> list[tuple[str, str]]:
+        """La rangée « Fréquents » d'une question (vide pour la structure et l'opérateur : à l'étape de
+        l'opérateur, ce sont les démarches fréquentes qui en tiennent lieu)."""
+        if etape in ("structure", "operateur"):
+            return []
+        if etape == "demarche":
+            operateur = valeurs["operateur"]
+            cles = [cle_demarche(operateur, v) for v, _ in reponses if v != AUCUNE]
+            retenues = {c.partition(":")[2] for c in self.suggestions.frequents("demarche", cles)}
+        else:
+            retenues = set(self.suggestions.frequents(etape, [v for v, _ in reponses], self.cle_courante(valeurs)))
+        return [(v, libelle) for v, libelle in reponses if v in retenues]
 
     def demarches_frequentes(self) -> list[str]:
         permis = {o.code for o in self.ref.operateurs_de(self.structure)} if self.structure else set()
@@ -688,6 +706,31 @@ def enregistrer_lot(user, items: list) -> list[Ligne]:
         # bulk_create n'envoie pas les signaux des modèles : l'activité annonce ses créations.
         accompagnements_crees.send(sender=Accompagnement, immediat=False)
     return lignes
+
+
+# « Annuler » juste après l'enregistrement : l'agent a quelques secondes (la page montre le bouton 10 s ;
+# le serveur accepte un peu plus, pour un réseau lent), ensuite on passe par « Mes saisies ».
+DELAI_ANNULATION = timedelta(seconds=30)
+
+
+def annulable(user, identifiant, maintenant=None) -> Accompagnement | None:
+    """L'accompagnement que `user` vient d'enregistrer et peut encore annuler, sinon None."""
+    try:
+        identifiant = uuid.UUID(str(identifiant))
+    except ValueError:
+        return None
+    maintenant = maintenant or timezone.now()
+    return Accompagnement.objects.filter(pk=identifiant, agent=user, cree_le__gte=maintenant - DELAI_ANNULATION).first()
+
+
+def annuler(user, identifiant, maintenant=None) -> bool:
+    """Annule (supprime vraiment) un accompagnement que `user` vient d'enregistrer ; False si ce n'est
+    pas (ou plus) possible : celui d'un autre, inconnu, ou enregistré depuis plus que le délai."""
+    accompagnement = annulable(user, identifiant, maintenant)
+    if accompagnement is None:
+        return False
+    accompagnement.delete()  # instance.delete() : les statistiques suivent par le signal post_delete
+    return True
 
 
 def donnees_du_formulaire(post) -> dict:

@@ -5,6 +5,7 @@ from guichet.activite import views
 app_name = "activite"
 urlpatterns = [
     path("saisie/", views.saisie, name="saisie"),
+    path("saisie/annuler/", views.annuler, name="annuler"),
     path("mes-saisies/", views.mes_saisies, name="mes_saisies"),
     path("mes-saisies/<uuid:pk>/corriger/", views.corriger, name="corriger"),
     path("mes-saisies/<uuid:pk>/supprimer/", views.supprimer, name="supprimer"),

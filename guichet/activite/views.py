@@ -14,11 +14,12 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet import permissions
 from guichet.activite import services
 from guichet.activite.forms import AccompagnementForm
+from guichet.activite.models import Resultat
 
 # Ce que le service worker garde pour travailler hors ligne, en plus de la page de saisie.
 FICHIERS_HORS_LIGNE = [
@@ -54,11 +55,11 @@ def saisie(request):
         except services.LotInvalide as e:
             erreurs = e.erreurs
         else:
-            if ligne.statut == services.CREE:
-                messages.success(request, "Accompagnement enregistré.")
-            else:
+            if ligne.statut != services.CREE:
                 messages.info(request, "Cet accompagnement était déjà enregistré.")
             garder = {c: request.POST[c] for c in ("structure", "canal") if request.POST.get(c)}
+            if ligne.statut == services.CREE:
+                garder["enregistre"] = str(ligne.id)
             return redirect(f"{reverse('activite:saisie')}?{urlencode(garder)}")
     parcours = saisie.parcours(params)
     question = params.get("q", "").strip()
@@ -73,11 +74,61 @@ def saisie(request):
         "choix": services.CHOIX,
         "comme_derniere_fois": _comme_derniere_fois(saisie),
         "donnees": saisie.en_json(),
+        "enregistre": _enregistre(request.user, params.get("enregistre")) if request.method == "GET" else None,
     }
     reponse = render(request, "activite/saisie.html", contexte)
     # La page est gardée par le service worker pour le hors-ligne, pas par les caches HTTP.
     reponse["Cache-Control"] = "no-store" if request.GET else "no-cache, private"
     return reponse
+
+
+def _enregistre(user, identifiant):
+    """L'accompagnement que la page vient d'enregistrer (sans JavaScript) : confirmation, « Annuler » tant
+    que c'est possible, et l'ouverture de la demande au back-office s'il y a été transmis."""
+    if not identifiant:
+        return None
+    accompagnement = services.annulable(user, identifiant)
+    if accompagnement is None:
+        return None
+    return {
+        "accompagnement": accompagnement,
+        "demande": _adresse_demande(accompagnement) if accompagnement.resultat == Resultat.BACK_OFFICE else "",
+    }
+
+
+def _adresse_demande(accompagnement):
+    """La demande au back-office pré-remplie (opérateur, démarche, structure) et rattachée à l'accompagnement."""
+    parametres = {
+        "structure": accompagnement.structure_id,
+        "operateur": accompagnement.operateur.code,
+        "accompagnement": accompagnement.pk,
+    }
+    if accompagnement.demarche_id:
+        parametres["demarche"] = accompagnement.demarche.code
+    return f"{reverse('demandes:nouvelle')}?{urlencode(parametres)}"
+
+
+@login_required
+@require_POST
+def annuler(request):
+    """« Annuler » juste après l'enregistrement (bouton de la page, avec ou sans JavaScript)."""
+    if not permissions.peut_saisir(request.user):
+        raise PermissionDenied
+    fait = services.annuler(request.user, request.POST.get("id"))
+    json_attendu = "application/json" in request.headers.get("Accept", "")
+    if json_attendu:
+        if not fait:
+            return JsonResponse(
+                {"detail": "Cet accompagnement ne peut plus être annulé : corrigez-le depuis « Mes saisies »."},
+                status=409,
+            )
+        return JsonResponse({"detail": "Accompagnement annulé."})
+    if fait:
+        messages.success(request, "Accompagnement annulé : il n'est pas compté.")
+    else:
+        messages.error(request, "Cet accompagnement ne peut plus être annulé : corrigez-le depuis « Mes saisies ».")
+    garder = {c: request.POST[c] for c in ("structure", "canal") if request.POST.get(c)}
+    return redirect(f"{reverse('activite:saisie')}?{urlencode(garder)}")
 
 
 def _comme_derniere_fois(saisie):

@@ -6,6 +6,10 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from guichet.comptes import services
 from guichet.comptes.models import Habilitation, Invitation, Utilisateur
 
+admin.site.site_header = "Administration de guichet France Services"
+admin.site.site_title = "Administration de guichet"
+admin.site.index_title = "Données de la plateforme"
+
 
 class UtilisateurCreationForm(AdminUserCreationForm):
     class Meta:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from guichet import permissions
+from guichet.accueil import blocs_pour
 from guichet.comptes import proconnect, services
 from guichet.comptes.forms import CodeEnrolementForm, CodeForm, ConnexionForm, InscriptionForm
 from guichet.comptes.models import Invitation
@@ -109,6 +110,10 @@ def espace(request):
             "habilitations": habilitations,
             "voit_des_structures": permissions.structures_visibles(user).exists(),
             "double_facteur_actif": user.is_verified() or proconnect.double_facteur_assure(request),
+            # Les jetons d'API servent aux logiciels qui saisissent l'activité : ils se gèrent avec le compte.
+            "jetons_api": permissions.peut_saisir(user),
+            # Le tableau d'accueil : les blocs de chaque application pour ce rôle (guichet.accueil).
+            "blocs": blocs_pour(user),
         },
     )
 

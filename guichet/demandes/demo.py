@@ -2,8 +2,8 @@
 
 Dans le département de démonstration (01) : un second référent CAF (le label en demande au moins deux
 par opérateur et par département), deux référents pour France Travail, l'Assurance Maladie et les
-Finances publiques, un responsable départemental France Travail ; les autres opérateurs n'ont
-aucun référent dans l'Ain (le formulaire le montre). Puis une vingtaine de demandes dans tous les
+Finances publiques, un pour chacun des huit autres opérateurs nationaux, un responsable départemental
+France Travail. Des noms et des adresses comme en ont de vraies personnes. Puis une vingtaine de demandes dans tous les
 états, écrites par les services (fil, réponses rapides, réorientation, invitation, clôture…),
 sans notification : la démonstration n'envoie aucun courriel.
 """
@@ -25,20 +25,22 @@ from guichet.territoires.models import Departement
 
 # (identifiant, prénom, nom, code de l'opérateur, rôle)
 REFERENTS_DEMO = [
-    ("referent-caf-2", "Dominique", "Référente CAF", "caf", Role.REFERENT),
-    ("referent-france-travail", "Karim", "Référent France Travail", "france-travail", Role.REFERENT),
-    ("referent-france-travail-2", "Sophie", "Référente France Travail", "france-travail", Role.REFERENT),
-    ("referent-assurance-maladie", "Paul", "Référent Assurance Maladie", "assurance-maladie", Role.REFERENT),
-    ("referent-assurance-maladie-2", "Nadia", "Référente Assurance Maladie", "assurance-maladie", Role.REFERENT),
-    ("referent-finances-publiques", "Luc", "Référent DGFiP", "finances-publiques", Role.REFERENT),
-    ("referent-finances-publiques-2", "Anne", "Référente DGFiP", "finances-publiques", Role.REFERENT),
-    (
-        "responsable-france-travail",
-        "Hélène",
-        "Responsable France Travail",
-        "france-travail",
-        Role.RESPONSABLE_OPERATEUR,
-    ),
+    ("dominique.garnier", "Dominique", "Garnier", "caf", Role.REFERENT),
+    ("karim.benali", "Karim", "Benali", "france-travail", Role.REFERENT),
+    ("sophie.marchand", "Sophie", "Marchand", "france-travail", Role.REFERENT),
+    ("paul.rousseau", "Paul", "Rousseau", "assurance-maladie", Role.REFERENT),
+    ("nadia.haddad", "Nadia", "Haddad", "assurance-maladie", Role.REFERENT),
+    ("luc.perrin", "Luc", "Perrin", "finances-publiques", Role.REFERENT),
+    ("anne.vidal", "Anne", "Vidal", "finances-publiques", Role.REFERENT),
+    ("julie.caron", "Julie", "Caron", "france-titres", Role.REFERENT),
+    ("thomas.blanc", "Thomas", "Blanc", "point-justice", Role.REFERENT),
+    ("lea.guerin", "Léa", "Guérin", "france-renov", Role.REFERENT),
+    ("olivier.roux", "Olivier", "Roux", "cheque-energie", Role.REFERENT),
+    ("martine.faure", "Martine", "Faure", "assurance-retraite", Role.REFERENT),
+    ("samir.mansouri", "Samir", "Mansouri", "la-poste", Role.REFERENT),
+    ("claire.dumont", "Claire", "Dumont", "urssaf", Role.REFERENT),
+    ("nicolas.henry", "Nicolas", "Henry", "msa", Role.REFERENT),
+    ("helene.arnaud", "Hélène", "Arnaud", "france-travail", Role.RESPONSABLE_OPERATEUR),
 ]
 
 USAGERS = [
@@ -78,7 +80,10 @@ SCENARIOS = [
         None,
         "Prime de naissance",
         30,
-        [(50, "referent", "traitee", ""), (70, "agent", "cloture", Utilite.NON)],
+        [
+            (50, "referent", "traitee", "Le versement est programmé pour la fin du mois."),
+            (70, "agent", "cloture", Utilite.NON),
+        ],
     ),
     ("france-travail", None, "Inscription bloquée", 2, []),
     ("france-travail", None, "Radiation contestée", 12, []),

@@ -1,4 +1,5 @@
-"""Le délai de réponse des opérateurs : 72 heures ouvrées.
+"""Le délai de réponse des opérateurs, en heures ouvrées (72 par défaut : l'accord-cadre ; l'engagement de
+chaque opérateur est une donnée, `models.EngagementDeReponse`, lue quand la demande lui est adressée).
 
 Une heure est ouvrée quand elle tombe un jour ouvré, c'est-à-dire du lundi au vendredi hors jour férié,
 à l'heure de Paris. Les jours fériés viennent du paquet `holidays` (France) et de ses subdivisions, qui
@@ -109,14 +110,19 @@ def heures_ouvrees_entre(debut: datetime, fin: datetime, departement_code: str) 
     return total
 
 
-def echeance(envoyee_le: datetime, departement_code: str) -> datetime:
-    """L'échéance de la première réponse : 72 heures ouvrées après l'envoi (heure de Paris)."""
-    return ajouter_heures_ouvrees(envoyee_le, DELAI_HEURES, departement_code)
+def echeance(envoyee_le: datetime, departement_code: str, heures: int = DELAI_HEURES) -> datetime:
+    """L'échéance de la première réponse : `heures` heures ouvrées après l'envoi (heure de Paris)."""
+    return ajouter_heures_ouvrees(envoyee_le, heures, departement_code)
 
 
-def rappel(envoyee_le: datetime, departement_code: str) -> datetime:
-    """Le moment du rappel aux référents : 48 heures ouvrées après l'envoi."""
-    return ajouter_heures_ouvrees(envoyee_le, RAPPEL_HEURES, departement_code)
+def heures_du_rappel(delai_heures: int) -> int:
+    """Le rappel part aux deux tiers du délai (48 heures pour 72), au moins une heure avant l'échéance."""
+    return max(1, min(delai_heures - 1, delai_heures * RAPPEL_HEURES // DELAI_HEURES))
+
+
+def rappel(envoyee_le: datetime, departement_code: str, delai_heures: int = DELAI_HEURES) -> datetime:
+    """Le moment du rappel aux référents : aux deux tiers du délai (48 heures ouvrées sur 72)."""
+    return ajouter_heures_ouvrees(envoyee_le, heures_du_rappel(delai_heures), departement_code)
 
 
 def temps_restant(envoyee_le: datetime, departement_code: str, maintenant: datetime | None = None) -> timedelta:

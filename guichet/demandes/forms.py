@@ -5,12 +5,14 @@ Chaque message d'erreur nomme le champ en cause. Les pièces jointes sont vérif
 formulaire revient avec une erreur : la page le dit (voir `a_des_fichiers_perdus`).
 """
 
+import uuid
 from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from guichet.activite.models import Duree, TypeAide
 from guichet.comptes.forms import FormulaireDsfr
 from guichet.demandes import validateurs
 from guichet.demandes.chiffrement import LIBELLE_TYPES_ACCEPTES, verifier_piece_jointe
@@ -143,9 +145,25 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
         label="Pièces jointes",
         help_text=f"{PIECES_MAXIMUM} fichiers au plus, 10 Mo chacun : {LIBELLE_TYPES_ACCEPTES}.",
     )
+    # L'accompagnement que la demande prolonge : l'identifiant vient de la saisie (« Transmis au
+    # back-office ») ou est créé avec la page ; envoyée deux fois, la demande ne le compte qu'une fois.
+    accompagnement = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    type_aide = forms.ChoiceField(label="Type d'aide", choices=[("", "Choisir"), *TypeAide.choices], required=False)
+    duree = forms.ChoiceField(
+        label="Durée de l'accompagnement", choices=[("", "Choisir"), *Duree.choices], required=False
+    )
 
-    def __init__(self, *args, structures, **kwargs):
+    def __init__(self, *args, structures, accompagnement_saisi=False, **kwargs):
+        """`accompagnement_saisi` : l'accompagnement est déjà enregistré (la demande vient de la saisie) ;
+        sinon la page demande le type d'aide et la durée, pour le compter dans l'activité."""
         super().__init__(*args, **kwargs)
+        self.accompagnement_saisi = accompagnement_saisi
+        if not self.is_bound and not self.initial.get("accompagnement"):
+            self.initial["accompagnement"] = uuid.uuid4()
+        if accompagnement_saisi:
+            del self.fields["type_aide"], self.fields["duree"]
+        else:
+            self.fields["type_aide"].required = self.fields["duree"].required = True
         structures = structures.select_related("commune__departement").order_by("nom")
         self.fields["structure"].queryset = structures
         if len(structures) == 1:
@@ -169,7 +187,7 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
         )
 
     def _departement_choisi(self, structures):
-        choisie = self.data.get(self.add_prefix("structure")) if self.is_bound else None
+        choisie = self.data.get(self.add_prefix("structure")) if self.is_bound else self.initial.get("structure")
         for structure in structures:
             if str(structure.pk) == str(choisie):
                 return structure.commune.departement
@@ -217,18 +235,27 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
         cleaned = super().clean()
         structure, operateur, objet = cleaned.get("structure"), cleaned.get("operateur"), cleaned.get("objet")
         if objet is not None and operateur is not None and objet.operateur_id != operateur.pk:
-            self.add_error("objet", f"« Démarche concernée » : cette démarche n'est pas une démarche de {operateur}.")
+            self.add_error(
+                "objet", f"« Démarche concernée » : cette démarche n'est pas une démarche {operateur.de_nom}."
+            )
         if objet is None and not cleaned.get("objet_libre") and "objet_libre" not in self.errors:
             self.add_error("objet_libre", "« Objet de la demande » : choisissez une démarche ou précisez l'objet.")
+        if not cleaned.get("accompagnement") and "accompagnement" not in self.errors:
+            cleaned["accompagnement"] = uuid.uuid4()
         if structure is not None and operateur is not None:
             if operateur.pk not in operateurs_avec_referent(structure.commune.departement):
                 self.add_error(
                     "operateur",
-                    f"« Opérateur » : {operateur} n'a aucun référent pour {structure.commune.departement} ; "
+                    f"« Opérateur » : aucun référent {operateur.de_nom} pour {structure.commune.departement} ; "
                     "la demande ne peut pas lui être envoyée. Choisissez un autre opérateur ou contactez-le "
                     "par ses canaux habituels.",
                 )
         return cleaned
+
+    def accompagnement_de_la_demande(self):
+        """L'accompagnement à compter avec la demande, pour `services.ouvrir_demande`."""
+        c = self.cleaned_data
+        return {"id": c["accompagnement"], "type_aide": c.get("type_aide"), "duree": c.get("duree")}
 
     def donnees_demande(self):
         """Les champs de la demande, prêts pour `services.ouvrir_demande`."""
@@ -301,6 +328,8 @@ class InvitationForm(FormulaireDsfr):
 
 
 class ClotureForm(FormulaireDsfr):
+    """La clôture ; « La réponse a-t-elle été utile ? » n'est posée que s'il y a eu une réponse."""
+
     utile = forms.ChoiceField(
         label="La réponse a-t-elle été utile ?", choices=Utilite.choices, widget=forms.RadioSelect
     )
@@ -311,11 +340,33 @@ class ClotureForm(FormulaireDsfr):
         max_length=5_000,
     )
 
+    def __init__(self, *args, avec_reponse=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not avec_reponse:
+            del self.fields["utile"]
+            self.fields["corps"].label = "Pourquoi clôturer sans réponse ? (facultatif)"
+        _messages_nommes(self)
+        if avec_reponse:
+            self.fields["utile"].error_messages["required"] = (
+                "« La réponse a-t-elle été utile ? » : choisissez oui, non ou je ne sais pas."
+            )
+
+
+class TraiteeForm(FormulaireDsfr):
+    """« Traitée » : toujours avec le message à l'agent (ce qui a été fait)."""
+
+    corps = forms.CharField(
+        label="Votre réponse à l'agent",
+        help_text="Ce qui a été fait pour l'usager : l'agent la lit avant de clôturer.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20_000,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _messages_nommes(self)
-        self.fields["utile"].error_messages["required"] = (
-            "« La réponse a-t-elle été utile ? » : choisissez oui, non ou je ne sais pas."
+        self.fields["corps"].error_messages["required"] = (
+            "« Votre réponse à l'agent » : écrivez ce qui a été fait ; « Traitée » sans message ne lui répond pas."
         )
 
 

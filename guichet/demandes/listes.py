@@ -4,12 +4,15 @@ suivi anonyme ; leurs onglets (filtres), leur pagination et ce que chaque ligne 
 Qui voit quelles demandes est décidé par `guichet.permissions` ; ce module les range et les pagine.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
 
 from guichet import permissions
 from guichet.demandes.models import Demande, Lecture, Statut
+from guichet.texte import chiffres
 
 PAR_PAGE = 25
 
@@ -73,12 +76,65 @@ TITRES = {
 }
 
 
+ECHEANCES = {"24h": "Échéance dans les 24 heures", "depassee": "Échéance dépassée"}
+
+
+@dataclass
+class Criteres:
+    """La recherche et les filtres de la liste, lus dans l'adresse (une valeur inconnue est ignorée)."""
+
+    q: str = ""  # numéro, objet (démarche du catalogue) ou nom de la structure
+    miennes: bool = False  # référent : celles qu'il a prises en charge ; agent : celles qu'il a ouvertes
+    structure: int | None = None
+    echeance: str = ""  # un code de ECHEANCES
+
+    @classmethod
+    def lire(cls, params) -> "Criteres":
+        structure = params.get("structure") or ""
+        return cls(
+            q=(params.get("q") or "").strip()[:100],
+            miennes=params.get("miennes") == "1",
+            structure=int(structure) if structure.isascii() and structure.isdigit() and len(structure) < 10 else None,
+            echeance=params.get("echeance") if params.get("echeance") in ECHEANCES else "",
+        )
+
+    @property
+    def actifs(self) -> bool:
+        return bool(self.q or self.miennes or self.structure or self.echeance)
+
+    def parametres(self) -> dict:
+        """Les critères à garder dans les liens des onglets et de la pagination."""
+        valeurs = {"q": self.q, "miennes": "1" if self.miennes else "", "structure": self.structure or ""}
+        return {cle: valeur for cle, valeur in {**valeurs, "echeance": self.echeance}.items() if valeur}
+
+
+def affiner(qs, criteres: Criteres, user, vue, maintenant):
+    """Applique la recherche et les filtres à une partie de la liste (jamais sur une donnée chiffrée)."""
+    if criteres.q:
+        numero = criteres.q.removeprefix("n°").strip()
+        condition = Q(objet__libelle__icontains=criteres.q) | Q(structure__nom__icontains=criteres.q)
+        if chiffres(numero) and len(numero) < 10:
+            condition |= Q(pk=int(numero))
+        qs = qs.filter(condition)
+    if criteres.miennes:
+        qs = qs.filter(prise_en_charge_par=user) if vue == "operateur" else qs.filter(auteur=user)
+    if criteres.structure:
+        qs = qs.filter(structure_id=criteres.structure)
+    if criteres.echeance == "24h":
+        qs = qs.sans_reponse().filter(echeance_le__gte=maintenant, echeance_le__lt=maintenant + timedelta(hours=24))
+    elif criteres.echeance == "depassee":
+        qs = qs.en_retard(maintenant)
+    return qs
+
+
 @dataclass
 class ListeDeDemandes:
     titre: str
     filtre: str  # le code de l'onglet choisi
     onglets: list  # {"code", "libelle", "actif", "nombre"}
     page: Page  # ses demandes portent statut_courant, restant et lue
+    criteres: Criteres = field(default_factory=Criteres)
+    structures: list = field(default_factory=list)  # (id, nom) des structures de la liste, pour le filtre
 
 
 def _parties(user, vue) -> list:
@@ -104,10 +160,20 @@ def _decorer(demandes, user, maintenant) -> None:
         demande.lue = demande.pk in lectures and lectures[demande.pk] >= demande.dernier_message_le
 
 
-def liste_de_demandes(user, vue, filtre, numero_page, *, maintenant) -> ListeDeDemandes:
+def liste_de_demandes(user, vue, filtre, numero_page, *, maintenant, criteres=None) -> ListeDeDemandes:
     """La page `numero_page` de la liste `vue` (une de `permissions.vues_des_demandes(user)`), filtrée
-    par l'onglet `filtre` (le premier si le code est inconnu)."""
+    par l'onglet `filtre` (le premier si le code est inconnu) et par les `criteres` (recherche, filtres)."""
+    criteres = criteres or Criteres()
     parties, filtres = _parties(user, vue), FILTRES[vue]
+    structures = sorted(
+        {
+            (pk, nom)
+            for partie in parties
+            for pk, nom in partie.order_by().values_list("structure_id", "structure__nom").distinct()[:200]
+        },
+        key=lambda s: s[1],
+    )
+    parties = [affiner(partie, criteres, user, vue, maintenant) for partie in parties]
     code = filtre if filtre in filtres else next(iter(filtres))
     # Le nombre de chaque onglet (sauf « toutes ») ; celui de l'onglet choisi sert aussi à la pagination.
     nombres = {
@@ -128,4 +194,6 @@ def liste_de_demandes(user, vue, filtre, numero_page, *, maintenant) -> ListeDeD
         {"code": c, "libelle": libelle, "actif": c == code, "nombre": nombres.get(c)}
         for c, (libelle, _, _) in filtres.items()
     ]
-    return ListeDeDemandes(titre=TITRES[vue], filtre=code, onglets=onglets, page=page)
+    return ListeDeDemandes(
+        titre=TITRES[vue], filtre=code, onglets=onglets, page=page, criteres=criteres, structures=structures
+    )

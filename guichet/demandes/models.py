@@ -12,6 +12,8 @@ jointes) : chiffrées au repos (`ChampChiffre`, `FichierChiffre`), jamais filtra
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete
@@ -21,6 +23,74 @@ from django.utils import timezone
 
 from guichet.demandes import echeances
 from guichet.demandes.chiffrement import ChampChiffre, FichierChiffre, supprimer_fichier
+from guichet.temps import a_paris
+
+
+class EngagementDeReponse(models.Model):
+    """Le délai de première réponse auquel un opérateur s'engage, en heures ouvrées, sur une période.
+
+    Des données, pas du code : 72 heures ouvrées pour tous aujourd'hui (accord-cadre) ; la charte des
+    relations entre opérateurs et France services le raccourcira pour certains. Sans opérateur : la règle
+    de tous ceux qui n'ont pas d'engagement propre. Une demande garde l'engagement en vigueur quand elle a
+    été adressée à l'opérateur (`Demande.delai_heures`) : un engagement nouveau ne change pas les échéances
+    passées.
+    """
+
+    operateur = models.ForeignKey(
+        "reseau.Operateur",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="engagements_de_reponse",
+        help_text="Vide : l'engagement de tous les opérateurs qui n'en ont pas de propre.",
+    )
+    heures = models.PositiveSmallIntegerField(
+        "délai de première réponse (heures ouvrées)",
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+    )
+    debut = models.DateField("en vigueur à partir du")
+    fin = models.DateField("jusqu'au (inclus)", null=True, blank=True)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Le texte qui fixe l'engagement (accord-cadre, charte…)."
+    )
+
+    class Meta:
+        verbose_name = "engagement de réponse"
+        verbose_name_plural = "engagements de réponse"
+        ordering = ["operateur__nom", "-debut"]
+
+    def __str__(self):
+        qui = self.operateur.nom if self.operateur_id else "Tous les opérateurs"
+        return f"{qui} : {self.heures} heures ouvrées depuis le {self.debut:%d/%m/%Y}"
+
+    def clean(self):
+        if self.fin is not None and self.fin < self.debut:
+            raise ValidationError({"fin": "« Jusqu'au » : la fin précède le début."})
+        chevauchent = EngagementDeReponse.objects.filter(operateur=self.operateur).exclude(pk=self.pk)
+        chevauchent = chevauchent.filter(Q(fin__isnull=True) | Q(fin__gte=self.debut))
+        if self.fin is not None:
+            chevauchent = chevauchent.filter(debut__lte=self.fin)
+        if chevauchent.exists():
+            raise ValidationError(
+                "Un autre engagement du même opérateur couvre déjà une partie de ces dates : "
+                "fermez-le (date de fin) avant d'en ouvrir un nouveau."
+            )
+
+    @classmethod
+    def en_vigueur(cls, operateur_id, moment) -> int:
+        """Les heures ouvrées de l'engagement en vigueur pour l'opérateur à `moment` (jour de Paris) :
+        le sien, sinon celui de tous, sinon le délai de l'accord-cadre."""
+        jour = a_paris(moment).date()
+        engagements = cls.objects.filter(Q(operateur_id=operateur_id) | Q(operateur__isnull=True)).filter(
+            Q(fin__isnull=True) | Q(fin__gte=jour), debut__lte=jour
+        )
+        propre = commun = None
+        for operateur, heures in engagements.order_by("-debut").values_list("operateur_id", "heures"):
+            if operateur is None:
+                commun = commun or heures
+            else:
+                propre = propre or heures
+        return propre or commun or echeances.DELAI_HEURES
 
 
 class Cote(models.TextChoices):
@@ -74,7 +144,7 @@ class DemandeQuerySet(models.QuerySet):
         return self.ouvertes().filter(premiere_reponse_le__isnull=True)
 
     def en_retard(self, maintenant=None):
-        """Sans première réponse alors que l'échéance (72 heures ouvrées) est passée."""
+        """Sans première réponse alors que l'échéance (l'engagement de réponse de l'opérateur) est passée."""
         return self.sans_reponse().filter(echeance_le__lt=maintenant or timezone.now())
 
     def avec_statut(self, statut, maintenant=None):
@@ -103,7 +173,7 @@ class DemandeQuerySet(models.QuerySet):
 
 
 class Demande(models.Model):
-    """Une demande d'un conseiller France services au back-office d'un opérateur, pour un usager."""
+    """Une demande d'un conseiller France Services au back-office d'un opérateur, pour un usager."""
 
     # Champs chiffrés qui portent des données personnelles (effacés par la politique de conservation).
     CHAMPS_PERSONNELS = (
@@ -165,6 +235,14 @@ class Demande(models.Model):
     mandat_date = models.DateField("date du mandat")
 
     envoyee_le = models.DateTimeField(default=timezone.now)
+    accompagnement = models.ForeignKey(
+        "activite.Accompagnement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demandes",
+        help_text="L'accompagnement « transmis au back-office » que la demande prolonge (compté une fois).",
+    )
 
     # Recopiés du fil par `appliquer_fil` (jamais écrits ailleurs).
     operateur = models.ForeignKey(
@@ -175,7 +253,12 @@ class Demande(models.Model):
     )
     reroutee = models.BooleanField("réorientée vers un autre opérateur", default=False)
     routee_le = models.DateTimeField(help_text="Quand l'opérateur actuel l'a reçue (envoi ou réorientation).")
-    echeance_le = models.DateTimeField(help_text="72 heures ouvrées après `routee_le`.")
+    delai_heures = models.PositiveSmallIntegerField(
+        "délai de première réponse (heures ouvrées)",
+        default=echeances.DELAI_HEURES,
+        help_text="L'engagement de réponse de l'opérateur en vigueur quand il a reçu la demande.",
+    )
+    echeance_le = models.DateTimeField(help_text="`delai_heures` heures ouvrées après `routee_le`.")
     premiere_reponse_le = models.DateTimeField(null=True, blank=True)
     prise_en_charge_le = models.DateTimeField(null=True, blank=True)
     prise_en_charge_par = models.ForeignKey(
@@ -223,7 +306,8 @@ class Demande(models.Model):
             self.routee_le = self.routee_le or self.envoyee_le
             self.dernier_message_le = self.dernier_message_le or self.envoyee_le
             if self.echeance_le is None:
-                self.echeance_le = echeances.echeance(self.routee_le, self._code_departement())
+                self.delai_heures = EngagementDeReponse.en_vigueur(self.operateur_id, self.routee_le)
+                self.echeance_le = echeances.echeance(self.routee_le, self._code_departement(), self.delai_heures)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -318,7 +402,8 @@ class Demande(models.Model):
             elif m.nature == Nature.REOUVERTURE:
                 cloturee_le, utile, traitee_le, attente_de = None, "", None, Cote.REFERENT
         if routee_le != self.routee_le or self.echeance_le is None:
-            self.echeance_le = echeances.echeance(routee_le, self._code_departement())
+            self.delai_heures = EngagementDeReponse.en_vigueur(operateur_id, routee_le)
+            self.echeance_le = echeances.echeance(routee_le, self._code_departement(), self.delai_heures)
         self.operateur_id, self.routee_le, self.reroutee = operateur_id, routee_le, reroutee
         self.premiere_reponse_le = premiere_reponse_le
         self.prise_en_charge_le, self.prise_en_charge_par_id = prise_en_charge_le, prise_en_charge_par_id
@@ -344,6 +429,7 @@ CHAMPS_DU_FIL = [
     "operateur",
     "routee_le",
     "reroutee",
+    "delai_heures",
     "echeance_le",
     "premiere_reponse_le",
     "prise_en_charge_le",
@@ -493,6 +579,25 @@ class Relance(models.Model):
 
     def __str__(self):
         return f"{self.get_nature_display()} ({self.envoyee_le:%d/%m/%Y %H:%M})"
+
+
+class NotificationEnAttente(models.Model):
+    """Un événement d'une demande à annoncer par courriel. Les événements d'une même demande survenus à
+    quelques minutes d'intervalle partent ensemble, en un seul courriel par destinataire (voir
+    `notifications.envoyer_en_attente`)."""
+
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="notifications_en_attente")
+    evenement = models.CharField(max_length=20)
+    operateur = models.ForeignKey("reseau.Operateur", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    cree_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "notification en attente"
+        verbose_name_plural = "notifications en attente"
+        ordering = ["cree_le", "pk"]
+
+    def __str__(self):
+        return f"{self.evenement} ({self.cree_le:%d/%m/%Y %H:%M})"
 
 
 class Recapitulatif(models.Model):

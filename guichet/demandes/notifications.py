@@ -1,15 +1,18 @@
-"""Les courriels des demandes : sans aucune donnée personnelle (sujet neutre, un lien vers guichet).
+"""Les courriels des demandes : sans aucune donnée personnelle, un lien vers guichet.
 
-Ni nom, ni numéro, ni objet, ni texte de message : seulement ce qu'il faut pour aller lire la demande
-après s'être connecté (second facteur compris pour les référents).
+Le sujet nomme la demande (son numéro), l'opérateur et la France services, pour trier depuis la boîte aux
+lettres ; jamais l'usager : ni nom, ni numéro de l'usager, ni objet, ni texte de message. Les événements
+d'une même demande à quelques minutes d'intervalle partent en un seul courriel par destinataire.
 """
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.urls import reverse
 
 from guichet import permissions
 from guichet.demandes import destinataires as qui
+from guichet.demandes.models import NotificationEnAttente
 
 SIGNATURE = (
     "\n\nCe courriel ne contient volontairement aucune donnée personnelle : connectez-vous pour lire la demande."
@@ -17,28 +20,29 @@ SIGNATURE = (
 )
 
 COURRIELS = {
-    # événement : (sujet, texte)
+    # événement : (ce qui arrive, en tête du sujet ; texte, avec {delai} et {operateur})
     "nouvelle": (
-        "Nouvelle demande sur guichet",
-        "Une France services vous a adressé une nouvelle demande. Première réponse attendue sous 72 heures ouvrées.",
+        "Nouvelle demande",
+        "Une France services vous a adressé une nouvelle demande. Première réponse attendue sous {delai} "
+        "heures ouvrées.",
     ),
     "invitation": (
-        "Nouvelle demande sur guichet",
+        "Invitation",
         "Un autre opérateur vous invite à suivre une demande d'une France services.",
     ),
-    "message_agent": ("Nouveau message sur guichet", "La France services a écrit dans une demande que vous suivez."),
-    "message_referent": ("Nouveau message sur guichet", "L'opérateur a répondu à une demande de votre structure."),
+    "message_agent": ("Nouveau message", "La France services a écrit dans une demande que vous suivez."),
+    "message_referent": ("Nouveau message", "{operateur} a répondu à une demande de votre structure."),
     "rappel_48h": (
-        "Rappel : une demande attend une réponse sur guichet",
-        "Une demande attend sa première réponse depuis 48 heures ouvrées ; l'échéance est dans 24 heures ouvrées.",
+        "Rappel",
+        "Une demande attend sa première réponse ; l'échéance de {delai} heures ouvrées approche.",
     ),
     "rappel_echeance": (
-        "Échéance atteinte : une demande attend une réponse sur guichet",
-        "Le délai de 72 heures ouvrées d'une demande est écoulé sans réponse.",
+        "Échéance atteinte",
+        "Le délai de {delai} heures ouvrées d'une demande est écoulé sans réponse.",
     ),
     "escalade": (
-        "Demande en retard sur guichet",
-        "Une demande adressée à vos référents a dépassé le délai de 72 heures ouvrées sans réponse. "
+        "Demande en retard",
+        "Une demande adressée à vos référents a dépassé le délai de {delai} heures ouvrées sans réponse. "
         "Vous la recevez comme responsable départemental de l'opérateur.",
     ),
 }
@@ -71,11 +75,36 @@ def destinataires(demande, evenement, operateur_id=None):
     raise ValueError(f"Événement inconnu : {evenement}")
 
 
-def envoyer(demande, evenement, operateur_id=None) -> int:
-    """Envoie un courriel par destinataire (aucun ne voit les adresses des autres) ; renvoie leur nombre."""
-    sujet, texte = COURRIELS[evenement]
-    corps = f"Bonjour,\n\n{texte}\n\nPour la lire : {lien(reverse('demandes:detail', args=[demande.pk]))}{SIGNATURE}"
-    courriels = [EmailMessage(sujet, corps, to=[u.email]) for u in destinataires(demande, evenement, operateur_id)]
+def sujet(demande, evenements) -> str:
+    """« Nouveau message — demande n° 12 — la CAF — France services de Belley » : ce qui arrive, la
+    demande, l'opérateur et la structure (jamais l'usager)."""
+    titres = list(dict.fromkeys(COURRIELS[e][0] for e in evenements))
+    quoi = titres[0] if len(titres) == 1 else f"{len(titres)} nouveautés"
+    return f"{quoi} — demande n° {demande.pk} — {demande.operateur.court} — {demande.structure.nom}"
+
+
+def envoyer_en_attente(demande) -> int:
+    """Envoie les événements en attente de la demande : un courriel par destinataire (aucun ne voit les
+    adresses des autres), qui rassemble ses événements ; renvoie le nombre de courriels."""
+    with transaction.atomic():
+        en_attente = list(NotificationEnAttente.objects.select_for_update().filter(demande=demande))
+        NotificationEnAttente.objects.filter(pk__in=[n.pk for n in en_attente]).delete()
+    par_destinataire = {}
+    for notification in en_attente:
+        for utilisateur in destinataires(demande, notification.evenement, notification.operateur_id):
+            evenements = par_destinataire.setdefault(utilisateur.email, [])
+            if notification.evenement not in evenements:
+                evenements.append(notification.evenement)
+    adresse = lien(reverse("demandes:detail", args=[demande.pk]))
+    court = demande.operateur.court
+    valeurs = {"delai": demande.delai_heures, "operateur": court[:1].upper() + court[1:]}
+    courriels = []
+    for email, evenements in par_destinataire.items():
+        textes = "\n".join(f"- {COURRIELS[e][1].format(**valeurs)}" for e in evenements)
+        if len(evenements) == 1:
+            textes = textes[2:]
+        corps = f"Bonjour,\n\n{textes}\n\nPour la lire : {adresse}{SIGNATURE}"
+        courriels.append(EmailMessage(sujet(demande, evenements), corps, to=[email]))
     if courriels:
         get_connection().send_messages(courriels)
     return len(courriels)

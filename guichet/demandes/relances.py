@@ -4,8 +4,10 @@
 Elle est idempotente : chaque relance envoyée est inscrite (`Relance`, `Recapitulatif`, uniques),
 et rien de ce qui est inscrit n'est renvoyé.
 
-- Rappel aux référents de l'opérateur quand 48 heures ouvrées se sont écoulées sans réponse.
-- À l'échéance (72 heures ouvrées) sans réponse : rappel aux référents et escalade aux
+- Rappel aux référents de l'opérateur quand les deux tiers du délai (48 heures ouvrées sur 72) se sont
+  écoulés sans réponse ; le délai est l'engagement de réponse de l'opérateur en vigueur quand la demande
+  lui a été adressée (`Demande.delai_heures`).
+- À l'échéance sans réponse : rappel aux référents et escalade aux
   responsables départementaux de l'opérateur. Si le rappel à 48 h n'est pas parti à temps
   (service arrêté), seul le rappel d'échéance part : pas deux courriels d'un coup.
 - Après une réorientation, le nouvel opérateur a son propre délai et ses propres rappels.
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
 from guichet.comptes.models import Habilitation, Role
@@ -76,13 +78,15 @@ def relancer(maintenant=None, ecrire=True) -> Bilan:
     deja_escaladees = Relance.objects.filter(
         demande=OuterRef("pk"), nature=Relance.Nature.ESCALADE, routee_le=OuterRef("routee_le")
     )
-    # 48 heures ouvrées durent au moins 48 heures : les demandes plus récentes n'ont rien à recevoir.
+    # N heures ouvrées durent au moins N heures : les demandes routées depuis moins que le plus court des
+    # rappels n'ont rien à recevoir.
+    plus_court = Demande.objects.sans_reponse().aggregate(m=Min("delai_heures"))["m"] or echeances.DELAI_HEURES
     candidates = (
         Demande.objects.sans_reponse()
-        .filter(routee_le__lte=maintenant - timedelta(hours=echeances.RAPPEL_HEURES))
+        .filter(routee_le__lte=maintenant - timedelta(hours=echeances.heures_du_rappel(plus_court)))
         .exclude(Exists(deja_escaladees))
         .select_related("departement", "operateur")
-        .only("pk", "routee_le", "echeance_le", "operateur_id", "departement__code", "departement_id")
+        .only("pk", "routee_le", "delai_heures", "echeance_le", "operateur_id", "departement__code", "departement_id")
     )
     for demande in candidates.iterator(chunk_size=500):
         with transaction.atomic():
@@ -95,7 +99,7 @@ def relancer(maintenant=None, ecrire=True) -> Bilan:
                     bilan.escalades += 1
                     if not nb:
                         bilan.escalades_sans_responsable.append(demande.pk)
-            elif maintenant >= echeances.rappel(demande.routee_le, demande.departement.code):
+            elif maintenant >= echeances.rappel(demande.routee_le, demande.departement.code, demande.delai_heures):
                 nb = destinataires.referents(demande.operateur_id, demande.departement_id).count()
                 if _inscrire(demande, Relance.Nature.RAPPEL_48H, maintenant, nb, ecrire):
                     bilan.rappels_48h += 1

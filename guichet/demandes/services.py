@@ -7,6 +7,7 @@ d'audit (sans donnée personnelle) et programme les notifications après la vali
 """
 
 import contextvars
+import uuid
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
@@ -14,12 +15,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from guichet import permissions
+from guichet.activite import services as activite
+from guichet.activite.models import Accompagnement, Resultat
 from guichet.demandes import taches
 from guichet.demandes.chiffrement import enregistrer_chiffre, supprimer_fichier
 from guichet.demandes.destinataires import (
     operateurs_avec_referent,
 )
-from guichet.demandes.models import Cote, Demande, Lecture, Message, Nature, OperateurInvite, PieceJointe, Utilite
+from guichet.demandes.models import (
+    Cote,
+    Demande,
+    Lecture,
+    Message,
+    Nature,
+    NotificationEnAttente,
+    OperateurInvite,
+    PieceJointe,
+    Utilite,
+)
 from guichet.journal.services import journaliser
 
 
@@ -33,7 +46,7 @@ class AucunReferent(ActionImpossible):
     def __init__(self, operateur, departement):
         self.operateur, self.departement = operateur, departement
         super().__init__(
-            f"{operateur} n'a aucun référent pour {departement} : la demande ne peut pas lui être envoyée."
+            f"Aucun référent {operateur.de_nom} pour {departement} : la demande ne peut pas lui être envoyée."
         )
 
 
@@ -56,9 +69,12 @@ def sans_notification():
 
 
 def _notifier_apres_validation(demande_id, evenement, operateur_id=None):
+    """Inscrit l'événement (dans la transaction de l'action) et programme l'envoi après le délai de
+    regroupement : d'autres événements de la même demande d'ici là partiront dans le même courriel."""
     if _silence.get():
         return
-    transaction.on_commit(lambda: taches.notifier_demande.enqueue(demande_id, evenement, operateur_id))
+    NotificationEnAttente.objects.create(demande_id=demande_id, evenement=evenement, operateur_id=operateur_id)
+    transaction.on_commit(lambda: taches.programmer_notification(demande_id))
 
 
 # Pièces jointes
@@ -95,10 +111,48 @@ class _FichiersOrphelins:
 # Ouverture
 
 
-def ouvrir_demande(*, auteur, structure, operateur, donnees: dict, pieces=(), maintenant=None) -> Demande:
+def _compter_accompagnement(auteur, structure, operateur, objet, accompagnement):
+    """L'accompagnement que prolonge la demande : celui de la saisie s'il est à l'auteur, sinon il est
+    enregistré ici (« Transmis au back-office ») par le même chemin idempotent que la saisie : une
+    demande renvoyée, ou ouverte depuis la saisie, ne compte jamais l'accompagnement deux fois."""
+    identifiant = accompagnement["id"]
+    existant = Accompagnement.objects.filter(pk=identifiant).first()
+    if existant is not None:
+        return existant if existant.agent_id == auteur.pk else None
+    item = {
+        "id": str(identifiant),
+        "structure": structure.pk,
+        "operateur": operateur.code,
+        "demarche": objet.code if objet is not None and objet.operateur_id == operateur.pk else None,
+        "canal": activite.canal_par_defaut(structure, activite.Suggestions(scores={})),
+        "type_aide": accompagnement.get("type_aide"),
+        "resultat": Resultat.BACK_OFFICE,
+        "duree": accompagnement.get("duree"),
+    }
+    try:
+        activite.enregistrer_lot(auteur, [item])
+    except activite.LotInvalide as erreur:
+        raise ActionImpossible(f"L'accompagnement n'a pas pu être compté : {erreur.erreurs[0].message}") from erreur
+    return Accompagnement.objects.get(pk=identifiant)
+
+
+def accompagnement_saisi(auteur, identifiant) -> bool:
+    """Vrai si l'accompagnement `identifiant` est déjà enregistré par `auteur` (la demande vient de la saisie)."""
+    try:
+        identifiant = uuid.UUID(str(identifiant))
+    except ValueError:
+        return False
+    return Accompagnement.objects.filter(pk=identifiant, agent=auteur).exists()
+
+
+def ouvrir_demande(
+    *, auteur, structure, operateur, donnees: dict, pieces=(), accompagnement=None, maintenant=None
+) -> Demande:
     """Crée la demande et l'envoie aux référents de l'opérateur du département de la structure.
 
     Refuse (AucunReferent) si l'opérateur n'a aucun référent dans ce département : jamais d'envoi dans le vide.
+    `accompagnement` ({"id", "type_aide", "duree"}) : l'accompagnement compté avec la demande (voir
+    `_compter_accompagnement`).
     """
     if not permissions.structures_de_l_agent(auteur).filter(pk=structure.pk).exists():
         raise PermissionDenied
@@ -106,6 +160,13 @@ def ouvrir_demande(*, auteur, structure, operateur, donnees: dict, pieces=(), ma
     _exiger_referent(operateur, departement)
     maintenant = maintenant or timezone.now()
     with _FichiersOrphelins() as stockes, transaction.atomic():
+        if accompagnement is not None:
+            donnees = {
+                **donnees,
+                "accompagnement": _compter_accompagnement(
+                    auteur, structure, operateur, donnees.get("objet"), accompagnement
+                ),
+            }
         demande = Demande(
             structure=structure,
             departement=departement,
@@ -204,8 +265,11 @@ def prendre_en_charge(demande, auteur, *, maintenant=None) -> Message:
 
 
 def marquer_traitee(demande, auteur, corps="", *, maintenant=None) -> Message:
-    """Réponse rapide « Traitée » : l'agent n'a plus qu'à clôturer."""
+    """Réponse rapide « Traitée » : l'agent n'a plus qu'à clôturer. Elle porte toujours un message à
+    l'agent (ce qui a été fait) : un clic seul ne dit rien à l'agent et ne compterait pas comme réponse."""
     _exiger_referent_de(demande, auteur)
+    if not (corps or "").strip():
+        raise ActionImpossible("Écrivez à l'agent ce qui a été fait : « Traitée » sans message ne lui répond pas.")
     message = _ajouter(demande, auteur, Nature.TRAITEE, cote=Cote.REFERENT, corps=corps, maintenant=maintenant)
     _notifier_apres_validation(demande.pk, "message_referent")
     return message
@@ -237,7 +301,7 @@ def inviter(demande, auteur, operateur, *, maintenant=None) -> Message:
     """Invite les référents d'un autre opérateur (même département) dans le fil."""
     _exiger_referent_de(demande, auteur)
     if operateur.pk == demande.operateur_id or demande.invitations.filter(operateur=operateur).exists():
-        raise ActionImpossible(f"{operateur} suit déjà cette demande.")
+        raise ActionImpossible(f"Les référents {operateur.de_nom} suivent déjà cette demande.")
     _exiger_referent(operateur, demande.departement)
     maintenant = maintenant or timezone.now()
     with transaction.atomic():
@@ -254,12 +318,15 @@ def inviter(demande, auteur, operateur, *, maintenant=None) -> Message:
     return message
 
 
-def cloturer(demande, auteur, utile, corps="", *, maintenant=None) -> Message:
-    """L'agent clôt la demande en disant si la réponse a été utile."""
+def cloturer(demande, auteur, utile="", corps="", *, maintenant=None) -> Message:
+    """L'agent clôt la demande ; s'il y a eu une réponse, il dit si elle a été utile (sans réponse, la
+    question n'a pas de sens : l'avis reste vide)."""
     if _cote(auteur, demande) != Cote.AGENT:
         raise PermissionDenied
     _exiger_ouverte(demande)
-    if utile not in Utilite.values:
+    if demande.premiere_reponse_le is None:
+        utile = ""
+    elif utile not in Utilite.values:
         raise ActionImpossible("Dites si la réponse a été utile : oui, non ou je ne sais pas.")
     return _ajouter(demande, auteur, Nature.CLOTURE, cote=Cote.AGENT, corps=corps, utile=utile, maintenant=maintenant)
 

@@ -5,6 +5,8 @@ Une demande hors du périmètre n'existe pas (404) ; une action interdite sur un
 refusée (403). Chaque lecture d'une demande est inscrite au journal d'audit.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -26,8 +28,10 @@ from guichet.demandes.forms import (
     NouvelleDemandeForm,
     ReouvertureForm,
     ReroutageForm,
+    TraiteeForm,
 )
 from guichet.demandes.models import Cote, Demande, Message, Nature, PieceJointe, Statut
+from guichet.demarches.models import Demarche
 from guichet.journal.services import journaliser
 from guichet.reseau.models import Operateur
 
@@ -45,8 +49,14 @@ def _vue_de_liste(request):
 @never_cache
 def liste(request):
     vue, vues = _vue_de_liste(request)
+    criteres = listes.Criteres.lire(request.GET)
     liste = listes.liste_de_demandes(
-        request.user, vue, request.GET.get("filtre"), request.GET.get("page"), maintenant=timezone.now()
+        request.user,
+        vue,
+        request.GET.get("filtre"),
+        request.GET.get("page"),
+        maintenant=timezone.now(),
+        criteres=criteres,
     )
     return render(
         request,
@@ -59,6 +69,10 @@ def liste(request):
             "filtre": liste.filtre,
             "page_obj": liste.page,
             "peut_ouvrir": vue == "agent" and permissions.est_agent(request.user),
+            "criteres": criteres,
+            "garder": urlencode({"vue": vue, **criteres.parametres()}),
+            "structures": liste.structures,
+            "echeances": listes.ECHEANCES,
             "Statut": Statut,
         },
     )
@@ -70,10 +84,15 @@ def nouvelle(request):
     structures = permissions.structures_de_l_agent(request.user)
     if not structures.exists():
         raise PermissionDenied
-    initial = {}
-    if code := request.GET.get("operateur"):
-        initial["operateur"] = Operateur.objects.filter(code=code).first()
-    form = NouvelleDemandeForm(request.POST or None, request.FILES or None, structures=structures, initial=initial)
+    initial = _pre_remplissage(request.GET, structures)
+    identifiant = request.POST.get("accompagnement") if request.method == "POST" else initial.get("accompagnement")
+    form = NouvelleDemandeForm(
+        request.POST or None,
+        request.FILES or None,
+        structures=structures,
+        initial=initial,
+        accompagnement_saisi=services.accompagnement_saisi(request.user, identifiant),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             demande = services.ouvrir_demande(
@@ -82,13 +101,16 @@ def nouvelle(request):
                 operateur=form.cleaned_data["operateur"],
                 donnees=form.donnees_demande(),
                 pieces=form.cleaned_data["pieces_jointes"],
+                accompagnement=form.accompagnement_de_la_demande(),
             )
         except services.AucunReferent as erreur:
             form.add_error("operateur", f"« Opérateur » : {erreur}")
+        except services.ActionImpossible as erreur:
+            form.add_error(None, str(erreur))
         else:
             messages.success(
                 request,
-                f"Demande n° {demande.pk} envoyée aux référents de {demande.operateur} "
+                f"Demande n° {demande.pk} envoyée aux référents {demande.operateur.de_nom} "
                 f"({demande.departement}). Première réponse attendue avant le "
                 f"{timezone.localtime(demande.echeance_le):%d/%m/%Y à %H:%M}.",
             )
@@ -105,10 +127,35 @@ def nouvelle(request):
     )
 
 
+def _pre_remplissage(params, structures):
+    """La demande ouverte depuis la saisie d'un accompagnement : structure, opérateur, démarche et
+    l'identifiant de l'accompagnement, lus dans l'adresse (seulement ce qui a cours pour l'agent)."""
+    initial = {}
+    operateur = Operateur.objects.filter(code=params.get("operateur") or "").first()
+    if operateur is not None:
+        initial["operateur"] = operateur
+        if code := params.get("demarche"):
+            initial["objet"] = Demarche.objects.actives().filter(operateur=operateur, code=code).first()
+    structure = params.get("structure") or ""
+    if structure.isascii() and structure.isdigit() and structures.filter(pk=int(structure)).exists():
+        initial["structure"] = int(structure)
+    try:
+        initial["accompagnement"] = uuid.UUID(params.get("accompagnement") or "")
+    except ValueError:
+        pass
+    return initial
+
+
 def _demande(request, pk):
     demande = get_object_or_404(
         Demande.objects.select_related(
-            "structure__commune", "departement", "operateur", "operateur_initial", "objet", "auteur"
+            "structure__commune",
+            "departement",
+            "operateur",
+            "operateur_initial",
+            "objet",
+            "auteur",
+            "prise_en_charge_par",
         ),
         pk=pk,
     )
@@ -157,9 +204,12 @@ def _afficher(request, demande, acces, formulaires=None, statut=200):
         "rapides": lambda: True,
         "reroutage": lambda: ReroutageForm(demande=demande, prefix="reroutage"),
         "invitation": lambda: InvitationForm(demande=demande, prefix="invitation"),
-        "cloture": lambda: ClotureForm(prefix="cloture"),
+        "cloture": lambda: ClotureForm(prefix="cloture", avec_reponse=demande.premiere_reponse_le is not None),
+        "traitee": lambda: TraiteeForm(prefix="traitee"),
         "reouverture": lambda: ReouvertureForm(prefix="reouverture"),
     }
+    if "rapides" in permises:
+        permises = {*permises, "traitee"}  # « Traitée » est une réponse rapide, avec son message
     actions = {nom: formulaires.get(nom) or fabrique() for nom, fabrique in fabriques.items() if nom in permises}
     contexte |= {"cote": cote, "fil": _fil(demande, cote), "actions": actions, "Cote": Cote}
     return render(request, "demandes/detail.html", contexte, status=statut)
@@ -222,8 +272,15 @@ def prendre_en_charge(request, pk):
 @require_POST
 def traitee(request, pk):
     demande = _demande_pour_agir(request, pk)
+    form = TraiteeForm(request.POST, prefix="traitee")
+    if not form.is_valid():
+        return _formulaire_invalide(request, demande, "traitee", form)
     return _executer(
-        request, demande, services.marquer_traitee, succes="Demande marquée traitée : l'agent peut la clôturer."
+        request,
+        demande,
+        services.marquer_traitee,
+        form.cleaned_data["corps"],
+        succes="Demande marquée traitée : l'agent a votre réponse et peut la clôturer.",
     )
 
 
@@ -242,7 +299,9 @@ def rerouter(request, pk):
     except services.ActionImpossible as erreur:
         form.add_error("operateur", f"« Opérateur compétent » : {erreur}")
         return _formulaire_invalide(request, demande, "reroutage", form)
-    messages.success(request, f"Demande réorientée vers {operateur} : elle a quitté votre boîte de réception.")
+    messages.success(
+        request, f"Demande réorientée vers {operateur.avec_article} : elle a quitté votre boîte de réception."
+    )
     return redirect("demandes:liste")
 
 
@@ -259,7 +318,7 @@ def inviter(request, pk):
     except services.ActionImpossible as erreur:
         form.add_error("operateur", f"« Opérateur à inviter » : {erreur}")
         return _formulaire_invalide(request, demande, "invitation", form)
-    messages.success(request, f"Les référents de {operateur} sont invités dans le fil.")
+    messages.success(request, f"Les référents {operateur.de_nom} sont invités dans le fil.")
     return redirect(demande)
 
 
@@ -267,16 +326,16 @@ def inviter(request, pk):
 @require_POST
 def cloturer(request, pk):
     demande = _demande_pour_agir(request, pk)
-    form = ClotureForm(request.POST, prefix="cloture")
+    form = ClotureForm(request.POST, prefix="cloture", avec_reponse=demande.premiere_reponse_le is not None)
     if not form.is_valid():
         return _formulaire_invalide(request, demande, "cloture", form)
     return _executer(
         request,
         demande,
         services.cloturer,
-        form.cleaned_data["utile"],
+        form.cleaned_data.get("utile", ""),
         form.cleaned_data["corps"],
-        succes="Demande clôturée. Merci pour votre avis.",
+        succes="Demande clôturée. Merci pour votre avis." if form.cleaned_data.get("utile") else "Demande clôturée.",
     )
 
 

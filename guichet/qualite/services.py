@@ -8,8 +8,9 @@ Pour une période [debut, fin] (jours inclus, heure de Paris) :
 - délai de première réponse (médiane, 90e centile), en heures ouvrées (`echeances.heures_ouvrees_entre`),
   sur les demandes qu'il détient (routées vers lui dans la période, non réorientées ensuite) et auxquelles
   il a répondu ;
-- part répondue sous 72 heures ouvrées : parmi ses demandes dont l'issue est connue (répondues, ou sans
-  réponse et échéance passée) ;
+- part répondue dans le délai de son engagement de réponse en vigueur à la réception (72 heures
+  ouvrées aujourd'hui ; voir `demandes.models.EngagementDeReponse`) : parmi ses demandes dont l'issue
+  est connue (répondues, ou sans réponse et échéance passée) ;
 - utilité : parts de « oui », « non », « je ne sais pas » parmi ses demandes clôturées avec un avis.
 
 Chaque chiffre est accompagné de l'effectif sur lequel il porte. Les centiles sont calculés en Python
@@ -20,7 +21,7 @@ donc identiques sous SQLite et PostgreSQL. Les données personnelles ne sont jam
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -30,8 +31,6 @@ from guichet.demandes.models import Demande, Message, Nature, Utilite
 from guichet.reseau.models import Operateur
 from guichet.temps import bornes
 from guichet.territoires.models import Departement
-
-DELAI = timedelta(hours=echeances.DELAI_HEURES)
 
 
 def centile(valeurs: list[float], q: float) -> float | None:
@@ -196,7 +195,8 @@ def calculer(perimetre, debut: date, fin: date, operateur_id=None, departement_i
             duree = echeances.heures_ouvrees_entre(routee_le, reponse_le, code)
             m.delais.append(duree.total_seconds() / 3600)
             m.issue_connue += 1
-            m.a_temps += duree <= DELAI
+            # L'engagement en vigueur quand la demande a été adressée à l'opérateur (son échéance).
+            m.a_temps += reponse_le <= echeance_le
         elif maintenant >= echeance_le:
             m.issue_connue += 1
         else:

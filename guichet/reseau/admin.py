@@ -54,6 +54,7 @@ class StructureAdmin(admin.ModelAdmin):
     filter_horizontal = ["operateurs"]
     readonly_fields = ["statut", "date_labellisation", "cree_le", "modifie_le"]
     show_full_result_count = False
+    list_per_page = 50  # des milliers de structures : une page se lit (et se charge) sans défiler sans fin
     inlines = [CreneauInline, ExceptionHoraireInline, PassageInline, HistoriqueStatutInline]
     fieldsets = [
         (None, {"fields": ["matricule", "nom", "forme", "format", "structure_mere"]}),

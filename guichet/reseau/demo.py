@@ -83,14 +83,39 @@ PRENOMS = ["Camille", "Léa", "Hugo", "Inès", "Lucas", "Chloé", "Nathan", "Man
 NOMS = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau"]
 
 ROLES_DEMO = [
-    ("conseiller", "Camille", "Conseillère", Role.CONSEILLER),
-    ("gestionnaire", "Dominique", "Responsable", Role.GESTIONNAIRE),
-    ("referent", "Claude", "Référent CAF", Role.REFERENT),
-    ("responsable-operateur", "Ysé", "Responsable CAF", Role.RESPONSABLE_OPERATEUR),
-    ("prefecture", "Sacha", "Préfecture", Role.PREFECTURE),
-    ("national", "Alex", "ANCT", Role.NATIONAL),
-    ("auditeur", "Morgan", "Auditeur", Role.AUDITEUR),
+    ("conseiller", "Camille", "Lefèvre", Role.CONSEILLER),
+    ("gestionnaire", "Dominique", "Colin", Role.GESTIONNAIRE),
+    ("referent", "Claude", "Mercier", Role.REFERENT),
+    ("responsable-operateur", "Ysé", "Fontaine", Role.RESPONSABLE_OPERATEUR),
+    ("prefecture", "Sacha", "Girard", Role.PREFECTURE),
+    ("national", "Alex", "Chevalier", Role.NATIONAL),
+    ("auditeur", "Morgan", "Lambert", Role.AUDITEUR),
 ]
+
+# L'indicatif téléphonique de la zone : 01 Île-de-France, 02 Nord-Ouest, 03 Nord-Est, 04 Sud-Est, 05 Sud-Ouest
+# (code INSEE de la région ; l'Occitanie est partagée entre 04 et 05 selon le département ; outre-mer : 05).
+INDICATIFS_REGION = {
+    "11": "01",
+    "24": "02",
+    "28": "02",
+    "52": "02",
+    "53": "02",
+    "27": "03",
+    "32": "03",
+    "44": "03",
+    "84": "04",
+    "93": "04",
+    "94": "04",
+    "75": "05",
+    "76": "05",
+}
+OCCITANIE_EN_04 = {"11", "30", "34", "48", "66"}
+
+
+def indicatif(departement) -> str:
+    if departement.code in OCCITANIE_EN_04:
+        return "04"
+    return INDICATIFS_REGION.get(departement.region.code, "05")
 
 
 @dataclass
@@ -150,7 +175,7 @@ def villes_d_accueil() -> list[Commune]:
     """Une commune par structure : les bureaux centralisateurs des cantons, chacun une fois."""
     cantons = (
         Canton.objects.filter(bureau_centralisateur__latitude__isnull=False)
-        .select_related("bureau_centralisateur__departement")
+        .select_related("bureau_centralisateur__departement__region")
         .order_by("code")
     )
     villes = {}
@@ -181,7 +206,7 @@ def _structure(commune, hasard) -> Structure:
         type_porteur=type_porteur,
         nom_porteur=nom_porteur if type_porteur == Structure.TypePorteur.LA_POSTE else f"{nom_porteur} {commune.nom}",
         email=f"france-services.{commune.code}@{DOMAINE}",
-        telephone=f"0{hasard.randint(1, 5)} {chiffres}",
+        telephone=f"{indicatif(commune.departement)} {chiffres}",
         statut=Structure.Statut.LABELLISEE,
         date_labellisation=date(hasard.choice([2020, 2021, 2022, 2023]), hasard.randint(1, 12), 1),
         poste_libre_acces=True,

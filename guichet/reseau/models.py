@@ -15,11 +15,45 @@ class OperateurQuerySet(models.QuerySet):
         return self.filter(models.Q(national=True) | models.Q(national=False, departement_id__in=ids))
 
 
+def _contracter(preposition: str, groupe: str) -> str:
+    """« de » + « les Allocations familiales » → « des Allocations familiales » ; « à » + « le Chèque
+    énergie » → « au Chèque énergie » ; « de » + « l'Urssaf » → « de l'Urssaf »."""
+    for article, contractions in (("les ", {"de": "des ", "à": "aux "}), ("le ", {"de": "du ", "à": "au "})):
+        if groupe.startswith(article):
+            return contractions[preposition] + groupe[len(article) :]
+    return f"{preposition} {groupe}"
+
+
 class Operateur(models.Model):
-    """Un opérateur partenaire : national (accord-cadre) ou local (mission locale, CCAS…)."""
+    """Un opérateur partenaire : national (accord-cadre) ou local (mission locale, CCAS…).
+
+    `nom` est l'intitulé affiché seul (« Les Allocations familiales ») ; `article` et `nom_court` sont les
+    données qui font les phrases justes : « envoyée aux référents des Allocations familiales », « la CAF
+    a répondu », « demande réorientée vers l'Assurance Maladie ».
+    """
+
+    class Article(models.TextChoices):
+        AUCUN = "", "aucun (France Travail, La Poste)"
+        LE = "le", "le"
+        LA = "la", "la"
+        LES = "les", "les"
+        L = "l'", "l'"
 
     code = models.SlugField(unique=True)
     nom = models.CharField(max_length=100)
+    article = models.CharField(
+        max_length=3,
+        choices=Article.choices,
+        blank=True,
+        default="",
+        help_text="L'article du nom dans une phrase : « les » Allocations familiales, « l' »Assurance Maladie.",
+    )
+    nom_court = models.CharField(
+        "nom court",
+        max_length=60,
+        blank=True,
+        help_text="Avec son article, tel qu'on le dit : « la CAF », « l'Assurance Maladie » (vide : le nom).",
+    )
     national = models.BooleanField("opérateur national (accord-cadre)", default=False)
     departement = models.ForeignKey(
         "territoires.Departement",
@@ -39,6 +73,37 @@ class Operateur(models.Model):
 
     def __str__(self):
         return self.nom
+
+    @property
+    def avec_article(self) -> str:
+        """Le nom dans une phrase : « les Allocations familiales », « l'Assurance Maladie », « France Travail »."""
+        nom = self.nom
+        if self.article:
+            debut = self.article if self.article.endswith("'") else self.article + " "
+            if nom.lower().startswith(debut):
+                nom = nom[len(debut) :]
+            return debut + nom
+        return nom
+
+    @property
+    def court(self) -> str:
+        """Le nom court dans une phrase : « la CAF » (sinon le nom avec son article)."""
+        return self.nom_court or self.avec_article
+
+    @property
+    def de_nom(self) -> str:
+        """« des Allocations familiales », « de la MSA », « du Chèque énergie », « de France Travail »."""
+        return _contracter("de", self.avec_article)
+
+    @property
+    def a_nom(self) -> str:
+        """« aux Allocations familiales », « à la MSA », « au Chèque énergie », « à France Travail »."""
+        return _contracter("à", self.avec_article)
+
+    @property
+    def de_court(self) -> str:
+        """« de la CAF », « de l'Urssaf »."""
+        return _contracter("de", self.court)
 
     def joignable_dans(self, departement) -> bool:
         """La règle de `OperateurQuerySet.joignables_dans` pour un opérateur déjà lu (département ou identifiant)."""

@@ -362,9 +362,26 @@ def structures_labellisees() -> dict:
     return resultat
 
 
+def _actives(periode, departements=None, forme=None) -> dict:
+    """Les structures actives de la période (au moins un accompagnement), de la forme donnée : leur
+    nombre et leur activité, lus dans l'agrégat par structure. Une moyenne par structure ne divise que
+    par elles : une structure sans saisie (fermée l'été, pas encore équipée) ne fait pas baisser la
+    moyenne des autres."""
+    qs = StructureJour.objects.filter(jour__gte=periode.debut, jour__lte=periode.fin, nombre__gt=0)
+    if departements is not None:
+        qs = qs.filter(departement_id__in=departements)
+    if forme:
+        qs = qs.filter(structure__forme=forme)
+    r = qs.aggregate(n=Sum(NOMBRE), r=Sum(RESOLU), s=Count("structure", distinct=True))
+    return {NOMBRE: r["n"] or 0, RESOLU: r["r"] or 0, "structures": r["s"] or 0}
+
+
 def _comparaisons(champ, periode, totaux):
-    """Le champ face à la moyenne par structure de son département et du pays (même opérateur
-    pour un tableau d'opérateur)."""
+    """Le champ face à la moyenne par structure active de même forme, dans son département et dans le
+    pays ; pour un tableau d'opérateur (l'agrégat par structure ne connaît pas l'opérateur), la moyenne
+    par structure labellisée, comme avant."""
+    if champ.operateur_id is None:
+        return _comparaisons_actives(champ, periode, totaux)
     lignes = []
     labellisees = structures_labellisees()
     if champ.niveau == "structure":
@@ -384,6 +401,33 @@ def _comparaisons(champ, periode, totaux):
         t = total(national, periode, NOMS_COURTS)
         libelle = "Moyenne nationale" + (" de l'opérateur" if champ.operateur_id else "")
         lignes.append(Comparaison(libelle, t[NOMBRE], sum(labellisees.values()), t[RESOLU]))
+    return lignes
+
+
+def _comparaisons_actives(champ, periode, totaux):
+    if champ.niveau == "structure":
+        forme = Structure.objects.filter(pk=champ.structure_id).values_list("forme", flat=True).first()
+        libelle_forme = Structure.Forme(forme).label.lower() if forme else ""
+        lignes = [Comparaison("Cette structure", totaux[NOMBRE], 1, totaux[RESOLU])]
+        nom = Departement.objects.get(pk=next(iter(champ.departements)))
+        a = _actives(periode, champ.departements, forme)
+        lignes.append(
+            Comparaison(
+                f"Moyenne des structures {libelle_forme}s actives ({nom})", a[NOMBRE], a["structures"], a[RESOLU]
+            )
+        )
+        a = _actives(periode, None, forme)
+        lignes.append(
+            Comparaison(
+                f"Moyenne nationale des structures {libelle_forme}s actives", a[NOMBRE], a["structures"], a[RESOLU]
+            )
+        )
+        return lignes
+    a = _actives(periode, champ.departements)
+    lignes = [Comparaison(champ.libelle, totaux[NOMBRE], a["structures"], totaux[RESOLU])]
+    if champ.niveau != "national":
+        a = _actives(periode)
+        lignes.append(Comparaison("Moyenne nationale des structures actives", a[NOMBRE], a["structures"], a[RESOLU]))
     return lignes
 
 
@@ -410,7 +454,7 @@ def _repartition(champ, periode):
             Ligne(noms.get(pk, "Structure supprimée"), v[NOMBRE], resolus=v[RESOLU], cle=pk)
             for pk, v in sorted(valeurs.items(), key=lambda kv: -kv[1][NOMBRE])
         ]
-        return Bloc("structure", "Par structure", lignes, graphique="", avec_resolus=True)
+        return Bloc("structure", "Classement des structures", lignes, graphique="", avec_resolus=True)
     return None
 
 

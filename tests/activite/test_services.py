@@ -66,7 +66,8 @@ def test_suggestions_agent_plus_que_lieu_sur_30_jours(lieux):
     s = services.suggestions(lieux.conseiller, lieux.a1, services.Referentiel.pour(lieux.conseiller))
     assert s.scores["operateur"] == {"france-titres": 6, "caf": 5}
     assert s.scores["demarche"]["france-titres:carte-grise"] == 6
-    assert s.ordonner("operateur", ["caf", "msa", "france-titres"]) == ["france-titres", "caf", "msa"]
+    # « Fréquents » : les plus choisies, mais dans l'ordre donné (naturel), jamais une réponse jamais vue.
+    assert s.frequents("operateur", ["caf", "msa", "france-titres"]) == ["caf", "france-titres"]
     assert s.demarches_frequentes() == ["france-titres:carte-grise", "caf:rsa"]
 
 
@@ -87,9 +88,25 @@ def test_ordre_selon_la_demarche_choisie(lieux):
     )
     s = services.suggestions(lieux.conseiller, lieux.a1, services.Referentiel.pour(lieux.conseiller))
     valeurs = list(TypeAide.values)
-    assert s.ordonner("type_aide", valeurs)[0] == TypeAide.INFORMATION  # en général : 15 contre 9
-    assert s.ordonner("type_aide", valeurs, "france-titres:pre-demande-cni")[0] == TypeAide.RENDEZ_VOUS
-    assert s.ordonner("resultat", list(Resultat.values), "france-titres:pre-demande-cni")[0] == Resultat.RENDEZ_VOUS
+    assert s.frequents("type_aide", valeurs) == [TypeAide.INFORMATION, TypeAide.RENDEZ_VOUS]
+    assert s.frequents("type_aide", valeurs, "france-titres:pre-demande-cni") == [TypeAide.RENDEZ_VOUS]
+    assert s.frequents("resultat", list(Resultat.values), "france-titres:pre-demande-cni") == [Resultat.RENDEZ_VOUS]
+
+
+def test_ordre_naturel_et_rangee_frequents_stable(lieux):
+    # Des saisies surtout de 15 à 30 min : la liste des durées garde son ordre naturel ; la rangée
+    # « Fréquents » les montre à part, et dans l'ordre naturel elle aussi (pas par fréquence).
+    AccompagnementFactory.create_batch(4, structure=lieux.a1, agent=lieux.conseiller, duree=Duree.DE_15_A_30)
+    AccompagnementFactory.create_batch(2, structure=lieux.a1, agent=lieux.conseiller, duree=Duree.MOINS_15)
+    AccompagnementFactory.create_batch(1, structure=lieux.a1, agent=lieux.conseiller, duree=Duree.PLUS_60)
+    AccompagnementFactory.create_batch(1, structure=lieux.a1, agent=lieux.conseiller, duree=Duree.DE_30_A_60)
+    saisie = services.Saisie(lieux.conseiller)
+    p = saisie.parcours(QueryDict("operateur=caf&demarche=rsa&type_aide=information&resultat=resolu"))
+    assert [v for v, _ in p.reponses] == list(Duree.values)
+    assert [v for v, _ in p.frequents] == [Duree.MOINS_15, Duree.DE_15_A_30, Duree.DE_30_A_60]
+    p = saisie.parcours(QueryDict(""))
+    operateurs = [v for v, _ in p.reponses]
+    assert operateurs.index("france-travail") < operateurs.index("caf")  # l'ordre de l'accord-cadre
 
 
 def test_canal_par_defaut(lieux):

@@ -71,7 +71,7 @@ def test_parcours_sans_javascript_jusqu_a_l_enregistrement(client, lieux):
     }
     reponse = client.post(SAISIE, donnees)
     assert reponse.status_code == 302
-    assert reponse.url == f"{SAISIE}?structure={lieux.a1.pk}&canal=telephone"
+    assert reponse.url == f"{SAISIE}?structure={lieux.a1.pk}&canal=telephone&enregistre={identifiant}"
     a = Accompagnement.objects.get()
     assert str(a.pk) == identifiant
     assert (a.agent, a.structure, a.canal, a.operateur.code, a.demarche.code) == (
@@ -194,7 +194,7 @@ def test_corriger(client, lieux, saisies):
     carte_grise = Demarche.objects.get(operateur__code="france-titres", code="carte-grise")
     reponse = client.post(url, {**donnees, "demarche": carte_grise.pk})
     assert reponse.status_code == 200
-    assert "n&#x27;est pas une démarche de Les Allocations familiales" in reponse.content.decode()
+    assert "n&#x27;est pas une démarche des Allocations familiales" in reponse.content.decode()
     # Une date de plus de 7 jours aussi.
     ancienne = (timezone.localtime() - timedelta(days=9)).strftime("%Y-%m-%dT%H:%M")
     assert client.post(url, {**donnees, "le": ancienne}).status_code == 200
@@ -258,3 +258,79 @@ def test_fichiers_du_hors_ligne_existent():
     from guichet.activite.views import FICHIERS_HORS_LIGNE
 
     assert all(finders.find(chemin) for chemin in FICHIERS_HORS_LIGNE)
+
+
+def _saisir(client, lieux, resultat="resolu"):
+    identifiant = str(uuid.uuid4())
+    donnees = {
+        "id": identifiant,
+        "structure": lieux.a1.pk,
+        "operateur": "caf",
+        "demarche": "prime-activite",
+        "type_aide": "information",
+        "resultat": resultat,
+        "duree": "15_30",
+    }
+    return client.post(SAISIE, donnees, follow=True), identifiant
+
+
+def test_transmis_au_back_office_propose_la_demande_pre_remplie(client, lieux):
+    connecter(client, lieux.conseiller)
+    reponse, identifiant = _saisir(client, lieux, resultat="back_office")
+    html = reponse.content.decode()
+    assert "Accompagnement enregistré" in html and "Ouvrir la demande au back-office" in html
+    adresse = reponse.context["enregistre"]["demande"]
+    assert adresse.startswith(reverse("demandes:nouvelle"))
+    for attendu in (f"structure={lieux.a1.pk}", "operateur=caf", "demarche=prime-activite", identifiant):
+        assert attendu in adresse
+    # Un autre résultat : rien à ouvrir.
+    reponse, _ = _saisir(client, lieux, resultat="resolu")
+    assert "Ouvrir la demande au back-office" not in reponse.content.decode()
+
+
+def test_annuler_juste_apres_l_enregistrement(client, lieux):
+    connecter(client, lieux.conseiller)
+    reponse, identifiant = _saisir(client, lieux)
+    assert "Annuler" in reponse.content.decode()
+    reponse = client.post(reverse("activite:annuler"), {"id": identifiant, "structure": lieux.a1.pk}, follow=True)
+    assert not Accompagnement.objects.filter(pk=identifiant).exists()
+    assert "Accompagnement annulé" in reponse.content.decode()
+    # En JSON (le script de la page) : une deuxième fois, il n'y a plus rien à annuler (409).
+    reponse = client.post(reverse("activite:annuler"), {"id": identifiant}, HTTP_ACCEPT="application/json")
+    assert reponse.status_code == 409
+
+
+def test_annuler_refuse_pour_un_autre_ou_passe_le_delai(client, lieux):
+    connecter(client, lieux.conseiller)
+    _, identifiant = _saisir(client, lieux)
+    # Un collègue ne peut pas annuler la saisie d'un autre.
+    connecter(client, lieux.collegue)
+    reponse = client.post(reverse("activite:annuler"), {"id": identifiant}, HTTP_ACCEPT="application/json")
+    assert reponse.status_code == 409 and Accompagnement.objects.filter(pk=identifiant).exists()
+    # Passé le délai, l'agent lui-même passe par « Mes saisies ».
+    Accompagnement.objects.filter(pk=identifiant).update(cree_le=timezone.now() - timedelta(minutes=2))
+    connecter(client, lieux.conseiller)
+    reponse = client.post(reverse("activite:annuler"), {"id": identifiant}, HTTP_ACCEPT="application/json")
+    assert reponse.status_code == 409 and Accompagnement.objects.filter(pk=identifiant).exists()
+    assert client.get(SAISIE, {"enregistre": identifiant}).context["enregistre"] is None
+    # Sans structure : refusé.
+    connecter(client, lieux.referent)
+    assert client.post(reverse("activite:annuler"), {"id": identifiant}).status_code == 403
+
+
+def test_la_page_de_saisie_ne_montre_plus_les_jetons_le_compte_oui(client, lieux):
+    connecter(client, lieux.conseiller)
+    assert reverse("jetons:liste") not in client.get(SAISIE).content.decode()
+    assert reverse("jetons:liste") in client.get(reverse("comptes:espace"), {"compte": 1}).content.decode()
+
+
+def test_rangee_frequents_a_part_et_ordre_naturel(client, lieux):
+    AccompagnementFactory.create_batch(3, structure=lieux.a1, agent=lieux.conseiller, duree="plus_60")
+    connecter(client, lieux.conseiller)
+    params = {"operateur": "caf", "demarche": "rsa", "type_aide": "information", "resultat": "resolu"}
+    html = client.get(SAISIE, params).content.decode()
+    assert "Fréquents" in html
+    # L'ordre naturel des durées, de la plus courte à la plus longue, après la rangée « Fréquents ».
+    toutes = html[html.index("Toutes les réponses") :]
+    positions = [toutes.index(libelle) for libelle in ("Moins de 15 min", "15 à 30 min", "30 min à 1 h", "Plus d")]
+    assert positions == sorted(positions)

@@ -57,3 +57,29 @@ def test_statut_en_lecture_seule_dans_l_admin(admin_connecte, monde):
     assert 'name="statut"' not in contenu
     assert 'name="creneaux-TOTAL_FORMS"' in contenu
     assert 'name="passages-TOTAL_FORMS"' in contenu
+
+
+def test_administration_en_francais_et_structures_par_pages(admin_connecte, monde):
+    page = admin_connecte.get(reverse("admin:index")).content.decode()
+    assert "Administration de guichet France Services" in page and "Django administration" not in page
+    for nom in ("Tâches de fond", "Résultats des tâches de fond", "Double authentification", "Échecs de connexion"):
+        assert nom in page
+    assert "Task Results" not in page and "TOTP devices" not in page and "Otp_Totp" not in page
+    assert admin.site._registry[Structure].list_per_page == 50
+
+
+def test_apres_le_second_facteur_l_administrateur_arrive_ou_il_allait(client, db):
+    from django_otp.oath import totp
+
+    from tests.comptes.factories import MOT_DE_PASSE, TOTPDeviceFactory
+
+    superuser = UtilisateurFactory(email="admin@example.fr", is_staff=True, is_superuser=True)
+    appareil = TOTPDeviceFactory(user=superuser)
+    voulue = reverse("admin:reseau_structure_changelist") + "?statut__exact=labellisee"
+    connexion = client.get(voulue, follow=True)
+    adresse_de_connexion = connexion.redirect_chain[-1][0]
+    reponse = client.post(adresse_de_connexion, {"username": superuser.email, "password": MOT_DE_PASSE}, follow=True)
+    assert reponse.redirect_chain[-1][0].startswith(reverse("comptes:double_facteur"))
+    suite = reponse.context["suite"]
+    reponse = client.post(reverse("comptes:double_facteur"), {"code": f"{totp(appareil.bin_key):06d}", "next": suite})
+    assert reponse.status_code == 302 and reponse.url == voulue

@@ -17,7 +17,7 @@ def test_demandes_de_demonstration(geographie, django_capture_on_commit_callback
     demo_reseau.peupler()
     with django_capture_on_commit_callbacks(execute=True) as rappels:
         bilan = demo.peupler()
-    assert bilan == {"référents d'opérateurs ajoutés": 8, "demandes au back-office": 20}
+    assert bilan == {"référents d'opérateurs ajoutés": 16, "demandes au back-office": 20}
     assert not mail.outbox and not rappels  # la démonstration n'envoie aucun courriel
     demandes = Demande.objects.all()
     assert demandes.count() == 20
@@ -26,18 +26,25 @@ def test_demandes_de_demonstration(geographie, django_capture_on_commit_callback
     assert set(statuts) == set(Statut), statuts  # tous les statuts sont représentés
     assert demandes.filter(reroutee=True).exists() and demandes.filter(invitations__isnull=False).exists()
     assert PieceJointe.objects.exists()
-    # Au moins deux référents par opérateur qui en a dans le département de démonstration.
+    # Un référent au moins pour chacun des 12 opérateurs nationaux, deux pour les plus sollicités ;
+    # des noms et des adresses de vraies personnes (ni « — » ni « referent-… »).
     par_operateur = (
         Habilitation.objects.filter(role=Role.REFERENT, departement__code=DEPARTEMENT_DEMO)
         .values("operateur__code")
         .annotate(n=Count("pk"))
     )
-    assert {p["operateur__code"]: p["n"] for p in par_operateur} == {
-        "caf": 2,
-        "france-travail": 2,
-        "assurance-maladie": 2,
-        "finances-publiques": 2,
+    nombres = {p["operateur__code"]: p["n"] for p in par_operateur}
+    assert len(nombres) == 12 and all(nombres.values())
+    assert {code for code, n in nombres.items() if n == 2} == {
+        "caf",
+        "france-travail",
+        "assurance-maladie",
+        "finances-publiques",
     }
+    referents = Habilitation.objects.filter(role=Role.REFERENT).select_related("utilisateur")
+    for h in referents:
+        assert h.utilisateur.first_name and h.utilisateur.last_name and "Référent" not in h.utilisateur.last_name
+        assert not h.utilisateur.email.startswith(("referent-", "x-"))
     # Les demandes déjà en retard ont eu leurs relances : la commande périodique ne renvoie rien de vieux.
     bilan = relances.relancer(ecrire=False)
     assert bilan.rappels_echeance == bilan.escalades == 0

@@ -54,7 +54,7 @@ def test_statuts_le_long_du_fil(m):
     assert _statuts_coherents(demande, LUNDI + timedelta(days=30)) == Statut.EN_ATTENTE
     assert demande.heures_restantes(LUNDI + 9 * H) is None
 
-    services.marquer_traitee(demande, m.referent_caf_a2, maintenant=LUNDI + 10 * H)
+    services.marquer_traitee(demande, m.referent_caf_a2, "Dossier régularisé.", maintenant=LUNDI + 10 * H)
     assert _statuts_coherents(demande, LUNDI + 11 * H) == Statut.TRAITEE
     assert demande.premiere_reponse_le == LUNDI + 6 * H
 
@@ -100,7 +100,7 @@ def test_le_fil_recalcule_donne_le_meme_etat(m):
     services.ecrire(demande, m.referent_caf_a, "Réponse", maintenant=LUNDI + H)
     services.rerouter(demande, m.referent_caf_a, m.cpam, maintenant=LUNDI + 2 * H)
     services.inviter(demande, m.referent_cpam_a, m.caf, maintenant=LUNDI + 3 * H)
-    services.marquer_traitee(demande, m.referent_caf_a2, maintenant=LUNDI + 4 * H)
+    services.marquer_traitee(demande, m.referent_caf_a2, "Dossier régularisé.", maintenant=LUNDI + 4 * H)
     services.cloturer(demande, m.conseiller_a1, Utilite.NE_SAIT_PAS, maintenant=LUNDI + 5 * H)
     avant = {c: getattr(demande, c) for c in ["operateur_id" if c == "operateur" else c for c in CHAMPS_DU_FIL]}
     Demande.objects.filter(pk=demande.pk).update(

@@ -27,7 +27,9 @@ def test_nouvelle_demande_previent_chaque_referent(m, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         demande = ouvrir(m, pieces=[(pdf(), "a.pdf", "application/pdf")])
     assert sorted(c.to for c in mail.outbox) == sorted([[m.referent_caf_a.email], [m.referent_caf_a2.email]])
-    assert {c.subject for c in mail.outbox} == {"Nouvelle demande sur guichet"}
+    assert {c.subject for c in mail.outbox} == {
+        f"Nouvelle demande — demande n° {demande.pk} — la CAF — {demande.structure.nom}"
+    }
     assert all(f"/espace/demandes/{demande.pk}/" in c.body for c in mail.outbox)
     _sans_secret(mail.outbox)
 
@@ -39,7 +41,9 @@ def test_pas_de_courriel_avant_la_validation(m, django_capture_on_commit_callbac
 
 
 def test_messages_previennent_l_autre_cote(m, django_capture_on_commit_callbacks):
-    demande = ouvrir(m)
+    with django_capture_on_commit_callbacks(execute=True):
+        demande = ouvrir(m)
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.ecrire(demande, m.referent_caf_a, "Réponse avec Dupontel")
     assert [c.to for c in mail.outbox] == [[m.conseiller_a1.email]]
@@ -50,8 +54,9 @@ def test_messages_previennent_l_autre_cote(m, django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         services.ecrire(demande, m.conseiller_a1, "Précision sur 280057505612389")
     assert sorted(c.to[0] for c in mail.outbox) == sorted([m.referent_caf_a.email, m.referent_caf_a2.email])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.prendre_en_charge(demande, m.referent_caf_a2)
     mail.outbox.clear()
-    services.prendre_en_charge(demande, m.referent_caf_a2)
     with django_capture_on_commit_callbacks(execute=True):
         services.ecrire(demande, m.conseiller_a1, "Autre précision")
     assert [c.to for c in mail.outbox] == [[m.referent_caf_a2.email]]  # celle qui s'en occupe
@@ -60,6 +65,16 @@ def test_messages_previennent_l_autre_cote(m, django_capture_on_commit_callbacks
         services.inviter(demande, m.referent_caf_a2, m.cpam)
     assert [c.to for c in mail.outbox] == [[m.referent_cpam_a.email]]
     _sans_secret(mail.outbox)
+
+
+def _ouvrir(m, **kwargs):
+    """Une demande ouverte dont la notification « nouvelle demande » est déjà partie (il y a longtemps)."""
+    from guichet.demandes import taches
+
+    demande = ouvrir(m, **kwargs)
+    taches.notifier_demande.call(demande.pk)
+    mail.outbox.clear()
+    return demande
 
 
 def _relancer(maintenant, capture):
@@ -71,7 +86,7 @@ def _relancer(maintenant, capture):
 
 
 def test_rappels_et_escalade_une_seule_fois(m, django_capture_on_commit_callbacks):
-    demande = ouvrir(m)
+    demande = _ouvrir(m)
     capture = django_capture_on_commit_callbacks
     assert str(_relancer(RAPPEL - MINUTE, capture)).startswith("0 rappel(s) à 48 h, 0 rappel(s) d'échéance")
     assert not mail.outbox
@@ -79,19 +94,19 @@ def test_rappels_et_escalade_une_seule_fois(m, django_capture_on_commit_callback
     bilan = _relancer(RAPPEL + MINUTE, capture)
     assert bilan.rappels_48h == 1 and bilan.rappels_echeance == bilan.escalades == 0
     assert sorted(c.to[0] for c in mail.outbox) == sorted([m.referent_caf_a.email, m.referent_caf_a2.email])
-    assert {c.subject for c in mail.outbox} == {"Rappel : une demande attend une réponse sur guichet"}
+    assert {c.subject.split(" — ")[0] for c in mail.outbox} == {"Rappel"}
     mail.outbox.clear()
     assert _relancer(RAPPEL + 15 * MINUTE, capture).rappels_48h == 0  # déjà envoyé
     assert not mail.outbox
 
     bilan = _relancer(ECHEANCE + MINUTE, capture)
     assert (bilan.rappels_48h, bilan.rappels_echeance, bilan.escalades) == (0, 1, 1)
-    destinataires = sorted((c.subject, c.to[0]) for c in mail.outbox)
+    destinataires = sorted((c.subject.split(" — ")[0], c.to[0]) for c in mail.outbox)
     assert destinataires == sorted(
         [
-            ("Demande en retard sur guichet", m.responsable_caf_a.email),
-            ("Échéance atteinte : une demande attend une réponse sur guichet", m.referent_caf_a.email),
-            ("Échéance atteinte : une demande attend une réponse sur guichet", m.referent_caf_a2.email),
+            ("Demande en retard", m.responsable_caf_a.email),
+            ("Échéance atteinte", m.referent_caf_a.email),
+            ("Échéance atteinte", m.referent_caf_a2.email),
         ]
     )
     _sans_secret(mail.outbox)
@@ -104,8 +119,8 @@ def test_rappels_et_escalade_une_seule_fois(m, django_capture_on_commit_callback
 
 
 def test_une_reponse_arrete_les_rappels(m, django_capture_on_commit_callbacks):
-    ouvrir(m)
-    demande = ouvrir(m)
+    _ouvrir(m)
+    demande = _ouvrir(m)
     services.ecrire(demande, m.referent_caf_a, "Réponse", maintenant=LUNDI + timedelta(hours=1))
     bilan = _relancer(ECHEANCE + MINUTE, django_capture_on_commit_callbacks)
     assert (bilan.rappels_echeance, bilan.escalades) == (1, 1)  # l'autre demande seulement
@@ -113,13 +128,13 @@ def test_une_reponse_arrete_les_rappels(m, django_capture_on_commit_callbacks):
 
 
 def test_service_arrete_pas_deux_rappels_d_un_coup(m, django_capture_on_commit_callbacks):
-    ouvrir(m)
+    _ouvrir(m)
     bilan = _relancer(ECHEANCE + timedelta(hours=5), django_capture_on_commit_callbacks)
     assert (bilan.rappels_48h, bilan.rappels_echeance, bilan.escalades) == (0, 1, 1)
 
 
 def test_escalade_sans_responsable_signalee(m, django_capture_on_commit_callbacks):
-    demande = ouvrir(m, operateur=m.cpam)
+    demande = _ouvrir(m, operateur=m.cpam)
     bilan = _relancer(ECHEANCE + MINUTE, django_capture_on_commit_callbacks)
     assert bilan.escalades == 1 and bilan.escalades_sans_responsable == [demande.pk]
     assert f"demandes n° {demande.pk}" in str(bilan)
@@ -127,18 +142,19 @@ def test_escalade_sans_responsable_signalee(m, django_capture_on_commit_callback
 
 
 def test_reorientation_donne_de_nouveaux_rappels(m, django_capture_on_commit_callbacks):
-    demande = ouvrir(m)
+    demande = _ouvrir(m)
     _relancer(RAPPEL + MINUTE, django_capture_on_commit_callbacks)
-    services.rerouter(demande, m.referent_caf_a, m.cpam, maintenant=RAPPEL + timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rerouter(demande, m.referent_caf_a, m.cpam, maintenant=RAPPEL + timedelta(hours=1))
     mail.outbox.clear()
     bilan = _relancer(RAPPEL + timedelta(hours=1) + timedelta(days=2) + MINUTE, django_capture_on_commit_callbacks)
     assert bilan.rappels_48h == 1
-    assert [c.to for c in mail.outbox if c.subject.startswith("Rappel")] == [[m.referent_cpam_a.email]]
+    assert [c.to for c in mail.outbox if c.subject.startswith("Rappel —")] == [[m.referent_cpam_a.email]]
 
 
 def test_recapitulatif_quotidien(m, django_capture_on_commit_callbacks):
-    ouvrir(m)
-    ouvrir(m)
+    _ouvrir(m)
+    _ouvrir(m)
     capture = django_capture_on_commit_callbacks
     mardi_7h = datetime(2026, 3, 10, 7, 30, tzinfo=PARIS)
     with capture(execute=True):
@@ -162,7 +178,7 @@ def test_recapitulatif_quotidien(m, django_capture_on_commit_callbacks):
 
 
 def test_commande_a_blanc_puis_pour_de_vrai(m, capsys, django_capture_on_commit_callbacks):
-    ouvrir(m)
+    _ouvrir(m)
     call_command("relancer_demandes", "--maintenant", "2026-03-12T10:01")
     assert "Simulation" in capsys.readouterr().out
     assert not Relance.objects.exists() and not mail.outbox
@@ -180,3 +196,23 @@ def test_commande_date_illisible(db):
 
     with pytest.raises(CommandError, match="--maintenant"):
         call_command("relancer_demandes", "--maintenant", "jeudi")
+
+
+def test_evenements_proches_regroupes_en_un_courriel(m):
+    from guichet.demandes import taches
+    from guichet.demandes.models import NotificationEnAttente
+
+    # Trois événements en quelques minutes, avant que la tâche différée ne parte : un courriel par
+    # destinataire, qui les rassemble, au sujet qui nomme la demande, l'opérateur et la structure.
+    demande = ouvrir(m)
+    services.ecrire(demande, m.referent_caf_a, "Une première réponse")
+    services.marquer_traitee(demande, m.referent_caf_a, "Dossier régularisé")
+    assert NotificationEnAttente.objects.filter(demande=demande).count() == 3
+    assert taches.notifier_demande.call(demande.pk) == 3  # deux référents (nouvelle), l'agent (deux messages)
+    agent = [c for c in mail.outbox if c.to == [m.conseiller_a1.email]]
+    assert len(agent) == 1
+    assert agent[0].subject == f"Nouveau message — demande n° {demande.pk} — la CAF — {demande.structure.nom}"
+    assert "La CAF a répondu" in agent[0].body
+    # La tâche suivante (programmée par le deuxième événement) ne trouve plus rien à envoyer.
+    assert taches.notifier_demande.call(demande.pk) == 0 and len(mail.outbox) == 3
+    _sans_secret(mail.outbox)

@@ -19,7 +19,7 @@ def test_routage_vers_tous_les_referents_de_l_operateur_du_departement(m):
 
 
 def test_aucun_referent_dans_le_departement_refuse_l_envoi(m):
-    with pytest.raises(services.AucunReferent, match="aucun référent"):
+    with pytest.raises(services.AucunReferent, match="Aucun référent de la MSA pour Ain"):
         ouvrir(m, operateur=m.msa)
     # France Travail a un référent en A, aucun en B : la structure B ne peut pas lui écrire.
     with pytest.raises(services.AucunReferent):
@@ -111,7 +111,7 @@ def test_invitation_d_un_autre_operateur(m):
         services.ecrire(demande, m.referent_cpam_a, "pas encore invité")
     services.inviter(demande, m.referent_caf_a, m.cpam)
     assert OperateurInvite.objects.filter(demande=demande, operateur=m.cpam).exists()
-    with pytest.raises(services.ActionImpossible, match="suit déjà"):
+    with pytest.raises(services.ActionImpossible, match="suivent déjà"):
         services.inviter(demande, m.referent_caf_a, m.cpam)
     with pytest.raises(services.AucunReferent):
         services.inviter(demande, m.referent_caf_a, m.msa)
@@ -132,6 +132,7 @@ def test_demande_cloturee_ou_effacee(m):
     services.rouvrir(demande, m.conseiller_a1, "Pas réglé")
     with pytest.raises(services.ActionImpossible, match="déjà ouverte"):
         services.rouvrir(demande, m.conseiller_a1, "encore")
+    services.ecrire(demande, m.referent_caf_a, "Voici la réponse")
     with pytest.raises(services.ActionImpossible, match="utile"):
         services.cloturer(demande, m.conseiller_a1, "peut-être")
     services.cloturer(demande, m.conseiller_a1, Utilite.OUI)
@@ -160,7 +161,7 @@ def test_demandes_en_attente_pour(m):
     services.ecrire(relancee, m.referent_caf_a, "Réponse")
     services.ecrire(relancee, m.conseiller_a1, "Mais encore ?")
     traitee = ouvrir(m)
-    services.marquer_traitee(traitee, m.referent_caf_a)
+    services.marquer_traitee(traitee, m.referent_caf_a, "Dossier régularisé.")
     close = ouvrir(m)
     services.cloturer(close, m.conseiller_a1, Utilite.OUI)
     autre_structure = ouvrir(m, auteur=m.conseiller_a2, structure=m.a2)
@@ -183,3 +184,26 @@ def test_message_enregistre_avec_l_auteur_et_le_cote(m):
     assert (envoi.nature, envoi.cote, envoi.auteur) == (Nature.ENVOI, Cote.AGENT, m.conseiller_a1)
     assert envoi.cree_le == LUNDI
     assert donnees()["usager_nom"] == Demande.objects.get().usager_nom
+
+
+def test_premiere_reponse_un_message_a_l_agent_pas_un_clic(m):
+    demande = ouvrir(m)
+    services.prendre_en_charge(demande, m.referent_caf_a)
+    assert demande.premiere_reponse_le is None and demande.prise_en_charge_par == m.referent_caf_a
+    # « Traitée » sans message : refusé, rien n'est écrit.
+    with pytest.raises(services.ActionImpossible, match="sans message"):
+        services.marquer_traitee(demande, m.referent_caf_a, "  ")
+    assert not demande.messages.filter(nature=Nature.TRAITEE).exists()
+    # Une note interne n'est pas une réponse à l'agent.
+    services.ecrire(demande, m.referent_caf_a, "à vérifier", interne=True)
+    demande.refresh_from_db()
+    assert demande.premiere_reponse_le is None
+    message = services.marquer_traitee(demande, m.referent_caf_a, "Le dossier est régularisé.")
+    assert demande.premiere_reponse_le == message.cree_le
+
+
+def test_cloture_sans_reponse_ne_demande_pas_l_utilite(m):
+    demande = ouvrir(m)
+    services.cloturer(demande, m.conseiller_a1, Utilite.OUI, "Réglé au guichet")
+    demande.refresh_from_db()
+    assert demande.cloturee_le is not None and demande.utile == ""

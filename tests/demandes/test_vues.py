@@ -32,6 +32,8 @@ def _formulaire(m, **autres):
         "consentement_atteste": "on",
         "mandat_nature": "ecrit",
         "mandat_date": "2026-01-05",
+        "type_aide": "demarche_en_ligne",
+        "duree": "15_30",
         **autres,
     }
 
@@ -168,14 +170,15 @@ def test_fil_par_les_pages(client, m, mailoutbox, django_capture_on_commit_callb
     assert reponse.status_code == 302
     demande.refresh_from_db()
     assert demande.statut == Statut.REPONSE_RECUE
-    assert [e.to for e in mailoutbox] == [[m.conseiller_a1.email]] * 2
+    # « Je m'en occupe » et le message, à quelques instants d'intervalle : un seul courriel à l'agent.
+    assert [e.to for e in mailoutbox if "conseiller" in e.to[0]] == [[m.conseiller_a1.email]]
     # Message vide : refusé, champ nommé, code 400.
     vide = client.post(reverse("demandes:message", args=[demande.pk]), {"message-corps": ""})
     assert vide.status_code == 400 and "« Votre message » est obligatoire." in vide.content.decode()
 
     connecter(client, m.conseiller_a1)
     contenu = client.get(detail).content.decode()
-    assert "Voici la réponse." in contenu and "reponse.pdf" in contenu and "Je m&#x27;en occupe" not in contenu
+    assert "Voici la réponse." in contenu and "reponse.pdf" in contenu and "Je m'en occupe</button>" not in contenu
     sans_avis = client.post(reverse("demandes:cloturer", args=[demande.pk]), {"cloture-utile": ""})
     assert sans_avis.status_code == 400 and "La réponse a-t-elle été utile ?" in sans_avis.content.decode()
     client.post(reverse("demandes:cloturer", args=[demande.pk]), {"cloture-utile": "oui"})
@@ -192,7 +195,7 @@ def test_reorienter_et_inviter_par_les_pages(client, m):
     demande = ouvrir(m)
     connecter(client, m.referent_caf_a)
     refus = client.post(reverse("demandes:rerouter", args=[demande.pk]), {"reroutage-operateur": m.msa.pk})
-    assert refus.status_code == 400 and "aucun référent" in refus.content.decode()
+    assert refus.status_code == 400 and "Aucun référent de la MSA" in refus.content.decode()
     client.post(reverse("demandes:inviter", args=[demande.pk]), {"invitation-operateur": m.france_travail.pk})
     assert demande.invitations.filter(operateur=m.france_travail).exists()
     reponse = client.post(reverse("demandes:rerouter", args=[demande.pk]), {"reroutage-operateur": m.cpam.pk})
@@ -245,3 +248,119 @@ def test_bombe_de_decompression_refusee_a_l_envoi(client, m):
     assert reponse.status_code == 200 and not Demande.objects.exists()
     erreur = reponse.context["form"].errors["pieces_jointes"][0]
     assert "« lettre.odt » est refusée" in erreur and "bombe de décompression" in erreur
+
+
+def test_ouvrir_une_demande_compte_l_accompagnement_une_fois(client, m):
+    from guichet.activite.models import Accompagnement, Resultat
+
+    connecter(client, m.conseiller_a1)
+    page = client.get(reverse("demandes:nouvelle"))
+    identifiant = page.context["form"].initial["accompagnement"]
+    assert 'id="id_duree"' in page.content.decode()
+    donnees = _formulaire(m, accompagnement=identifiant)
+    client.post(reverse("demandes:nouvelle"), donnees)
+    client.post(reverse("demandes:nouvelle"), donnees)  # renvoyée (retour arrière, double clic)
+    a = Accompagnement.objects.get()
+    assert (a.pk, a.agent, a.structure, a.operateur, a.resultat) == (
+        identifiant,
+        m.conseiller_a1,
+        m.a1,
+        m.caf,
+        Resultat.BACK_OFFICE,
+    )
+    assert (a.type_aide, a.duree) == ("demarche_en_ligne", "15_30")
+    assert set(Demande.objects.values_list("accompagnement", flat=True)) == {identifiant}
+
+
+def test_demande_ouverte_depuis_la_saisie_pre_remplie_sans_second_accompagnement(client, m):
+    from guichet.activite import services as activite
+    from guichet.activite.models import Accompagnement
+
+    connecter(client, m.conseiller_a1)
+    demarche = Demarche.objects.filter(operateur=m.caf).order_by("ordre").first()
+    (ligne,) = activite.enregistrer_lot(
+        m.conseiller_a1,
+        [
+            {
+                "id": "0b5cbd1e-3c41-4a55-9a55-2a2f4f8d2a01",
+                "structure": m.a1.pk,
+                "operateur": "caf",
+                "demarche": demarche.code,
+                "type_aide": "demarche_en_ligne",
+                "resultat": "back_office",
+                "duree": "30_60",
+            }
+        ],
+    )
+    params = {"structure": m.a1.pk, "operateur": "caf", "demarche": demarche.code, "accompagnement": ligne.id}
+    page = client.get(reverse("demandes:nouvelle"), params)
+    form = page.context["form"]
+    assert form.initial["operateur"] == m.caf and form.initial["objet"] == demarche
+    assert form.accompagnement_saisi and "duree" not in form.fields
+    assert "déjà compté dans votre activité" in page.content.decode()
+    donnees = _formulaire(m, objet=demarche.pk, accompagnement=ligne.id)
+    del donnees["type_aide"], donnees["duree"]
+    reponse = client.post(reverse("demandes:nouvelle"), donnees)
+    assert reponse.status_code == 302
+    assert Accompagnement.objects.count() == 1
+    assert Demande.objects.get().accompagnement_id == ligne.id
+    # L'accompagnement d'un autre agent n'est ni repris ni rattaché : la page demande de le compter.
+    connecter(client, m.conseiller_a2)
+    form = client.get(reverse("demandes:nouvelle"), params).context["form"]
+    assert not form.accompagnement_saisi and "duree" in form.fields
+
+
+def test_fil_la_question_d_utilite_seulement_apres_une_reponse(client, m):
+    demande = ouvrir(m)
+    connecter(client, m.conseiller_a1)
+    page = client.get(demande.get_absolute_url())
+    assert "utile" not in page.context["actions"]["cloture"].fields
+    assert "La réponse a-t-elle été utile" not in page.content.decode()
+    services.ecrire(demande, m.referent_caf_a, "Voici la réponse")
+    page = client.get(demande.get_absolute_url())
+    assert "utile" in page.context["actions"]["cloture"].fields
+
+
+def test_traitee_sans_message_demande_un_message_et_je_m_en_occupe_disparait(client, m):
+    demande = ouvrir(m)
+    connecter(client, m.referent_caf_a)
+    assert "Je m'en occupe</button>" in client.get(demande.get_absolute_url()).content.decode()
+    reponse = client.post(reverse("demandes:traitee", args=[demande.pk]), {"traitee-corps": ""})
+    assert reponse.status_code == 400
+    assert "Votre réponse à l&#x27;agent" in reponse.content.decode() and "autofocus" in reponse.content.decode()
+    demande.refresh_from_db()
+    assert demande.traitee_le is None and demande.premiere_reponse_le is None
+    client.post(reverse("demandes:prendre_en_charge", args=[demande.pk]))
+    page = client.get(demande.get_absolute_url()).content.decode()
+    assert "Je m'en occupe</button>" not in page and "Prise en charge par" in page
+    client.post(reverse("demandes:traitee", args=[demande.pk]), {"traitee-corps": "Versement repris."})
+    demande.refresh_from_db()
+    assert demande.traitee_le is not None and demande.premiere_reponse_le == demande.traitee_le
+
+
+def test_boite_recherche_et_filtres_marques(client, m):
+    premiere = ouvrir(m)
+    seconde = ouvrir(m, structure=m.a2, auteur=m.conseiller_a2, maintenant=timezone.now())
+    services.prendre_en_charge(premiere, m.referent_caf_a)
+    connecter(client, m.referent_caf_a)
+    liste = reverse("demandes:liste")
+
+    def numeros(**params):
+        reponse = client.get(liste, {"filtre": "toutes", **params})
+        assert reponse.status_code == 200
+        return {d.pk for d in reponse.context["page_obj"]}, reponse.content.decode()
+
+    assert numeros()[0] == {premiere.pk, seconde.pk}
+    trouves, html = numeros(q=str(seconde.pk))
+    assert trouves == {seconde.pk} and 'id="filtres-actifs"' in html
+    assert numeros(q="A2")[0] == {seconde.pk}  # le nom de la structure
+    assert numeros(q="Droits suspendus")[0] == set()  # la précision libre est chiffrée : jamais cherchée
+    assert numeros(miennes="1")[0] == {premiere.pk}
+    assert numeros(structure=str(m.a1.pk))[0] == {premiere.pk}
+    assert numeros(echeance="depassee")[0] == {premiere.pk}  # ouverte un lundi de mars 2026
+    assert numeros(echeance="24h")[0] == set()
+    # Valeurs farfelues : ignorées, jamais d'erreur.
+    assert numeros(structure="²", echeance="demain", q="x" * 500)[0] == set()
+    # L'onglet choisi se voit et les liens des onglets gardent la recherche.
+    _, html = numeros(q="A2")
+    assert "guichet-tag--actif" in html and "q=A2" in html

@@ -35,6 +35,8 @@ def pytest_collection_modifyitems(items):
 # Les données de référence posées par des migrations de données, dans l'ordre des dépendances.
 MIGRATIONS_DE_DONNEES = [
     ("guichet.reseau.migrations.0002_operateurs_nationaux", "creer"),
+    ("guichet.reseau.migrations.0004_article_et_nom_court_des_operateurs", "renseigner"),
+    ("guichet.demandes.migrations.0004_engagement_de_reponse", "engagement_de_l_accord_cadre"),
     ("guichet.demarches.migrations.0002_catalogue", "creer"),
     ("guichet.bureau.migrations.0002_liens_operateurs", "creer"),
     ("guichet.bureau.migrations.0003_guides", "charger"),

@@ -58,6 +58,8 @@ def test_une_demande_de_bout_en_bout(page, navigateur, live_server, monde):
     page.locator("#id_mandat_nature").select_option("presence")
     page.locator("#id_mandat_date").fill("2026-01-05")
     page.locator("#id_description").fill("Le versement est interrompu depuis deux mois.")
+    page.locator("#id_type_aide").select_option("demarche_en_ligne")
+    page.locator("#id_duree").select_option("15_30")
     page.locator("#id_pieces_jointes").set_input_files(
         [{"name": "avis.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )

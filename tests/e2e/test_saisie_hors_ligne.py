@@ -28,7 +28,9 @@ def se_connecter(page, user):
     page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/espace/activite/saisie/")
-    expect(page.locator("#synchro")).to_be_visible()  # le script de la page a pris la main
+    # Le script de la page a pris la main ; rien n'attend : le bandeau de synchronisation reste caché.
+    expect(page.locator("#synchro")).to_have_attribute("data-attente", "0")
+    expect(page.locator("#synchro")).to_be_hidden()
 
 
 def attendre(page, expression, delai=10):
@@ -46,10 +48,11 @@ def attendre_file(page, nombre):
 
 def saisir(page, operateur, demarche, aide, resultat, duree):
     page.get_by_role("button", name=operateur, exact=True).click()
-    page.get_by_role("button", name=demarche, exact=True).click()
-    page.get_by_role("button", name=aide, exact=True).click()
-    page.get_by_role("button", name=resultat, exact=True).click()
-    page.get_by_role("button", name=duree, exact=True).click()
+    # Une réponse peut paraître deux fois (rangée « Fréquents » et liste complète) : la liste complète.
+    page.get_by_role("button", name=demarche, exact=True).last.click()
+    page.get_by_role("button", name=aide, exact=True).last.click()
+    page.get_by_role("button", name=resultat, exact=True).last.click()
+    page.get_by_role("button", name=duree, exact=True).last.click()
     expect(page.locator("#saisie .fr-alert--success")).to_contain_text("Accompagnement enregistré")
 
 
@@ -61,7 +64,7 @@ def test_saisie_hors_ligne_puis_synchronisation_sans_doublon(page, conseiller):
 
     page.context.set_offline(True)
     page.reload()  # la page vient du service worker
-    expect(page.locator("#synchro")).to_be_visible()
+    expect(page.locator("#synchro")).to_have_attribute("data-attente", "0")
     assert page.get_by_role("heading", level=2, name="Pour quel opérateur ?").is_visible()
 
     saisir(
@@ -88,7 +91,8 @@ def test_saisie_hors_ligne_puis_synchronisation_sans_doublon(page, conseiller):
     assert len(file) == 2
 
     page.context.set_offline(False)
-    page.get_by_role("button", name="Synchroniser").click()
+    # Le retour du réseau relance l'envoi ; le bandeau (et son bouton) disparaît dès que la file est vide.
+    page.evaluate("window.guichetSaisie.synchroniser()")
     attendre_file(page, 0)
     assert Accompagnement.objects.count() == 2
     ids = {str(pk) for pk in Accompagnement.objects.values_list("pk", flat=True)}
@@ -137,7 +141,7 @@ def test_recherche_au_clavier_puis_comme_la_derniere_fois(page, conseiller):
 
     page.get_by_role("button", name="Comme la dernière fois : Les Allocations familiales — Aide au logement").click()
     assert page.get_by_role("heading", level=2).inner_text() == "Combien de temps ?"
-    page.get_by_role("button", name="30 min à 1 h", exact=True).click()
+    page.get_by_role("button", name="30 min à 1 h", exact=True).last.click()
     attendre_en_base(2)
     b = Accompagnement.objects.exclude(pk=a.pk).get()
     assert (b.demarche_id, b.type_aide, b.resultat, b.duree) == (a.demarche_id, a.type_aide, a.resultat, "30_60")

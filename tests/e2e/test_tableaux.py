@@ -51,9 +51,12 @@ def test_tableau_de_la_structure(page, responsable):
     assert page.get_by_role("heading", level=1).inner_text() == "Activité — France services de Belley"
     # Les composants web de dsfr-chart dessinent leurs graphiques (canvas) : le module est chargé.
     page.locator("line-chart canvas").first.wait_for()
-    page.locator("bar-chart canvas").first.wait_for()
+    # Les barres sont en HTML : chacune porte son libellé et son nombre.
+    assert page.locator(".guichet-barres li", has_text="France Titres").count() >= 1
     page.locator("pie-chart canvas").first.wait_for()
     assert not ecarts_csp, ecarts_csp
+    # Le tableau des données est replié sous son graphique : on le déplie.
+    page.locator("section[aria-labelledby=titre-operateur] summary").click()
     tableau = page.get_by_role("table", name="Par opérateur")
     assert "France Titres" in tableau.inner_text()
     assert page.locator("#titre-synthese ~ div .fr-card__title").first.inner_text() == "9 accompagnements"

@@ -75,3 +75,24 @@ def test_relancer_remplace_sans_doublon(geographie):
 def test_sans_geographie_message_clair(db):
     with pytest.raises(RuntimeError, match="import_territoires"):
         demo.peupler()
+
+
+def test_indicatif_telephonique_de_la_region():
+    from types import SimpleNamespace
+
+    def departement(code, region):
+        return SimpleNamespace(code=code, region=SimpleNamespace(code=region))
+
+    assert demo.indicatif(departement("75", "11")) == "01"
+    assert demo.indicatif(departement("35", "53")) == "02"
+    assert demo.indicatif(departement("67", "44")) == "03"
+    assert demo.indicatif(departement("01", "84")) == "04"
+    assert demo.indicatif(departement("34", "76")) == "04"  # l'est de l'Occitanie
+    assert demo.indicatif(departement("31", "76")) == "05"
+    assert demo.indicatif(departement("19", "75")) == "05"
+
+
+def test_telephones_des_structures_a_l_indicatif_de_leur_region(geographie):
+    demo.peupler()
+    for structure in structures_demo().select_related("commune__departement__region"):
+        assert structure.telephone.startswith(demo.indicatif(structure.commune.departement) + " ")

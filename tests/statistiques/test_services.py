@@ -144,3 +144,16 @@ def test_operateur_ne_voit_que_ses_demarches(donnees, reseau):
     assert [ligne.libelle for ligne in blocs["operateur"].lignes] == [reseau.caf.nom]
     assert {ligne.detail for ligne in blocs["demarche"].lignes} <= {reseau.caf.nom, ""}
     assert [ligne.libelle for ligne in t.repartition.lignes] == [str(reseau.ain)]
+
+
+def test_moyennes_par_structure_active_de_meme_forme(donnees, reseau):
+    from guichet.reseau.models import Structure
+    from tests.reseau.factories import StructureFactory
+
+    periode = Periode.mois(2026, 2)
+    avant = services.tableau(services.Champ.de_la_structure(reseau.a1), periode).comparaisons
+    # Une structure labellisée sans aucune saisie ne fait pas baisser la moyenne des structures actives.
+    StructureFactory(commune=reseau.a1.commune, statut=Structure.Statut.LABELLISEE)
+    apres = services.tableau(services.Champ.de_la_structure(reseau.a1), periode).comparaisons
+    assert [(c.nombre, c.structures) for c in apres] == [(c.nombre, c.structures) for c in avant]
+    assert "actives" in apres[1].libelle and "fixe" in apres[1].libelle

@@ -117,7 +117,10 @@ def test_page_du_tableau(client, monde):
     assert t.nombre > 0
     assert "<caption>Par opérateur — janvier 2026</caption>" in html
     assert '<th scope="col">Accompagnements</th>' in html
-    assert "<bar-chart" in html and "<line-chart" in html and "<pie-chart" in html
+    assert 'class="guichet-barres"' in html and "<line-chart" in html and "<pie-chart" in html
+    # Chaque barre porte son libellé ; le tableau des données est replié sous le graphique.
+    assert '<span class="guichet-barres__libelle">Les Allocations familiales</span>' in html
+    assert '<details class="guichet-donnees">' in html
     assert "vendor/dsfr-chart/DSFRChart.js" in html
     assert "cdn" not in html.lower()
     # Les structures du département, avec un lien vers leur tableau.

@@ -3,8 +3,7 @@
 import json
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -34,14 +33,22 @@ def graphique(bloc):
             _json(etiquettes),
         )
     if bloc.graphique in ("barres", "barres_horizontales"):
-        return format_html(
-            '<bar-chart x="{}" y="{}" name="{}"{}></bar-chart>',
-            _json([etiquettes]),
-            _json([nombres]),
-            _json(["Accompagnements"]),
-            mark_safe(' horizontal="true"') if bloc.graphique == "barres_horizontales" else "",
-        )
+        return barres(bloc)
     return ""
+
+
+def barres(bloc):
+    """Des barres horizontales en HTML : chaque barre porte son libellé et son nombre (un graphique
+    dessiné sautait la moitié des libellés quand ils étaient nombreux)."""
+    maximum = max((ligne.nombre for ligne in bloc.lignes), default=0) or 1
+    lignes = format_html_join(
+        "",
+        '<li><span class="guichet-barres__libelle">{}</span>'
+        '<span class="guichet-barres__barre" style="width: {}%"></span>'
+        '<span class="guichet-barres__nombre">{}</span></li>',
+        ((ligne.libelle, f"{100 * ligne.nombre / maximum:.1f}", entier(ligne.nombre)) for ligne in bloc.lignes),
+    )
+    return format_html('<ul class="guichet-barres">{}</ul>', lignes)
 
 
 @register.filter

@@ -1,9 +1,9 @@
-/* Saisie des accompagnements dans le navigateur : une question à la fois, les réponses les plus
-   probables d'abord, une file locale (IndexedDB) synchronisée avec l'API quand le réseau est là, et un
+/* Saisie des accompagnements dans le navigateur : une question à la fois, les réponses dans leur
+   ordre naturel et les plus probables en plus dans une rangée « Fréquents », une file locale (IndexedDB) synchronisée avec l'API quand le réseau est là, et un
    service worker qui garde la page pour travailler hors ligne. Sans ce script, la page reste
    utilisable : chaque réponse recharge la page avec la question suivante.
 
-   Règles identiques à guichet/activite/services.py (ordre des réponses, recherche sans accents). */
+   Règles identiques à guichet/activite/services.py (rangée « Fréquents », recherche sans accents). */
 (function () {
   "use strict";
 
@@ -16,6 +16,8 @@
   const ETAPES = ["structure", "canal", "operateur", "demarche", "type_aide", "resultat", "duree"];
   const AUCUNE = "aucune";
   const TAILLE_LOT = 200;
+  const NB_FREQUENTS = 3;
+  const DUREE_ANNULATION_MS = 10000;
   const CLE_DERNIERE = "guichet-saisie-derniere-" + D.agent;
   const VIDES = new Set(D.mots_vides);
   const S = D.suggestions;
@@ -80,14 +82,20 @@
     return Object.values(scores || {}).reduce((a, b) => a + b, 0);
   }
 
-  function ordonner(question, valeurs, cleDemarche) {
+  function frequents(question, valeurs, cleDemarche) {
+    // Les plus choisies, rendues dans l'ordre naturel : la rangée ne se réordonne pas d'une visite à l'autre.
     let scores = S.scores[question] || {};
     const propres = cleDemarche && S.par_demarche[cleDemarche] && S.par_demarche[cleDemarche][question];
     if (propres && somme(propres) >= D.min_par_demarche) scores = propres;
-    return valeurs
-      .map((v, i) => [v, i])
-      .sort((a, b) => (scores[b[0]] || 0) - (scores[a[0]] || 0) || a[1] - b[1])
-      .map((x) => x[0]);
+    const retenues = new Set(
+      valeurs
+        .map((v, i) => [v, i])
+        .filter(([v]) => (scores[v] || 0) > 0)
+        .sort((a, b) => scores[b[0]] - scores[a[0]] || a[1] - b[1])
+        .slice(0, NB_FREQUENTS)
+        .map((x) => x[0]),
+    );
+    return valeurs.filter((v) => retenues.has(v));
   }
 
   function structureCourante() {
@@ -355,34 +363,61 @@
       resultats,
     );
     if (zoneFrequentes) blocs.push(zoneFrequentes);
-    const operateurs = ordonner("operateur", operateursPermis().map((o) => o.code));
+    const operateurs = operateursPermis().map((o) => o.code);
     blocs.push(
-      groupe(
-        "Tous les opérateurs",
-        operateurs.map((code, i) => bouton(operateursParCode[code].nom, () => repondre("operateur", code), i === 0 && !frequentes.length)),
-        true,
-      ),
+      groupe("Tous les opérateurs", operateurs.map((code) => bouton(operateursParCode[code].nom, () => repondre("operateur", code), false)), true),
     );
     return blocs;
   }
 
   function reponses(question) {
+    // L'ordre naturel de chaque liste (catalogue, choix).
     if (question === "structure") return D.structures.map((s) => [String(s.id), s.nom]);
     if (question === "demarche") {
-      const cles = ordonner("demarche", demarchesDe(etat.operateur).map((d) => d.cle));
-      return cles.map((c) => [demarchesParCle[c].code, demarchesParCle[c].libelle]).concat([[AUCUNE, "Autre démarche"]]);
+      return demarchesDe(etat.operateur).map((d) => [d.code, d.libelle]).concat([[AUCUNE, "Autre démarche"]]);
+    }
+    return D.choix[question].map((c) => [c[0], c[1]]);
+  }
+
+  function reponsesFrequentes(question, toutes) {
+    if (question === "structure") return [];
+    if (question === "demarche") {
+      const cles = frequents("demarche", toutes.filter(([v]) => v !== AUCUNE).map(([v]) => `${etat.operateur}:${v}`));
+      const codes = new Set(cles.map((c) => c.split(":")[1]));
+      return toutes.filter(([v]) => codes.has(v));
     }
     const cle = "demarche" in etat ? `${etat.operateur}:${etat.demarche}` : null;
-    return ordonner(question, D.choix[question].map((c) => c[0]), cle).map((v) => [v, libelleChoix[question][v]]);
+    const retenues = new Set(frequents(question, toutes.map(([v]) => v), cle));
+    return toutes.filter(([v]) => retenues.has(v));
+  }
+
+  function blocConfirmation() {
+    const c = confirmation;
+    const boutons = [];
+    if (c.demande) {
+      boutons.push(el("li", null, el("a", { class: "fr-btn fr-btn--sm", href: c.demande, id: "ouvrir-demande" }, "Ouvrir la demande au back-office")));
+    }
+    if (c.annulable) {
+      boutons.push(
+        el("li", null,
+          el("button", {
+            type: "button",
+            id: "annuler-saisie",
+            class: "fr-btn fr-btn--sm fr-btn--tertiary fr-icon-arrow-go-back-line fr-btn--icon-left",
+            onclick: () => annulerSaisie(c),
+          }, "Annuler")),
+      );
+    }
+    return el("div", { class: "fr-alert fr-alert--success fr-alert--sm fr-mb-3w", id: "confirmation" },
+      el("p", null, c.texte),
+      boutons.length ? el("ul", { class: "fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm fr-mt-1w fr-mb-0" }, boutons) : null);
   }
 
   function rendre(deplacerFocus) {
     const etape = etapeCourante();
     const titre = el("h2", { id: "question", class: "guichet-question", tabindex: "-1" }, D.questions[etape]);
     const contenu = [];
-    if (confirmation) {
-      contenu.push(el("div", { class: "fr-alert fr-alert--success fr-alert--sm fr-mb-3w" }, el("p", null, confirmation)));
-    }
+    if (confirmation) contenu.push(blocConfirmation());
     contenu.push(recapitulatif(), titre);
     if (etape === "operateur") {
       contenu.push(...etapeOperateur());
@@ -394,8 +429,13 @@
         if (gabarit) details.append(gabarit.content.cloneNode(true));
         contenu.push(details);
       }
+      const toutes = reponses(etape);
+      const frequentes = reponsesFrequentes(etape, toutes);
+      if (frequentes.length) {
+        contenu.push(groupe("Fréquents", frequentes.map(([v, texte], i) => bouton(texte, () => repondre(etape, v), i === 0)), true));
+      }
       contenu.push(
-        groupe(D.questions[etape], reponses(etape).map(([v, texte], i) => bouton(texte, () => repondre(etape, v), i === 0)), false),
+        groupe(frequentes.length ? "Toutes les réponses" : D.questions[etape], toutes.map(([v, texte]) => bouton(texte, () => repondre(etape, v), false)), frequentes.length > 0),
       );
     }
     contenu.push(
@@ -456,12 +496,59 @@
     } catch (e) {
       /* stockage local plein ou interdit : « Comme la dernière fois » reprendra la saisie du serveur */
     }
+    const adresseDemande = etat.resultat === "back_office" ? urlDemande(donnees) : "";
     initialiser({ structure: etat.structure, canal: etat.canal });
-    confirmation = `Accompagnement enregistré : ${resume}.`;
+    const texte = `Accompagnement enregistré : ${resume}.`;
+    confirmation = { texte, id: donnees.id, demande: adresseDemande, annulable: true };
+    const celleCi = confirmation;
+    window.setTimeout(() => {
+      // Passé quelques secondes, « Annuler » disparaît : on corrige ensuite depuis « Mes saisies ».
+      if (confirmation === celleCi) {
+        celleCi.annulable = false;
+        const bouton = document.getElementById("annuler-saisie");
+        if (bouton) bouton.closest("li").remove();
+      }
+    }, DUREE_ANNULATION_MS);
     rendre(true);
-    annoncer(confirmation);
+    annoncer(texte + (adresseDemande ? " Vous pouvez ouvrir la demande au back-office." : ""));
     await majEtat();
     synchroniser();
+  }
+
+  function urlDemande(donnees) {
+    const params = new URLSearchParams({ structure: donnees.structure, operateur: donnees.operateur, accompagnement: donnees.id });
+    if (donnees.demarche) params.set("demarche", donnees.demarche);
+    return `${racine.dataset.nouvelleDemande}?${params}`;
+  }
+
+  async function annulerSaisie(c) {
+    // Encore dans la file de l'appareil : on l'y retire ; déjà envoyé : le serveur le supprime.
+    if (enCours) await enCours;
+    let annule = false;
+    const attente = await enAttente().catch(() => []);
+    if (attente.some((e) => e.id === c.id)) {
+      await file.retirer([c.id]);
+      annule = true;
+    } else {
+      try {
+        const corps = new URLSearchParams({ id: c.id });
+        const r = await fetch(racine.dataset.annuler, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { Accept: "application/json", "X-CSRFToken": csrf() },
+          body: corps,
+        });
+        annule = r.ok;
+      } catch (e) {
+        annule = false;
+      }
+    }
+    confirmation = annule
+      ? { texte: "Accompagnement annulé : il n'est pas compté.", annulable: false }
+      : { texte: "Cet accompagnement ne peut plus être annulé : corrigez-le depuis « Mes saisies ».", annulable: false };
+    rendre(true);
+    annoncer(confirmation.texte);
+    await majEtat();
   }
 
   // ---------------------------------------------------------------- file locale (IndexedDB)
@@ -527,7 +614,8 @@
     if (message) texte += " " + message;
     texteEtat.textContent = texte;
     panneau.dataset.attente = String(attente.length);
-    panneau.hidden = false;
+    // Le bandeau ne paraît que si quelque chose attend (ou ne part pas) : sinon il n'y a rien à dire.
+    panneau.hidden = !attente.length && !message;
     const liste = document.getElementById("synchro-erreurs");
     if (liste) liste.remove();
     if (erreurs.length) {

@@ -10,9 +10,10 @@ from guichet.demandes.relances import maintenant_depuis_texte, relancer
 
 class Command(Commande):
     help = (
-        "Envoie les relances dues des demandes au back-office : rappel aux référents à 48 heures ouvrées sans "
-        "réponse, rappel et escalade au responsable départemental de l'opérateur à l'échéance (72 heures "
-        "ouvrées), récapitulatif quotidien des référents (jours ouvrés, à partir de 8 h). Idempotente : une "
+        "Envoie les relances dues des demandes au back-office : rappel aux référents aux deux tiers du délai "
+        "sans réponse, rappel et escalade au responsable départemental de l'opérateur à l'échéance "
+        "(l'engagement de réponse de l'opérateur, 72 heures ouvrées aujourd'hui), récapitulatif quotidien "
+        "des référents (jours ouvrés, à partir de 8 h). Idempotente : une "
         "relance déjà envoyée ne repart jamais. Sans --wet-run, compte seulement. À lancer toutes les 15 minutes "
         "(guichet/planification.py ; `python -m guichet.planification` écrit la crontab) ; les courriels "
         "partent par les tâches de fond (`guichet db_worker`)."
