@@ -64,7 +64,6 @@ EXPRESSIONS = [
     ("dmd", "demande", COURANT),
     ("doc", "document", COURANT),
     ("tel", "téléphone", COURANT),
-    ("toucher", "percevoir ; bénéficier ; droit", COURANT),
     ("mi-temps", "temps partiel", COURANT),
     ("à l'amiable", "consentement mutuel ; amiable", COURANT),
     ("d'un commun accord", "rupture conventionnelle", COURANT),
@@ -135,6 +134,7 @@ EXPRESSIONS = [
     ("direct", "", REMPLISSAGE),
     ("truc", "", REMPLISSAGE),
     ("normal", "", REMPLISSAGE),
+    ("toucher", "", REMPLISSAGE),  # « combien on touche » : le sujet est ailleurs dans la question
 ]
 
 # Sigles entendus au guichet, absents du lexique initial : (sigle, développement, casse exacte).
