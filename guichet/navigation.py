@@ -97,6 +97,14 @@ OUTILS = (
         menu=False,
         precision=": tâches de fond",
     ),
+    Outil(
+        "plans_d_action",
+        "Plans d'action",
+        "plans_d_action:liste",
+        permissions.peut_voir_plans,
+        menu=False,
+        precision=": actions, responsables, échéances et suivi après un constat",
+    ),
 )
 
 
