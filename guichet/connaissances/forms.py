@@ -12,7 +12,11 @@ class RechercheForm(FormulaireDsfr):
     mode = forms.ChoiceField(
         label="Classement",
         required=False,
-        choices=[("lexical", "Mots de la question"), ("hybride", "Mots et sens (expérimental)")],
+        choices=[
+            ("auto", "Mots et sens dès qu'ils sont prêts"),
+            ("lexical", "Mots de la question seulement"),
+            ("hybride", "Mots et sens"),
+        ],
     )
 
     def __init__(self, *args, operateurs=(), themes=(), **kwargs):

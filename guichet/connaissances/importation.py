@@ -62,6 +62,7 @@ class Rapport:
     ecrit: bool = False
     duree_s: float = 0.0
     index_s: float = 0.0
+    plongements_demandes: bool = False
 
     @property
     def fiches(self):
@@ -74,6 +75,11 @@ class Rapport:
                 f"{self.fichiers} fichiers lus : {self.fiches} fiches enregistrées ({self.creees} créées, "
                 f"{self.mises_a_jour} mises à jour) en {self.duree_s:.1f} s, index reconstruit en {self.index_s:.1f} s."
             )
+            if self.plongements_demandes:
+                lignes.append(
+                    "Vecteurs de sens (recherche hybride) : calcul mis en file, fait par `guichet db_worker` ; "
+                    "la recherche par les mots sert dès maintenant."
+                )
         elif self.erreurs:
             lignes.append(f"{self.fichiers} fichiers lus, {len(self.erreurs)} invalides : aucune fiche enregistrée.")
         else:
@@ -271,4 +277,8 @@ def importer(
         debut_index = time.perf_counter()
         recherche.construire(progression=False)
         rapport.index_s = time.perf_counter() - debut_index
+        # Les plongements (recherche hybride) en tâche de fond : la recherche lexicale sert dès maintenant.
+        from guichet.connaissances.taches import demander_plongements
+
+        rapport.plongements_demandes = demander_plongements()
     return rapport

@@ -170,3 +170,52 @@ class ThemeOperateur(models.Model):
 
     def __str__(self):
         return f"{self.theme} {self.libelle} → {self.operateur}"
+
+
+class Expression(models.Model):
+    """Un mot ou une tournure de la langue parlée au guichet, et ce qu'elle veut dire dans les mots des fiches.
+
+    Trois natures, modifiables par l'équipe nationale à côté des sigles :
+    - mot courant ou d'argot (« taf » → travail, « la CAF m'a sucré » → suppression) : la question est
+      complétée par les équivalents ; reconnu aussi sous ses formes fléchies (« arnaqué », « arnaquer ») ;
+    - ancien et nouveau nom (Pôle emploi ↔ France Travail, carte grise ↔ certificat d'immatriculation) :
+      chacun des deux fait chercher l'autre ;
+    - tournure de remplissage (« il faut faire quoi », « c'est quoi ») : retirée du classement.
+    """
+
+    class Nature(models.TextChoices):
+        COURANT = "courant", "Mot courant ou d'argot"
+        NOM = "nom", "Ancien et nouveau nom (dans les deux sens)"
+        REMPLISSAGE = "remplissage", "Tournure sans contenu (retirée de la question)"
+
+    expression = models.CharField(max_length=60, unique=True, help_text="Telle qu'elle se dit : « taf », « paumé ».")
+    equivalents = models.CharField(
+        "équivalents",
+        max_length=255,
+        blank=True,
+        help_text="Les mots des fiches, séparés par « ; ». Vide pour une tournure de remplissage.",
+    )
+    nature = models.CharField(max_length=12, choices=Nature.choices, default=Nature.COURANT)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "expression courante"
+        verbose_name_plural = "expressions courantes"
+        ordering = ["nature", "expression"]
+
+    def __str__(self):
+        if self.nature == self.Nature.REMPLISSAGE:
+            return f"{self.expression} (retirée)"
+        fleche = "↔" if self.nature == self.Nature.NOM else "→"
+        return f"{self.expression} {fleche} {self.equivalents}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        equivalents = [e.strip() for e in self.equivalents.split(";") if e.strip()]
+        if self.nature == self.Nature.REMPLISSAGE and equivalents:
+            raise ValidationError({"equivalents": "Une tournure de remplissage est retirée : pas d'équivalent."})
+        if self.nature != self.Nature.REMPLISSAGE and not equivalents:
+            raise ValidationError({"equivalents": "Donnez au moins un équivalent (les mots des fiches)."})
+        if not any(c.isalnum() for c in self.expression):
+            raise ValidationError({"expression": "L'expression doit contenir au moins une lettre ou un chiffre."})

@@ -41,15 +41,19 @@ from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from guichet.connaissances import passages as decoupage
 from guichet.texte import sans_accents
 
 logger = logging.getLogger(__name__)
 # bm25s règle son journal sur DEBUG : on le ramène au niveau des avertissements.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-VERSION = 3  # change quand le format de l'index change : l'index est alors reconstruit
-CHAMPS = {"titre": 3.0, "resume": 1.5, "corps": 1.0}
+VERSION = 4  # change quand le format de l'index change : l'index est alors reconstruit
+CHAMPS = {"titre": 4.0, "resume": 1.5, "corps": 0.5}  # réglés sur la moitié « réglage » du banc
+# Le score d'une fiche : titre, résumé et corps entier pondérés (CHAMPS), plus son meilleur passage × POIDS_PASSAGE.
+POIDS_PASSAGE = 1.0
 POIDS_EXPANSION = 0.6
+POIDS_EQUIVALENT = 0.8  # les équivalents d'un mot courant ou d'un ancien nom (lexique de la langue parlée)
 EXPOSANT_COUVERTURE = 0.5
 POIDS_CORRECTION = 0.8
 NOMBRE_CANDIDATS_HYBRIDE = 100
@@ -157,7 +161,11 @@ class Index:
     documents: list  # [{pk, identifiant, type, audience, themes, operateurs, date}]
     df: dict  # racine → nombre de fiches qui la contiennent (corps)
     vocabulaire: dict  # mot (sans accents) → (racine, fréquence)
-    lexique: list  # [(mots normalisés, texte brut, casse exacte, [alternatives de racines])]
+    lexique: list  # [(mots normalisés, texte brut, casse exacte, [alternatives de racines], nature)]
+    passages: object = None  # bm25s.BM25 des passages (situations, sections, cas)
+    passage_debut: np.ndarray = None  # passages de la fiche i : passage_debut[i] ≤ p < passage_debut[i + 1]
+    passage_ancres: list = field(default_factory=list)
+    passage_fiche: np.ndarray = None  # la fiche de chaque passage
     themes: np.ndarray = None
     operateurs: np.ndarray = None
     semantique: object = None  # guichet.connaissances.semantique.Plongements ou None
@@ -165,6 +173,7 @@ class Index:
     par_longueur: dict = field(default_factory=dict)
     racines_connues: set = field(default_factory=set)
     identifiants: dict = field(default_factory=dict)
+    sigles_connus: set = field(default_factory=set)
     verifie_le: float = 0.0  # time.monotonic() de la dernière comparaison avec la base
 
     @property
@@ -180,6 +189,9 @@ class Index:
             self.racines_connues.update(bm.vocab_dict)
         self.racines_connues.discard("")
         self.identifiants = {d["identifiant"]: i for i, d in enumerate(self.documents)}
+        self.sigles_connus = {" ".join(e[0]) for e in self.lexique if e[4] == "sigle"}
+        if self.passage_debut is not None:
+            self.passage_fiche = np.repeat(np.arange(len(self.documents)), np.diff(self.passage_debut))
 
 
 def dossier_index() -> Path:
@@ -188,26 +200,47 @@ def dossier_index() -> Path:
 
 def empreinte_base() -> str:
     """Ce qui, s'il change, rend l'index périmé : fiches, sigles, sources autorisées, thèmes des opérateurs."""
-    from guichet.connaissances.models import Fiche, Sigle, SourceAutorisee, ThemeOperateur
+    from guichet.connaissances.models import Expression, Fiche, Sigle, SourceAutorisee, ThemeOperateur
 
     morceaux = [f"v{VERSION}"]
-    for modele in (Fiche, Sigle, SourceAutorisee, ThemeOperateur):
+    for modele in (Fiche, Sigle, Expression, SourceAutorisee, ThemeOperateur):
         a = modele.objects.aggregate(n=Count("pk"), m=Max("modifie_le"))
         morceaux.append(f"{a['n']}:{a['m'].isoformat() if a['m'] else '-'}")
     return "|".join(morceaux)
 
 
 def _lexique_depuis_base():
-    from guichet.connaissances.models import Sigle
+    """Les sigles (reconnus mot pour mot) et les expressions de la langue parlée (reconnues par leurs racines,
+    donc sous leurs formes fléchies) ; un ancien nom et le nouveau se répondent dans les deux sens. Deux entrées
+    de même clé se fondent (leurs développements s'additionnent)."""
+    from guichet.connaissances.models import Expression, Sigle
 
-    lexique = []
-    for sigle in Sigle.objects.all():
-        cle = mots(sigle.sigle)
+    entrees = {}
+
+    def ajouter(texte, casse, alternatives, nature):
+        cle = mots(texte)
         if not cle:
-            continue
-        alternatives = [jetons(alt) for alt in sigle.expansion.split(";")]
-        lexique.append((cle, sigle.sigle, sigle.casse_exacte, [a for a in alternatives if a]))
-    return lexique
+            return
+        alternatives = [a for a in alternatives if a]
+        if nature == "remplissage":
+            alternatives = []
+        cle_entree = (tuple(cle), casse, nature == "sigle")
+        if cle_entree in entrees:
+            for a in alternatives:
+                if a not in entrees[cle_entree][3]:
+                    entrees[cle_entree][3].append(a)
+            return
+        entrees[cle_entree] = [cle, texte, casse, alternatives, nature]
+
+    for sigle in Sigle.objects.all():
+        ajouter(sigle.sigle, sigle.casse_exacte, [jetons(alt) for alt in sigle.expansion.split(";")], "sigle")
+    for e in Expression.objects.all():
+        equivalents = [alt.strip() for alt in e.equivalents.split(";") if alt.strip()]
+        ajouter(e.expression, False, [jetons(alt) for alt in equivalents], e.nature)
+        if e.nature == "nom":
+            for alt in equivalents:
+                ajouter(alt, False, [jetons(e.expression)] + [jetons(a) for a in equivalents if a != alt], "nom")
+    return [tuple(v) for v in entrees.values()]
 
 
 def _operateurs_par_domaine():
@@ -261,12 +294,24 @@ def construire(enregistrer: bool = True, progression: bool = False) -> Index:
         "texte",
         "domaines",
         "date",
+        "contenu",
     )
-    for pk, identifiant, type_, audience, titre, cerfa, description, introduction, texte, domaines, date_ in lignes:
+    corpus_passages = []
+    passage_debut = [0]
+    passage_ancres = []
+    for ligne in lignes.iterator(chunk_size=500):
+        pk, identifiant, type_, audience, titre, cerfa, description, introduction, texte, domaines, date_ = ligne[:11]
         vus = set()
         jetons_titre = analyseur.jetons(f"{titre} {cerfa}", vus)
         resume = analyseur.jetons(f"{description} {introduction}")
         corps = analyseur.jetons(texte, vus)
+        morceaux = decoupage.passages(ligne[11])
+        if not morceaux:  # fiche sans sections : un seul passage, son texte entier
+            morceaux = [decoupage.Passage("", "", texte or f"{description} {introduction}")]
+        for morceau in morceaux:
+            corpus_passages.append(analyseur.jetons(morceau.texte))
+            passage_ancres.append(morceau.ancre)
+        passage_debut.append(len(passage_ancres))
         corpus["titre"].append(jetons_titre)
         corpus["resume"].append(resume)
         corpus["corps"].append(corps)
@@ -295,6 +340,10 @@ def construire(enregistrer: bool = True, progression: bool = False) -> Index:
         bm = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
         bm.index(corpus[nom], show_progress=progression)
         champs[nom] = bm
+    index_passages = None
+    if any(corpus_passages):
+        index_passages = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+        index_passages.index(corpus_passages, show_progress=progression)
     vocabulaire = {
         m: (analyseur.cache[m], n)
         for m, n in frequences.items()
@@ -308,6 +357,9 @@ def construire(enregistrer: bool = True, progression: bool = False) -> Index:
         df=dict(df),
         vocabulaire=vocabulaire,
         lexique=_lexique_depuis_base(),
+        passages=index_passages,
+        passage_debut=np.array(passage_debut, dtype=np.int64),
+        passage_ancres=passage_ancres,
     )
     _matrices(index)
     index.preparer()
@@ -341,6 +393,11 @@ def _enregistrer(index: Index):
         json.dumps({"df": index.df, "mots": index.vocabulaire}, ensure_ascii=False)
     )
     (temporaire / "lexique.json").write_text(json.dumps(index.lexique, ensure_ascii=False))
+    if index.passages is not None:
+        index.passages.save(str(temporaire / "passages"), show_progress=False)
+    (temporaire / "passages.json").write_text(
+        json.dumps({"debut": index.passage_debut.tolist(), "ancres": index.passage_ancres}, ensure_ascii=False)
+    )
     (temporaire / "etat.json").write_text(
         json.dumps(
             {
@@ -376,6 +433,12 @@ def _charger(dossier: Path) -> Index | None:
         documents = json.loads((dossier / "documents.json").read_text())
         vocab = json.loads((dossier / "vocabulaire.json").read_text())
         lexique = json.loads((dossier / "lexique.json").read_text())
+        decoupe = json.loads((dossier / "passages.json").read_text())
+        index_passages = None
+        if (dossier / "passages").exists():
+            index_passages = bm25s.BM25.load(
+                str(dossier / "passages"), show_progress=False, verbosity=0, load_vocab=True
+            )
         mtime = etat_chemin.stat().st_mtime_ns
     except (OSError, ValueError, KeyError) as exc:
         logger.warning("Index des fiches illisible dans %s (%s) : il sera reconstruit.", dossier, exc)
@@ -387,7 +450,10 @@ def _charger(dossier: Path) -> Index | None:
         documents=documents,
         df=vocab["df"],
         vocabulaire={m: tuple(v) for m, v in vocab["mots"].items()},
-        lexique=[(cle, brut, casse, alts) for cle, brut, casse, alts in lexique],
+        lexique=[tuple(e) for e in lexique],
+        passages=index_passages,
+        passage_debut=np.array(decoupe["debut"], dtype=np.int64),
+        passage_ancres=decoupe["ancres"],
         mtime=mtime,
     )
     _matrices(index)
@@ -450,6 +516,8 @@ class Question:
     sigles: list = field(default_factory=list)  # [(sigle, développement)]
     corrections: list = field(default_factory=list)  # [(mot saisi, mot retenu)]
     inconnus: list = field(default_factory=list)
+    expressions: list = field(default_factory=list)  # [(expression lue, équivalents)]
+    retires: list = field(default_factory=list)  # tournures de remplissage retirées
 
     @property
     def racines(self) -> set:
@@ -473,43 +541,74 @@ def _correction(index: Index, mot: str) -> str | None:
     return meilleur[0]
 
 
+def _est_sigle_tape(original: str) -> bool:
+    """Un mot écrit en capitales, court (« CEAM », « SIAO ») : un sigle, même s'il est inconnu du lexique."""
+    return original.isalpha() and original.isupper() and 2 <= len(original) <= 6
+
+
 def analyser(index: Index, texte: str) -> Question:
+    """La question en groupes de racines : sigles et expressions du lexique d'abord (les plus longs d'abord),
+    tournures de remplissage retirées, puis les mots pleins, corrigés s'ils sont inconnus de l'index — jamais
+    un sigle connu du lexique ni un mot tapé en capitales."""
     originaux = MOT_ORIGINAL.findall(texte or "")
     bruts = []  # (mot original, mot normalisé)
     for o in originaux:
         for m in MOT.findall(normaliser(o)):
             bruts.append((o, m))
     normalises = [m for _, m in bruts]
+    racines_question = racines(normalises)
     question = Question(texte=texte, groupes=[])
     pris = [False] * len(bruts)
-    # 1. Les sigles et termes du lexique (les plus longs d'abord).
-    for cle, brut, casse, alternatives in sorted(index.lexique, key=lambda e: -len(e[0])):
+    # 1. Le lexique : sigles (mot pour mot), expressions (par racines), les plus longs d'abord.
+    for cle, brut, casse, alternatives, nature in sorted(index.lexique, key=lambda e: -len(e[0])):
         n = len(cle)
+        cle_racines = racines(cle) if nature != "sigle" else None
         for i in range(len(bruts) - n + 1):
-            if any(pris[i : i + n]) or normalises[i : i + n] != cle:
+            if any(pris[i : i + n]):
                 continue
-            if casse and " ".join(o for o, _ in bruts[i : i + n]) != brut:
+            if nature == "sigle":
+                if normalises[i : i + n] != cle:
+                    continue
+                if casse and " ".join(o for o, _ in bruts[i : i + n]) != brut:
+                    continue
+            elif racines_question[i : i + n] != cle_racines and normalises[i : i + n] != cle:
                 continue
-            racine_sigle = racines(cle)
-            poids = {r: 1.0 for r in racine_sigle}
-            for alt in alternatives:
-                for r in alt:
-                    poids.setdefault(r, POIDS_EXPANSION)
-            question.groupes.append(Groupe(brut, poids, [racine_sigle] + alternatives, "sigle"))
-            question.sigles.append((brut, " ; ".join(" ".join(a) for a in alternatives)))
             for j in range(i, i + n):
                 pris[j] = True
+            if nature == "remplissage":
+                question.retires.append(" ".join(o for o, _ in bruts[i : i + n]))
+                continue
+            # Un mot courant ou d'argot n'est pas celui des fiches (« viré » n'est pas « virement ») : seuls ses
+            # équivalents comptent ; un sigle ou un nom compte aussi pour lui-même.
+            racine_terme = [r for m, r in zip(cle, racines(cle), strict=True) if not est_vide(m)]
+            if nature == "courant":
+                racine_terme = []
+            poids = {r: 1.0 for r in racine_terme}
+            poids_alt = POIDS_EXPANSION if nature == "sigle" else POIDS_EQUIVALENT
+            for alt in alternatives:
+                for r in alt:
+                    poids.setdefault(r, poids_alt)
+            question.groupes.append(
+                Groupe(brut, poids, ([racine_terme] if racine_terme else []) + alternatives, nature)
+            )
+            developpement = " ; ".join(" ".join(a) for a in alternatives)
+            if nature == "sigle":
+                question.sigles.append((brut, developpement))
+            else:
+                question.expressions.append((" ".join(o for o, _ in bruts[i : i + n]), developpement))
     # 2. Les autres mots pleins, corrigés s'ils sont inconnus de l'index.
     vus = {r for g in question.groupes for r in g.poids}
-    for (original, mot), deja in zip(bruts, pris, strict=True):
+    for (original, mot), racine, deja in zip(bruts, racines_question, pris, strict=True):
         if deja or est_vide(mot):
             continue
-        racine = _racineur.stemWord(mot)
         if racine in vus:
             continue
         if racine in index.racines_connues:
             question.groupes.append(Groupe(original, {racine: 1.0}, [[racine]]))
             vus.add(racine)
+            continue
+        if mot in index.sigles_connus or _est_sigle_tape(original):
+            question.inconnus.append(original)
             continue
         corrige = _correction(index, mot)
         if corrige is None:
@@ -537,6 +636,15 @@ class Resultat:
     tous_les_termes: bool = True
     rang_lexical: int | None = None
     rang_semantique: int | None = None
+    ancre: str = ""  # le passage qui répond (guichet.connaissances.passages), "" : le début de la fiche
+    titre_passage: str = ""
+
+    @property
+    def url(self) -> str:
+        """La page de la fiche, ouverte au passage qui répond (onglet choisi, accordéon déplié)."""
+        if not self.ancre:
+            return self.fiche.get_absolute_url()
+        return f"{self.fiche.get_absolute_url()}?passage={self.ancre}#{self.ancre}"
 
 
 @dataclass
@@ -548,38 +656,64 @@ class Reponse:
     sigles: list = field(default_factory=list)
     corrections: list = field(default_factory=list)
     inconnus: list = field(default_factory=list)
+    expressions: list = field(default_factory=list)
+    retires: list = field(default_factory=list)
     total: int = 0
     avertissement: str = ""
+    information: str = ""  # mode automatique sans plongements : pourquoi la recherche est lexicale
     duree_ms: float = 0.0
 
 
 def _scores(index: Index, question: Question):
-    """Score BM25 pondéré par champ, et nombre de groupes satisfaits, pour chaque fiche."""
+    """Pour chaque fiche : score BM25 pondéré par champ plus celui de son meilleur passage, et nombre de groupes
+    satisfaits ; pour chaque passage, son score (le passage à montrer sous le résultat).
+
+    Une racine d'un groupe ne compte que dans les fiches où l'une des variantes qui la contiennent est présente
+    (aux deux tiers : « carte d'identité » pour « carte nationale d'identité ») : le « première » de « tarif de
+    première nécessité » ne fait pas remonter une « première demande de passeport »."""
     n = index.taille
     total = np.zeros(n, dtype=np.float32)
     couverture = np.zeros(n, dtype=np.int16)
-    presence_cache = {}
+    nombre_passages = len(index.passage_ancres)
+    scores_passages = np.zeros(nombre_passages, dtype=np.float32)
+    cache = {}
+
+    def scores_de(racine):
+        if racine not in cache:
+            s = np.zeros(n, dtype=np.float32)
+            for nom, bm in index.champs.items():
+                if racine in bm.vocab_dict:
+                    s += CHAMPS[nom] * bm.get_scores([racine])
+            cache[racine] = s
+        return cache[racine]
+
+    comptees = set()
     for groupe in question.groupes:
-        for racine, poids in groupe.poids.items():
-            if racine in presence_cache:
-                s = presence_cache[racine]
-            else:
-                s = np.zeros(n, dtype=np.float32)
-                for nom, bm in index.champs.items():
-                    if racine in bm.vocab_dict:
-                        s += CHAMPS[nom] * bm.get_scores([racine])
-                presence_cache[racine] = s
-            total += poids * s
         satisfait = np.zeros(n, dtype=bool)
+        masques = {}
         for alternative in groupe.alternatives:
-            # Un développement de sigle compte s'il est présent aux deux tiers (« carte d'identité » pour
-            # « carte nationale d'identité ») ; un mot seul, s'il est présent.
             presents = np.zeros(n, dtype=np.int16)
             for racine in alternative:
-                presents += presence_cache.get(racine, np.zeros(n, dtype=np.float32)) > 0
-            satisfait |= presents >= math.ceil(2 * len(alternative) / 3)
+                presents += scores_de(racine) > 0
+            ok = presents >= math.ceil(2 * len(alternative) / 3)
+            satisfait |= ok
+            for racine in alternative:
+                masques[racine] = masques[racine] | ok if racine in masques else ok
         couverture += satisfait
-    return total, couverture
+        for racine, poids in groupe.poids.items():
+            if racine in comptees:
+                continue
+            comptees.add(racine)
+            masque = masques.get(racine)
+            if masque is None:
+                continue
+            total += poids * np.where(masque, scores_de(racine), 0)
+            if index.passages is not None and racine in index.passages.vocab_dict:
+                scores_passages += (poids * index.passages.get_scores([racine])) * masque[index.passage_fiche]
+    if nombre_passages and POIDS_PASSAGE:
+        # Chaque fiche a au moins un passage (son texte entier à défaut) : reduceat sur des tranches non vides.
+        total += POIDS_PASSAGE * np.maximum.reduceat(scores_passages, index.passage_debut[:-1])
+    return total, couverture, scores_passages
 
 
 def _masque(index: Index, operateur=None, theme=None, types=None):
@@ -607,12 +741,13 @@ def classer_lexical(index: Index, question: Question, masque, strategie="douce")
     - « bm25 » : le score seul.
     bench/recherche.py compare les quatre (la stricte « tous les mots d'abord » classe moins bien : les mots
     de la langue parlée, « refaire », « toucher », pèsent alors autant que le sujet de la question)."""
+    vide = np.zeros(0, dtype=np.float32)
     if not question.groupes:
-        return np.array([], dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool)
-    total, couverture = _scores(index, question)
+        return np.array([], dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool), vide
+    total, couverture, scores_passages = _scores(index, question)
     candidats = np.nonzero((total > 0) & masque)[0]
     if candidats.size == 0:
-        return candidats, total, np.zeros(index.taille, dtype=bool)
+        return candidats, total, np.zeros(index.taille, dtype=bool), scores_passages
     complets = couverture == len(question.groupes)
     if strategie == "bm25":
         ordre = candidats[np.argsort(-total[candidats], kind="stable")]
@@ -623,7 +758,7 @@ def classer_lexical(index: Index, question: Question, masque, strategie="douce")
         ordre = candidats[np.lexsort((-total[candidats], ~complets[candidats]))]
     else:
         ordre = candidats[np.lexsort((-total[candidats], -couverture[candidats]))]
-    return ordre, total, complets
+    return ordre, total, complets, scores_passages
 
 
 def chercher(
@@ -637,7 +772,10 @@ def chercher(
     extraits: bool = True,
     index: Index | None = None,
 ) -> Reponse:
-    """La recherche complète : analyse, classement, fiches et extraits surlignés."""
+    """La recherche complète : analyse, classement, fiches et extraits surlignés.
+
+    mode : « lexical », « hybride » (avertit s'il est indisponible) ou « auto » (hybride dès que les plongements
+    sont calculés, lexical avant, sans avertissement mais en le disant dans `information`)."""
     from guichet.connaissances import semantique
     from guichet.connaissances.models import Fiche
 
@@ -651,20 +789,25 @@ def chercher(
         sigles=question.sigles,
         corrections=question.corrections,
         inconnus=question.inconnus,
+        expressions=question.expressions,
+        retires=question.retires,
     )
     if index.taille == 0:
         reponse.duree_ms = (time.perf_counter() - debut) * 1000
         return reponse
     masque = _masque(index, operateur, theme, types)
-    ordre, total, complets = classer_lexical(index, question, masque, strategie)
+    ordre, total, complets, scores_passages = classer_lexical(index, question, masque, strategie)
     reponse.total = int(ordre.size)
     reponse.tous_les_termes = bool(ordre.size and complets[ordre[0]])
     rangs_lexicaux = {int(i): r for r, i in enumerate(ordre[:NOMBRE_CANDIDATS_HYBRIDE])}
     rangs_semantiques = {}
-    if mode == "hybride":
+    if mode in ("hybride", "auto"):
         fusion = semantique.fusionner(index, texte, ordre, masque)
         if fusion is None:
-            reponse.avertissement = semantique.raison_indisponible(index)
+            if mode == "hybride":
+                reponse.avertissement = semantique.raison_indisponible(index)
+            else:
+                reponse.information = semantique.raison_indisponible(index, auto=True)
         else:
             ordre, rangs_semantiques = fusion
             reponse.mode = "hybride"
@@ -672,7 +815,7 @@ def chercher(
     retenus = [int(i) for i in ordre[:limite]]
     pks = [index.documents[i]["pk"] for i in retenus]
     champs = ["pk", "identifiant", "type", "nature", "titre", "audience", "date", "description", "introduction"]
-    champs += ["ressources", "url", "numero_cerfa", "url_source"] + (["texte"] if extraits else [])
+    champs += ["ressources", "url", "numero_cerfa", "url_source"] + (["texte", "contenu"] if extraits else [])
     fiches = Fiche.objects.only(*champs).in_bulk(pks)
     racines_question = question.racines
     for i in retenus:
@@ -684,16 +827,19 @@ def chercher(
             score = semantique.score_rrf(rang_l, rangs_semantiques.get(i))
         else:
             score = float(total[i])
-        reponse.resultats.append(
-            Resultat(
-                fiche=fiche,
-                score=round(score, 4),
-                extrait=extrait(fiche, racines_question, index) if extraits else mark_safe(""),
-                tous_les_termes=bool(complets[i]) if complets.size else False,
-                rang_lexical=rang_l,
-                rang_semantique=rangs_semantiques.get(i),
-            )
+        resultat = Resultat(
+            fiche=fiche,
+            score=round(score, 4),
+            extrait=mark_safe(""),
+            tous_les_termes=bool(complets[i]) if complets.size else False,
+            rang_lexical=rang_l,
+            rang_semantique=rangs_semantiques.get(i),
         )
+        if extraits:
+            resultat.extrait, resultat.ancre, resultat.titre_passage = extrait_du_passage(
+                fiche, i, racines_question, index, scores_passages
+            )
+        reponse.resultats.append(resultat)
     reponse.duree_ms = (time.perf_counter() - debut) * 1000
     return reponse
 
@@ -718,12 +864,15 @@ def surligner(texte: str, racines_question: set) -> SafeString:
     return mark_safe("".join(morceaux))
 
 
-def _meilleur_passage(fiche, racines_question: set, index: Index) -> str:
-    """La ligne (paragraphe, titre de section, ligne de tableau) qui porte le plus de poids de la question.
+def _meilleur_passage(fiche, racines_question: set, index: Index, texte: str | None = None) -> str:
+    """La ligne (paragraphe, titre de section, ligne de tableau) qui porte le plus de poids de la question, dans
+    `texte` (un passage) ou, à défaut, dans toute la fiche.
 
     Une passe d'expression régulière sur tout le texte normalisé repère les racines (approximation par
     sous-chaîne) ; les quelques lignes les mieux placées sont ensuite vérifiées mot à mot."""
-    texte = f"{fiche.description}\n{fiche.texte or ''}".replace("\r", " ")
+    if texte is None:
+        texte = f"{fiche.description}\n{fiche.texte or ''}"
+    texte = texte.replace("\r", " ")
     if not texte.strip():
         return fiche.introduction or ""
     lignes = texte.split("\n")
@@ -771,3 +920,18 @@ def extrait(fiche, racines_question: set, index: Index) -> SafeString:
     """Le passage de la fiche qui répond le mieux à la question, coupé et surligné."""
     passage = _couper(_meilleur_passage(fiche, racines_question, index), racines_question)
     return surligner(passage, racines_question)
+
+
+def extrait_du_passage(fiche, i: int, racines_question: set, index: Index, scores_passages) -> tuple:
+    """(extrait surligné, ancre, titre du passage) : la meilleure ligne du passage de la fiche qui a le mieux
+    répondu ; le début de la fiche si aucun passage ne contient un mot de la question."""
+    a, b = int(index.passage_debut[i]), int(index.passage_debut[i + 1])
+    if scores_passages.size and b > a:
+        p = a + int(np.argmax(scores_passages[a:b]))
+        ancre = index.passage_ancres[p]
+        if scores_passages[p] > 0 and ancre:
+            morceau = next((m for m in decoupage.passages(fiche.contenu) if m.ancre == ancre), None)
+            if morceau is not None:
+                ligne = _meilleur_passage(fiche, racines_question, index, morceau.texte)
+                return surligner(_couper(ligne, racines_question), racines_question), ancre, morceau.titre
+    return extrait(fiche, racines_question, index), "", ""

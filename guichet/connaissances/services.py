@@ -4,21 +4,30 @@
 (contrat entre applications) : une liste de résultats (fiche, score, extrait surligné).
 """
 
-from django.db.models import Q
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Max, Q
+from django.utils import timezone
 
 from guichet.connaissances import recherche, rendu, semantique
 from guichet.connaissances.models import Fiche, SourceAutorisee, Theme
 from guichet.reseau.models import Operateur
+from guichet.temps import jour_local
+
+# Au-delà, la page avertit que les fiches sont peut-être périmées et dit comment les rafraîchir.
+FRAICHEUR_MAX_JOURS = 365
+COMMANDE_RAFRAICHIR = "guichet import_fiches CHEMIN --wet-run"
 
 
-def rechercher(question: str, limite: int = 10, operateur=None, theme=None, mode: str = "lexical") -> list:
+def rechercher(question: str, limite: int = 10, operateur=None, theme=None, mode: str = "auto") -> list:
     """Les fiches qui répondent à la question, les meilleures d'abord : `Resultat(fiche, score, extrait, …)`.
 
     `operateur` : un Operateur ou son code (caf, france-travail…) ; `theme` : un Theme ou son identifiant (N19810)."""
     return recherche.chercher(question, limite=limite, operateur=operateur, theme=theme, mode=mode).resultats
 
 
-def reponse(question: str, limite: int = 10, operateur=None, theme=None, mode: str = "lexical"):
+def reponse(question: str, limite: int = 10, operateur=None, theme=None, mode: str = "auto"):
     """La réponse complète (résultats, sigles développés, corrections, repli sur « n'importe quel mot »)."""
     return recherche.chercher(question, limite=limite, operateur=operateur, theme=theme, mode=mode)
 
@@ -70,13 +79,14 @@ def _identifiants_cites(fiche) -> set:
     return {i for i in cites if i}
 
 
-def page_fiche(fiche) -> dict:
+def page_fiche(fiche, ouverts=()) -> dict:
     """Ce que la page d'une fiche affiche : HTML du contenu, liens résolus (vers nos fiches quand elles sont
-    importées, sinon vers service-public.fr), ressources, fil d'Ariane."""
+    importées, sinon vers service-public.fr), ressources, fil d'Ariane ; `ouverts` : les ancres du passage à
+    montrer (guichet.connaissances.passages.a_ouvrir)."""
     existants = set(
         Fiche.objects.filter(identifiant__in=_identifiants_cites(fiche)).values_list("identifiant", flat=True)
     )
-    parties = rendu.contenu(fiche, existants)
+    parties = rendu.contenu(fiche, existants, ouverts)
     url_fiche = parties.pop("url_fiche")
 
     def resoudre(liste):
@@ -120,3 +130,30 @@ def boutons_resultat(fiche, nombre: int = 4) -> list:
     if fiche.type == Fiche.Type.RESSOURCE and fiche.url:
         return [rendu.bouton_ressource({"titre": fiche.titre, "url": fiche.url, "cerfa": fiche.numero_cerfa})]
     return [rendu.bouton_ressource(r) for r in fiche.ressources if r.get("url")][:nombre]
+
+
+@dataclass
+class Fraicheur:
+    date: date | None  # la fiche la plus récente : la date du corpus
+    jours: int = 0
+
+    @property
+    def perimee(self) -> bool:
+        return self.date is not None and self.jours > FRAICHEUR_MAX_JOURS
+
+    @property
+    def mois(self) -> int:
+        return self.jours * 12 // 365
+
+    @property
+    def commande(self) -> str:
+        return COMMANDE_RAFRAICHIR
+
+
+def fraicheur(aujourd_hui: date | None = None) -> Fraicheur:
+    """L'âge du corpus : la date de sa fiche la plus récente (une archive de la DILA est datée par ses fiches)."""
+    plus_recente = Fiche.objects.aggregate(d=Max("date"))["d"]
+    if plus_recente is None:
+        return Fraicheur(None)
+    aujourd_hui = aujourd_hui or jour_local(timezone.now())
+    return Fraicheur(plus_recente, (aujourd_hui - plus_recente).days)

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
 from guichet import permissions
-from guichet.connaissances import services
+from guichet.connaissances import passages, services
 from guichet.connaissances.forms import RechercheForm
 from guichet.connaissances.models import Fiche
 
@@ -28,7 +28,7 @@ def recherche(request):
             limite=20,
             operateur=donnees["operateur"] or None,
             theme=donnees["theme"] or None,
-            mode=donnees["mode"] or "lexical",
+            mode=donnees["mode"] or "auto",
         )
         resultats = [{"r": r, "boutons": services.boutons_resultat(r.fiche)} for r in reponse.resultats]
     contexte = {
@@ -39,6 +39,7 @@ def recherche(request):
         "reponse": reponse,
         "resultats": resultats,
         "hybride": services.hybride_disponible(),
+        "fraicheur": services.fraicheur(),
     }
     return render(request, "connaissances/recherche.html", contexte)
 
@@ -47,5 +48,7 @@ def recherche(request):
 def fiche(request, identifiant):
     _autoriser(request)
     fiche = get_object_or_404(Fiche, identifiant=identifiant)
-    contexte = {"titre": fiche.titre, "fiche": fiche, **services.page_fiche(fiche)}
+    # ?passage=section-2-cas-1 : la page s'ouvre au passage trouvé par la recherche (onglet, accordéons dépliés).
+    ouverts = passages.a_ouvrir(fiche.contenu, request.GET.get("passage", ""))
+    contexte = {"titre": fiche.titre, "fiche": fiche, **services.page_fiche(fiche, ouverts)}
     return render(request, "connaissances/fiche.html", contexte)

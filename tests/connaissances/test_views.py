@@ -46,7 +46,7 @@ def test_tous_les_professionnels_cherchent(client, monde, fiches, personne):
 def test_page_de_resultats(client, monde, fiches):
     connecter(client, monde.conseiller_a1)
     page = client.get(URL, {"q": "la dame veut refaire sa CNI perdue"}).content.decode()
-    assert 'href="/espace/connaissances/fiches/F1344/"' in page
+    assert 'href="/espace/connaissances/fiches/F1344/?passage=' in page  # ouverte au passage qui répond
     assert "<mark>" in page
     assert "Mise à jour le 21 juillet 2020" in page
     assert "Particuliers" in page

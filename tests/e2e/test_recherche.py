@@ -25,7 +25,8 @@ def conseillere(settings, tmp_path):
     recherche.oublier()
 
 
-def test_chercher_puis_ouvrir_une_fiche(page, conseillere):
+def test_chercher_puis_ouvrir_une_fiche(page, conseillere, tmp_path):
+    captures = tmp_path
     page.goto("/espace/connaissances/")
     page.wait_for_url("**/comptes/connexion/**")  # anonyme : d'abord la connexion
     page.get_by_label("Adresse e-mail").fill(conseillere.email)
@@ -47,8 +48,14 @@ def test_chercher_puis_ouvrir_une_fiche(page, conseillere):
     assert premier.get_by_role("link", name="Pré-demande de carte d'identité").count() == 1
     verifier_accessibilite(page)
 
+    # Sous le résultat, le passage qui répond ; le lien ouvre la fiche à ce passage, visible (onglet choisi ou
+    # accordéon déplié).
+    assert premier.locator(".connaissances-passage-titre").count() == 1
     premier.get_by_role("link", name="Carte d'identité d'un majeur : en cas de perte").click()
-    page.wait_for_url("**/espace/connaissances/fiches/F1344/")
+    page.wait_for_url("**/espace/connaissances/fiches/F1344/?passage=**")
+    ancre = page.url.split("#", 1)[1]
+    page.locator(f"#{ancre}").wait_for(state="visible")
+    page.screenshot(path=str(captures / "fiche-au-passage.png"))
     assert page.get_by_role("heading", level=1).inner_text() == "Carte d'identité d'un majeur : en cas de perte"
     # Les situations en onglets : le second onglet s'ouvre au clic (JavaScript du DSFR).
     page.get_by_role("tab", name="Perte à l'étranger").click()
