@@ -97,6 +97,15 @@ OUTILS = (
         menu=False,
         precision=": tâches de fond",
     ),
+    Outil(
+        "satisfaction",
+        "Satisfaction des usagers",
+        "bornes:resultats",
+        permissions.peut_voir_satisfaction,
+        menu=False,
+        precision=": avis des bornes et des codes QR, sur 12 mois",
+    ),
+    Outil("bornes", "Bornes de satisfaction", "bornes:gestion", permissions.peut_gerer_bornes, menu=False),
 )
 
 

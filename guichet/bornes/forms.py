@@ -1,0 +1,68 @@
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from guichet.bornes.models import Attente
+
+OUI_NON = [("oui", "Oui"), ("non", "Non")]
+VISAGES = [
+    (1, "Très mécontent"),
+    (2, "Mécontent"),
+    (3, "Moyennement satisfait"),
+    (4, "Satisfait"),
+    (5, "Très satisfait"),
+]
+
+
+class AppairageForm(DsfrBaseForm):
+    structure = forms.ModelChoiceField(queryset=None, label="Structure")
+    nom = forms.CharField(
+        label="Nom de la tablette",
+        max_length=100,
+        initial="Tablette de la sortie",
+        help_text="Pour la reconnaître dans la liste (sortie, accueil…).",
+    )
+
+    def __init__(self, *args, structures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = structures.order_by("nom")
+        if structures.count() == 1:
+            self.fields["structure"].initial = structures.first()
+
+
+class AvisForm(DsfrBaseForm):
+    """Les questions de la borne, sur le téléphone de l'usager (sans script)."""
+
+    note = forms.TypedChoiceField(
+        label="Êtes-vous satisfait de votre visite ?",
+        choices=VISAGES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    resolu = forms.ChoiceField(
+        label="Votre problème a-t-il été résolu ? (facultatif)",
+        choices=OUI_NON,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    attente = forms.ChoiceField(
+        label="Combien de temps avez-vous attendu ? (facultatif)",
+        choices=Attente.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reviendrait = forms.ChoiceField(
+        label="Reviendriez-vous ? (facultatif)", choices=OUI_NON, required=False, widget=forms.RadioSelect
+    )
+
+    def donnees(self) -> dict:
+        d = self.cleaned_data
+
+        def booleen(valeur):
+            return {"oui": True, "non": False}.get(valeur)
+
+        return {
+            "note": d["note"],
+            "resolu": booleen(d.get("resolu")),
+            "attente": d.get("attente") or None,
+            "reviendrait": booleen(d.get("reviendrait")),
+        }
