@@ -1,7 +1,7 @@
 from django import forms
-from dsfr.forms import DsfrBaseForm
 
 from guichet.bornes.models import Attente
+from guichet.comptes.forms import FormulaireDsfr
 
 OUI_NON = [("oui", "Oui"), ("non", "Non")]
 VISAGES = [
@@ -13,7 +13,7 @@ VISAGES = [
 ]
 
 
-class AppairageForm(DsfrBaseForm):
+class AppairageForm(FormulaireDsfr):
     structure = forms.ModelChoiceField(queryset=None, label="Structure")
     nom = forms.CharField(
         label="Nom de la tablette",
@@ -29,7 +29,7 @@ class AppairageForm(DsfrBaseForm):
             self.fields["structure"].initial = structures.first()
 
 
-class AvisForm(DsfrBaseForm):
+class AvisForm(FormulaireDsfr):
     """Les questions de la borne, sur le téléphone de l'usager (sans script)."""
 
     note = forms.TypedChoiceField(
