@@ -53,7 +53,11 @@ def _lignes(entrees) -> tuple[list[Ligne], Ligne]:
     permettrait de retrouver ; renvoie les lignes et le total."""
     vides = dict.fromkeys(services.CHAMPS_SOMMES, 0)
     bruts = [{"i": i, "marge": 0, "reponses": (s or vides)["reponses"]} for i, (_, _, s, _, _) in enumerate(entrees)]
-    masques = masquer(bruts, total="reponses", groupes=[], marges=[("marge",)])
+    # Une case vide (aucun avis) est masquée mais ne protège personne : elle n'entre pas dans le masquage
+    # secondaire, qui ne masque une autre case que si les cases masquées somment de 1 à 4 avis.
+    non_vides = [b for b in bruts if b["reponses"]]
+    masques = {b["i"]: b for b in masquer(non_vides, total="reponses", groupes=[], marges=[("marge",)])}
+    masques = [masques.get(b["i"], {"reponses": None}) for b in bruts]
     lignes = []
     cumul = dict(vides)
     for (cle, libelle, sommes, lien, objet), masque in zip(entrees, masques, strict=True):

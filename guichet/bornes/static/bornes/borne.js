@@ -21,11 +21,11 @@
   const TAILLE_LOT = 200;
 
   const VISAGES = [
-    [1, "😞", "Très mécontent"],
-    [2, "🙁", "Mécontent"],
-    [3, "😐", "Moyen"],
-    [4, "🙂", "Satisfait"],
-    [5, "😄", "Très satisfait"],
+    [1, "Très mécontent", "😞"],
+    [2, "Mécontent", "🙁"],
+    [3, "Moyen", "😐"],
+    [4, "Satisfait", "🙂"],
+    [5, "Très satisfait", "😄"],
   ];
   const FACULTATIVES = [
     { champ: "resolu", question: "Votre problème a-t-il été résolu ?", choix: [[true, "Oui"], [false, "Non"]] },
