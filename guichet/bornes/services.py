@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -195,12 +195,45 @@ def enregistrer_avis(borne: Borne, items: list) -> Resultat:
         deja = set(Avis.objects.filter(pk__in=list(lus)).values_list("pk", flat=True))
         nouveaux = [v for i, v in lus.items() if i not in deja]
         signales = _signaler(borne, nouveaux)
-        Avis.objects.bulk_create(
-            [Avis(structure_id=borne.structure_id, borne=borne, signale=v["id"] in signales, **v) for v in nouveaux],
-            ignore_conflicts=True,
-        )
+        _inserer(borne, nouveaux, signales, maintenant)
         recalculer({(borne.structure_id, decaler_mois(temps.jour_local(v["le"]), 0)) for v in nouveaux})
     return Resultat(len(nouveaux), len(items) - len(nouveaux), len(signales & {v["id"] for v in nouveaux}))
+
+
+COLONNES = ("id", "structure_id", "borne_id", "le", "recu_le", "note", "resolu", "attente", "reviendrait", "signale")
+
+
+def _inserer(borne: Borne, nouveaux: list[dict], signales: set, maintenant: datetime) -> None:
+    """Insère les avis en une requête préparée, sans doublon : `ON CONFLICT (id) DO NOTHING` (SQLite et
+    PostgreSQL), l'équivalent de `bulk_create(ignore_conflicts=True)` sans en payer la construction d'objets
+    (la moitié du temps d'un envoi)."""
+    if not nouveaux:
+        return
+    champ_id, champ_le = Avis._meta.get_field("id"), Avis._meta.get_field("le")
+    recu = champ_le.get_db_prep_value(maintenant, connection)
+    lignes = [
+        (
+            champ_id.get_db_prep_value(v["id"], connection),
+            borne.structure_id,
+            borne.pk,
+            champ_le.get_db_prep_value(v["le"], connection),
+            recu,
+            v["note"],
+            v["resolu"],
+            v["attente"],
+            v["reviendrait"],
+            v["id"] in signales,
+        )
+        for v in nouveaux
+    ]
+    table = connection.ops.quote_name(Avis._meta.db_table)
+    colonnes = ", ".join(connection.ops.quote_name(c) for c in COLONNES)
+    marques = ", ".join(["%s"] * len(COLONNES))
+    with connection.cursor() as curseur:
+        curseur.executemany(
+            f"INSERT INTO {table} ({colonnes}) VALUES ({marques}) ON CONFLICT (id) DO NOTHING",  # noqa: S608
+            lignes,
+        )
 
 
 def _signaler(borne: Borne, nouveaux: list[dict]) -> set:
