@@ -102,7 +102,8 @@ def main():
         print(f"{passage} : {total} en {ecoule:.2f} s → {total / ecoule:,.0f} avis/s".replace(",", " "))
         afficher(f"  durée d'un lot de {args.taille}", percentiles(durees))
     assert Avis.objects.count() == total, f"{Avis.objects.count()} avis en base au lieu de {total}"
-    print(f"En base : {Avis.objects.count()} avis (aucun doublon), {Avis.objects.filter(signale=True).count()} signalés")
+    signales = Avis.objects.filter(signale=True).count()
+    print(f"En base : {Avis.objects.count()} avis (aucun doublon), {signales} signalés")
 
 
 if __name__ == "__main__":
