@@ -147,9 +147,8 @@ def main():
     with connection.cursor() as curseur:
         curseur.execute("VACUUM ANALYZE bornes_avis")
         curseur.execute("VACUUM ANALYZE bornes_satisfactionmois")
-    print(
-        f"Volume : {Avis.objects.count()} avis, {len(structures)} structures, {SatisfactionMois.objects.count()} agrégats"
-    )
+    agregats = SatisfactionMois.objects.count()
+    print(f"Volume : {Avis.objects.count()} avis, {len(structures)} structures, {agregats} agrégats")
 
     national, _ = Utilisateur.objects.get_or_create(email="banc-national@banc.invalid")
     Habilitation.objects.get_or_create(utilisateur=national, role=Role.NATIONAL)
