@@ -98,6 +98,14 @@ OUTILS = (
         precision=": tâches de fond",
     ),
     Outil(
+        "plans_d_action",
+        "Plans d'action",
+        "plans_d_action:liste",
+        permissions.peut_voir_plans,
+        menu=False,
+        precision=": actions, responsables, échéances et suivi après un constat",
+    ),
+    Outil(
         "satisfaction",
         "Satisfaction des usagers",
         "bornes:resultats",

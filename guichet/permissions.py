@@ -34,6 +34,7 @@ from django.utils import timezone
 from guichet.activite.models import DELAI_CORRECTION, Accompagnement
 from guichet.comptes.models import ROLES_DOUBLE_FACTEUR, Habilitation, Role
 from guichet.demandes.models import Cote, Demande, OperateurInvite
+from guichet.plans_d_action.models import PlanDAction
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Departement
 
@@ -628,6 +629,65 @@ def peut_gerer_referentiels(user) -> bool:
     return perimetre(user).tout_modifier
 
 
+# — plans d'action (guichet.plans_d_action) —
+# Ouverts par la préfecture (son département) ou l'équipe nationale ; lus par l'auditeur de son périmètre ;
+# le responsable de la structure lit et répond aux plans de sa structure, le responsable départemental d'un
+# opérateur à ceux qui concernent son back-office ; la personne nommée responsable d'une action y répond.
+
+
+def plans_visibles(user) -> QuerySet[PlanDAction]:
+    p = perimetre(user)
+    if p.tout_voir:
+        return PlanDAction.objects.all()
+    if p.vide and not p.responsable_de:
+        return PlanDAction.objects.none()
+    q = Q(departement_id__in=p.departements_suivis) | Q(structure_id__in=p.structures_gerees)
+    for operateur_id, departement_id in p.responsable_de:
+        q |= Q(operateur_id=operateur_id, departement_id=departement_id)
+    q |= Q(actions__responsable=user)
+    return PlanDAction.objects.filter(q).distinct()
+
+
+def peut_voir_plans(user) -> bool:
+    p = perimetre(user)
+    return bool(p.tout_voir or p.departements_suivis or p.structures_gerees or p.responsable_de) or (
+        _actif(user) and PlanDAction.objects.filter(actions__responsable=user).exists()
+    )
+
+
+def peut_voir_plan(user, plan) -> bool:
+    return plans_visibles(user).filter(pk=plan.pk).exists()
+
+
+def departements_ou_ouvrir_plan(user) -> QuerySet[Departement]:
+    p = perimetre(user)
+    if p.tout_modifier:
+        return Departement.objects.all()
+    return Departement.objects.filter(pk__in=p.departements_geres)
+
+
+def peut_ouvrir_plan(user, departement=None) -> bool:
+    """Ouvrir un plan (et y ajouter des actions) : la préfecture dans son département, l'équipe nationale partout."""
+    p = perimetre(user)
+    if departement is None:
+        return bool(p.tout_modifier or p.departements_geres)
+    return p.tout_modifier or departement.pk in p.departements_geres
+
+
+def peut_repondre_action(user, action) -> bool:
+    if not _actif(user):
+        return False
+    plan = action.plan
+    p = perimetre(user)
+    return bool(
+        p.tout_modifier
+        or plan.departement_id in p.departements_geres
+        or (plan.structure_id is not None and plan.structure_id in p.structures_gerees)
+        or (plan.operateur_id is not None and (plan.operateur_id, plan.departement_id) in p.responsable_de)
+        or action.responsable_id == user.pk
+    )
+
+
 # — bornes de satisfaction (guichet.bornes) —
 #
 # Appairer et révoquer les tablettes d'une structure : son responsable, l'équipe nationale. Résultats : la
@@ -690,8 +750,7 @@ def peut_voir_satisfaction_structure(user, structure) -> bool:
 
 def peut_ouvrir_plan_satisfaction(user, structure) -> bool:
     """Plan d'action sur le score d'une structure : préfecture de son département, équipe nationale."""
-    p = perimetre(user)
-    return structure is not None and (p.tout_modifier or structure.commune.departement_id in p.departements_geres)
+    return structure is not None and peut_ouvrir_plan(user, structure.commune.departement)
 
 
 def peut_inviter_avis(user, accompagnement) -> bool:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("espace/bureau/", include("guichet.bureau.urls")),
     path("espace/connaissances/", include("guichet.connaissances.urls")),
     path("espace/exploitation/", include("guichet.exploitation.urls")),
+    path("espace/plans-d-action/", include("guichet.plans_d_action.urls")),
     path("", include("guichet.bornes.urls")),
     path("", include("guichet.pages.urls")),
     path("api/v1/", api.urls),

@@ -213,11 +213,20 @@ def test_navigation_de_l_anonyme(client, monde):
 @pytest.mark.parametrize(
     "nom, codes",
     [
-        # L'auditeur ouvre le tableau de qualité : il en a le lien.
-        ("auditeur_a", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}),
-        ("auditeur_national", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}),
+        # L'auditeur ouvre le tableau de qualité et les plans d'action de son périmètre : il en a les liens.
+        (
+            "auditeur_a",
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"},
+        ),
+        (
+            "auditeur_national",
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"},
+        ),
         # L'équipe technique sans rôle garde les liens des outils qu'elle peut ouvrir.
-        ("staff", {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire"}),
+        (
+            "staff",
+            {"espace", "demandes", "statistiques", "qualite", "connaissances", "guides", "annuaire", "plans_d_action"},
+        ),
         ("conseiller_a1", {"bureau", "saisie", "demandes", "statistiques", "connaissances", "guides", "annuaire"}),
         ("sans_role", {"espace"}),
     ],
