@@ -66,3 +66,20 @@ class AvisForm(FormulaireDsfr):
             "attente": d.get("attente") or None,
             "reviendrait": booleen(d.get("reviendrait")),
         }
+
+
+class PlanSatisfactionForm(FormulaireDsfr):
+    """Un plan d'action ouvert depuis le score faible d'une structure : son titre et sa première action."""
+
+    titre = forms.CharField(label="Titre du plan", max_length=200)
+    libelle = forms.CharField(
+        label="Première action",
+        max_length=300,
+        help_text="Par exemple : revoir l'accueil aux heures d'affluence, afficher les horaires des permanences.",
+    )
+    echeance = forms.DateField(
+        label="Échéance de la première action",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Saisissez une date qui existe (jj/mm/aaaa)."},
+    )

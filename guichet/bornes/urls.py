@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("espace/satisfaction/structure/<int:pk>/", views.structure, name="structure"),
     path("espace/satisfaction/structure/<int:pk>/export.<str:format>", views.structure, name="structure_export"),
+    path("espace/satisfaction/structure/<int:pk>/plan-d-action/", views.ouvrir_plan, name="ouvrir_plan"),
     path("espace/satisfaction/bornes/", views.gestion, name="gestion"),
     path("espace/satisfaction/bornes/<int:pk>/revoquer/", views.revoquer, name="revoquer"),
     path("espace/satisfaction/code-qr/", views.code_qr, name="code_qr"),

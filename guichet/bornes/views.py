@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -27,8 +27,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guichet import permissions
 from guichet.activite.models import Accompagnement
 from guichet.bornes import resultats, services
-from guichet.bornes.forms import AppairageForm, AvisForm
+from guichet.bornes.forms import AppairageForm, AvisForm, PlanSatisfactionForm
 from guichet.bornes.models import Borne
+from guichet.plans_d_action import services as plans
+from guichet.plans_d_action.models import Origine
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Departement
 
@@ -181,7 +183,7 @@ def resultats_accueil(request):
     return render(request, "bornes/resultats_accueil.html", {"titre": "Satisfaction des usagers", "liens": liens})
 
 
-def _rendre(request, t, format, export):
+def _rendre(request, t, format, export, structure=None):
     if format:
         if format not in FORMATS:
             raise Http404("Format d'export inconnu.")
@@ -189,15 +191,18 @@ def _rendre(request, t, format, export):
         nom = f"satisfaction-{t.niveau}-{t.periode.debut:%Y%m%d}-{t.periode.fin:%Y%m%d}.{format}"
         reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
         return reponse
-    plans = t.niveau == "departement" and any(
+    plans_possibles = t.niveau == "departement" and any(
         permissions.peut_ouvrir_plan_satisfaction(request.user, ligne.objet) for ligne in t.lignes if ligne.faible
     )
+    plan_structure = structure is not None and permissions.peut_ouvrir_plan_satisfaction(request.user, structure)
     contexte = {
         "titre": t.titre,
         "t": t,
         "export_csv": export,
         "seuil_faible": round(resultats.SEUIL_FAIBLE * 100),
-        "plans": plans,
+        "plans": plans_possibles,
+        "plan_structure": structure if plan_structure and t.total.faible else None,
+        "plans_ouverts": list(plans.plans_de(structure).filter(origine=Origine.BORNE)) if plan_structure else [],
     }
     return render(request, "bornes/resultats.html", contexte)
 
@@ -225,7 +230,53 @@ def structure(request, pk, format=None):
     if not permissions.peut_voir_satisfaction_structure(request.user, s):
         raise PermissionDenied
     t = resultats.structure(s, services.periode_12_mois())
-    return _rendre(request, t, format, reverse("bornes:structure_export", args=[s.pk, "csv"]))
+    return _rendre(
+        request,
+        t,
+        format,
+        reverse("bornes:structure_export", args=[s.pk, "csv"]),
+        structure=s,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ouvrir_plan(request, pk):
+    """Un plan d'action sur la satisfaction d'une structure (origine « borne », la structure pour source) :
+    préfecture de son département, équipe nationale."""
+    s = get_object_or_404(Structure.objects.select_related("commune__departement"), pk=pk)
+    if not permissions.peut_ouvrir_plan_satisfaction(request.user, s):
+        raise PermissionDenied
+    periode = services.periode_12_mois()
+    total = resultats.structure(s, periode).total
+    score = f" : {total.part_satisfaits * 100:.0f} % de satisfaits" if total.part_satisfaits is not None else ""
+    form = PlanSatisfactionForm(
+        request.POST or None, initial={"titre": f"Satisfaction des usagers de {s.nom}{score} ({periode.libelle})"}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            plan = plans.ouvrir_plan(
+                titre=d["titre"],
+                origine=Origine.BORNE,
+                departement=s.commune.departement,
+                auteur=request.user,
+                structure=s,
+                source=s,
+                actions=[{"libelle": d["libelle"], "echeance": d["echeance"]}],
+            )
+        except ValidationError as exc:
+            for champ, erreurs in exc.message_dict.items():
+                form.add_error(champ if champ in form.fields else None, erreurs)
+        else:
+            messages.success(request, f"Le plan d'action « {plan.titre} » est ouvert.")
+            return redirect(plan)
+    return render(
+        request,
+        "bornes/plan.html",
+        {"titre": "Ouvrir un plan d'action sur la satisfaction", "form": form, "structure": s, "total": total},
+        status=400 if form.is_bound else 200,
+    )
 
 
 # Le code QR remis par l'agent après un accompagnement

@@ -293,3 +293,53 @@ def test_la_borne_est_publique_et_sans_session(client, monde):
     sw = client.get(reverse("bornes:service_worker"))
     assert sw["Content-Type"].startswith("application/javascript") and "guichet-borne-" in sw.content.decode()
     assert Structure.objects.count() == 3
+
+
+# Plan d'action sur un score faible
+
+
+def test_la_prefecture_ouvre_un_plan_depuis_un_score_faible(client, avis_poses):
+    from guichet.plans_d_action import services as plans
+    from guichet.plans_d_action.models import Origine
+
+    m = avis_poses  # a1 : 10 satisfaits sur 12 (83 %) ; on y ajoute des avis mécontents
+    poser_avis(m.a1, [1] * 8)
+    poser_avis(m.a2, [5, 5, 5])  # A2 passe à 6 avis : plus de secret dans le département
+    connecter(client, m.prefecture_a)
+    html = client.get(reverse("bornes:departement", args=[m.dep_a.code])).content.decode()
+    url = reverse("bornes:ouvrir_plan", args=[m.a1.pk])
+    assert url in html
+    assert url in client.get(reverse("bornes:structure", args=[m.a1.pk])).content.decode()
+    formulaire = client.get(url)
+    assert "Satisfaction des usagers de France services A1" in formulaire.content.decode()
+    reponse = client.post(url, {"titre": "Accueil de A1", "libelle": "Revoir l'accueil", "echeance": "2099-01-31"})
+    plan = plans.plans_de(m.a1).get()
+    assert reponse.status_code == 302 and reponse["Location"] == plan.get_absolute_url()
+    assert (plan.origine, plan.structure, plan.departement) == (Origine.BORNE, m.a1, m.dep_a)
+    assert plan.actions.get().libelle == "Revoir l'accueil"
+    assert "Accueil de A1" in client.get(reverse("bornes:structure", args=[m.a1.pk])).content.decode()
+
+
+def test_plan_invalide_sans_plan_a_moitie(client, avis_poses):
+    from guichet.plans_d_action.models import PlanDAction
+
+    connecter(client, avis_poses.prefecture_a)
+    url = reverse("bornes:ouvrir_plan", args=[avis_poses.a1.pk])
+    reponse = client.post(url, {"titre": "Plan", "libelle": "Action", "echeance": "2001-01-01"})
+    assert reponse.status_code == 400 and "déjà passée" in reponse.content.decode()
+    assert not PlanDAction.objects.exists()
+
+
+@pytest.mark.parametrize("nom, cible", [("gestionnaire_a1", "a1"), ("prefecture_a", "b"), ("auditeur_a", "a1")])
+def test_plan_refuse_hors_prefecture_et_national(client, avis_poses, nom, cible):
+    connecter(client, getattr(avis_poses, nom))
+    url = reverse("bornes:ouvrir_plan", args=[getattr(avis_poses, cible).pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"titre": "x", "libelle": "y", "echeance": "2099-01-01"}).status_code == 403
+
+
+def test_le_responsable_ne_voit_pas_le_bouton_de_plan(client, avis_poses):
+    poser_avis(avis_poses.a1, [1] * 8)
+    connecter(client, avis_poses.gestionnaire_a1)
+    html = client.get(reverse("bornes:structure", args=[avis_poses.a1.pk])).content.decode()
+    assert reverse("bornes:ouvrir_plan", args=[avis_poses.a1.pk]) not in html
