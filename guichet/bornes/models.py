@@ -118,6 +118,8 @@ class Avis(models.Model):
 
 class SatisfactionMois(models.Model):
     structure = models.ForeignKey("reseau.Structure", on_delete=models.CASCADE, related_name="+")
+    # Le département de la structure, recopié : la page nationale regroupe sans jointure.
+    departement = models.ForeignKey("territoires.Departement", on_delete=models.CASCADE, related_name="+")
     mois = models.DateField(help_text="Premier jour du mois.")
     reponses = models.PositiveIntegerField(default=0)
     satisfaits = models.PositiveIntegerField(default=0)
@@ -131,7 +133,10 @@ class SatisfactionMois(models.Model):
         verbose_name = "satisfaction du mois"
         verbose_name_plural = "satisfaction par mois"
         constraints = [models.UniqueConstraint(fields=["structure", "mois"], name="bornes_satisfaction_mois_unique")]
-        indexes = [models.Index(fields=["mois", "structure"], name="bornes_satisfaction_mois")]
+        indexes = [
+            models.Index(fields=["mois", "structure"], name="bornes_satisfaction_mois"),
+            models.Index(fields=["departement", "mois"], name="bornes_satisfaction_dep_mois"),
+        ]
 
     def __str__(self):
         return f"{self.structure_id} {self.mois:%m/%Y} : {self.satisfaits}/{self.reponses}"

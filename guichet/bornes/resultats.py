@@ -88,7 +88,7 @@ def _ligne(cle, libelle, sommes, lien="", objet=None) -> Ligne:
 
 
 def national(periode, lien_departement) -> Tableau:
-    sommes = services.sommes(periode, "structure__commune__departement_id")
+    sommes = services.sommes(periode, "departement_id")
     departements = Departement.objects.filter(pk__in=list(sommes)).order_by("code")
     entrees = [(d.code, f"{d.code} — {d.nom}", sommes[d.pk], lien_departement(d), d) for d in departements]
     t = Tableau("Satisfaction des usagers — national", "national", "Département", periode)
@@ -98,7 +98,7 @@ def national(periode, lien_departement) -> Tableau:
 
 def departement(departement, periode, lien_structure) -> Tableau:
     structures = Structure.objects.filter(commune__departement=departement)
-    sommes = services.sommes(periode, "structure_id", filtres={"structure__commune__departement": departement})
+    sommes = services.sommes(periode, "structure_id", filtres={"departement": departement})
     retenues = structures.filter(pk__in=list(sommes)).order_by("nom")
     entrees = [(s.matricule, s.nom, sommes.get(s.pk), lien_structure(s), s) for s in retenues]
     t = Tableau(f"Satisfaction des usagers — {departement.code} {departement.nom}", "departement", "Structure", periode)

@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_datetime
 
 from guichet import temps
 from guichet.bornes.models import NOTE_SATISFAIT, Attente, Avis, Borne, InvitationAvis, SatisfactionMois
+from guichet.reseau.models import Structure
 from guichet.statistiques.periodes import decaler_mois
 
 PREFIXE_JETON = "brn_"
@@ -333,9 +334,13 @@ def _compteurs():
 
 def recalculer(paires) -> None:
     """Recalcule l'agrégat de chaque couple (structure, premier du mois) depuis les avis."""
+    departements = dict(
+        Structure.objects.filter(pk__in={s for s, _ in paires}).values_list("pk", "commune__departement_id")
+    )
     for structure_id, mois in sorted(paires):
         debut, fin = temps.bornes(mois, decaler_mois(mois, 1) - timedelta(days=1))
         valeurs = Avis.objects.filter(structure_id=structure_id, le__gte=debut, le__lt=fin).aggregate(**_compteurs())
+        valeurs["departement_id"] = departements[structure_id]
         SatisfactionMois.objects.update_or_create(structure_id=structure_id, mois=mois, defaults=valeurs)
 
 
@@ -343,13 +348,14 @@ def recalculer_tout() -> int:
     """Reconstruit tous les agrégats (après un chargement en masse) ; renvoie le nombre de lignes."""
     lignes = (
         Avis.objects.annotate(mois_local=TruncMonth("le", tzinfo=temps.PARIS))
-        .values("structure_id", "mois_local")
+        .values("structure_id", "structure__commune__departement_id", "mois_local")
         .annotate(**_compteurs())
         .order_by()
     )
     objets = []
     for ligne in lignes:
         mois = ligne.pop("mois_local")
+        ligne["departement_id"] = ligne.pop("structure__commune__departement_id")
         mois = mois.date() if isinstance(mois, datetime) else mois
         objets.append(SatisfactionMois(mois=mois, **ligne))
     with transaction.atomic():
@@ -390,7 +396,7 @@ CHAMPS_SOMMES = (
 
 def sommes(periode: Periode, cle: str, structures=None, filtres=None) -> dict:
     """{valeur de `cle`: {champ: somme}} sur la période, lu dans les agrégats mensuels.
-    `cle` : "structure_id", "mois" ou "structure__commune__departement_id"."""
+    `cle` : "structure_id", "mois" ou "departement_id"."""
     qs = SatisfactionMois.objects.filter(mois__gte=periode.debut, mois__lte=periode.fin)
     if structures is not None:
         qs = qs.filter(structure__in=structures)

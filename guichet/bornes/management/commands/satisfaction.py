@@ -26,7 +26,7 @@ class Command(Commande):
         if departement:
             if not Departement.objects.filter(code=departement).exists():
                 return Rapport(echec=f"Département « {departement} » inconnu.")
-            filtres = {"structure__commune__departement__code": departement}
+            filtres = {"departement__code": departement}
             structures = structures.filter(commune__departement__code=departement)
         sommes = services.sommes(periode, "structure_id", filtres=filtres)
         retenues = structures.filter(pk__in=list(sommes)) | structures.ouvertes_au_public()
