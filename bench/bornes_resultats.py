@@ -114,6 +114,7 @@ def main():
     parser.add_argument("--volume", type=int, default=1_000_000)
     parser.add_argument("--structures", type=int, default=2800)
     parser.add_argument("--requetes", type=int, default=30)
+    parser.add_argument("--reconstruire", action="store_true", help="Reconstruire les agrégats même sans avis neufs.")
     args = parser.parse_args()
     configurer_environnement()
     from bench._commun import afficher, percentiles, preparer_django
@@ -141,12 +142,13 @@ def main():
     manque = args.volume - Avis.objects.count()
     if manque > 0:
         copier_avis(manque, structures)
-    debut = time.perf_counter()
-    lignes = services.recalculer_tout()
-    print(f"Agrégats mensuels reconstruits : {lignes} lignes en {time.perf_counter() - debut:.1f} s")
-    with connection.cursor() as curseur:
-        curseur.execute("VACUUM ANALYZE bornes_avis")
-        curseur.execute("VACUUM ANALYZE bornes_satisfactionmois")
+    if manque > 0 or args.reconstruire or not SatisfactionMois.objects.exists():
+        debut = time.perf_counter()
+        lignes = services.recalculer_tout()
+        print(f"Agrégats mensuels reconstruits : {lignes} lignes en {time.perf_counter() - debut:.1f} s")
+        with connection.cursor() as curseur:
+            curseur.execute("VACUUM ANALYZE bornes_avis")
+            curseur.execute("VACUUM ANALYZE bornes_satisfactionmois")
     agregats = SatisfactionMois.objects.count()
     print(f"Volume : {Avis.objects.count()} avis, {len(structures)} structures, {agregats} agrégats")
 
@@ -168,6 +170,14 @@ def main():
         ("page d'une structure (par mois)", f"/espace/satisfaction/structure/{structures[0]}/", 300),
         ("export CSV national", "/espace/satisfaction/national/export.csv", 300),
     ]
+    from guichet.bornes import resultats
+
+    durees = []
+    for _ in range(args.requetes):
+        t = time.perf_counter()
+        resultats.national(services.periode_12_mois(), lambda d: "")
+        durees.append((time.perf_counter() - t) * 1000)
+    afficher("calcul du tableau national seul (requête SQL et secret)", percentiles(durees))
     print(f"\n{args.requetes} requêtes à chaud par page (client de test Django, pile complète) :")
     for titre, url, cible in pages:
         for _ in range(3):

@@ -43,6 +43,10 @@ class Tableau:
     lignes: list[Ligne] = field(default_factory=list)
     total: Ligne | None = None
 
+    @property
+    def lignes_et_total(self) -> list[Ligne]:
+        return [*self.lignes, self.total]
+
 
 def _part(sommes, oui, sur):
     return services.part(sommes[oui], sommes[sur]) if sommes[sur] >= SEUIL else None
