@@ -114,7 +114,7 @@ def avis(request, jeton):
         request, "bornes/avis.html", {"titre": "Votre avis sur votre visite", "form": form, "invitation": invitation}
     )
     reponse["Cache-Control"] = "no-store"
-    reponse["Referrer-Policy"] = "no-referrer"
+    reponse["Referrer-Policy"] = "same-origin"  # le jeton du lien ne part pas ailleurs ; « no-referrer » casserait le CSRF
     return reponse
 
 

@@ -113,3 +113,28 @@ def test_pages_du_responsable_et_avis_par_code_qr(page):
     page.goto("/espace/satisfaction/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("France services de Brive")
     verifier_accessibilite(page)
+
+    # L'avis sur le téléphone de l'usager, par le code QR d'un accompagnement.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guichet.activite.models import Accompagnement
+    from guichet.reseau.models import Operateur
+
+    accompagnement = Accompagnement.objects.create(
+        structure=structure,
+        agent=responsable,
+        le=timezone.now() - timedelta(minutes=3),
+        operateur=Operateur.objects.get(code="caf"),
+        type_aide="information",
+        resultat="resolu",
+        duree="moins_15",
+    )
+    _, clair = services.inviter(accompagnement, responsable)
+    page.goto(f"/avis/{clair}/")
+    verifier_accessibilite(page)
+    page.get_by_text("Satisfait", exact=True).click()  # le bouton radio du DSFR : son libellé
+    page.get_by_role("button", name="Envoyer mon avis").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Merci pour votre avis")
+    assert Avis.objects.get().operateur.code == "caf"
