@@ -114,7 +114,8 @@ def avis(request, jeton):
         request, "bornes/avis.html", {"titre": "Votre avis sur votre visite", "form": form, "invitation": invitation}
     )
     reponse["Cache-Control"] = "no-store"
-    reponse["Referrer-Policy"] = "same-origin"  # le jeton du lien ne part pas ailleurs ; « no-referrer » casserait le CSRF
+    # Le jeton du lien ne part pas vers un autre site ; « no-referrer » enverrait Origin: null (CSRF refusé).
+    reponse["Referrer-Policy"] = "same-origin"
     return reponse
 
 
