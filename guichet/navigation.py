@@ -187,6 +187,15 @@ OUTILS = (
         libelle_outils="Couverture du territoire",
         precision=": temps d'accès à la France services la plus proche, zones blanches, simulations",
     ),
+    Outil(
+        "satisfaction",
+        "Satisfaction des usagers",
+        "bornes:resultats",
+        permissions.peut_voir_satisfaction,
+        menu=False,
+        precision=": avis des bornes et des codes QR, sur 12 mois",
+    ),
+    Outil("bornes", "Bornes de satisfaction", "bornes:gestion", permissions.peut_gerer_bornes, menu=False),
 )
 
 

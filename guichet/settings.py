@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "guichet.qualite",
     "guichet.bureau",
     "guichet.connaissances",
+    "guichet.bornes",
     "guichet.api",
     "guichet.exploitation",
     "guichet.pages",

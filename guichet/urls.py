@@ -26,6 +26,7 @@ urlpatterns = [
     path("espace/formation/", include("guichet.formation.urls")),
     path("espace/financement/", include("guichet.financement.urls")),
     path("espace/conventions/", include("guichet.conventions.urls")),
+    path("", include("guichet.bornes.urls")),
     path("", include("guichet.pages.urls")),
     path("", include("guichet.mandats.urls")),
     path("api/v1/", api.urls),

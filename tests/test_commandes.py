@@ -17,6 +17,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 HORS_CONVENTION = {"flush"}
 QUI_ECRIVENT = {
     "agreger_activite",
+    "borne",
     "code_enrolement",
     "demo",
     "generer_activite",

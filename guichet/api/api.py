@@ -23,6 +23,7 @@ api = NinjaAPI(
     docs=SwaggerVendorise(),
 )
 api.add_router("", accompagnements.router)
+api.add_router("", "guichet.bornes.api.router")
 
 
 @api.exception_handler(HttpError)
