@@ -65,9 +65,11 @@ def test_page_d_une_demande(client, m, personne, maximum, django_assert_max_num_
         # indépendant du nombre de structures ou de demandes (comptes, agrégats).
         ("conseiller_a1", reverse("comptes:espace") + "?compte=1", 11),
         ("referent_caf_a", reverse("comptes:espace"), 12),
-        ("prefecture_a", reverse("comptes:espace"), 19),
+        # La préfecture : les blocs de dix applications (labellisation, formation, subvention, couverture,
+        # satisfaction, enquêtes, plans d'action, demandes, réseau…), chacun en quelques requêtes fixes.
+        ("prefecture_a", reverse("comptes:espace"), 50),
         # L'équipe nationale voit en plus l'état des tâches de fond (santé de la plateforme) et les régions.
-        ("national", reverse("comptes:espace"), 28),
+        ("national", reverse("comptes:espace"), 58),
     ],
 )
 def test_mon_espace(client, m, personne, url, maximum, django_assert_max_num_queries):
