@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from guichet.activite.models import Duree, TypeAide
+from guichet.chiffrement import LIBELLE_TYPES_ACCEPTES, verifier_piece_jointe
 from guichet.comptes.forms import FormulaireDsfr
 from guichet.demandes import validateurs
-from guichet.demandes.chiffrement import LIBELLE_TYPES_ACCEPTES, verifier_piece_jointe
 from guichet.demandes.destinataires import operateurs_avec_referent
 from guichet.demandes.models import NatureMandat, Utilite
 from guichet.demarches.models import Demarche

@@ -21,8 +21,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from guichet.chiffrement import ChampChiffre, FichierChiffre, supprimer_fichier
 from guichet.demandes import echeances
-from guichet.demandes.chiffrement import ChampChiffre, FichierChiffre, supprimer_fichier
 from guichet.temps import a_paris
 
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from guichet import permissions
 from guichet.activite import services as activite
 from guichet.activite.models import Accompagnement, Resultat
+from guichet.chiffrement import enregistrer_chiffre, supprimer_fichier
 from guichet.demandes import taches
-from guichet.demandes.chiffrement import enregistrer_chiffre, supprimer_fichier
 from guichet.demandes.destinataires import (
     operateurs_avec_referent,
 )

@@ -19,8 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from guichet import permissions
+from guichet.chiffrement import ErreurDechiffrement, lire_dechiffre
 from guichet.demandes import listes, services
-from guichet.demandes.chiffrement import ErreurDechiffrement, lire_dechiffre
 from guichet.demandes.forms import (
     ClotureForm,
     InvitationForm,

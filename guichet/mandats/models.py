@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet.demandes.chiffrement import ChampChiffre, FichierChiffre
+from guichet.chiffrement import ChampChiffre, FichierChiffre
 from guichet.temps import jour_local
 
 

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from guichet.demandes.chiffrement import enregistrer_chiffre, type_du_contenu, verifier_piece_jointe
+from guichet.chiffrement import enregistrer_chiffre, type_du_contenu, verifier_piece_jointe
 from guichet.journal.services import journaliser
 from guichet.mandats.models import EssaiRevocation, Etat, Mandat, normaliser_code
 from guichet.temps import jour_local
