@@ -114,6 +114,14 @@ OUTILS = (
         precision=": recueillir, révoquer, remettre le reçu",
     ),
     Outil(
+        "carte",
+        "Ma carte de conseiller",
+        "mandats:carte",
+        permissions.peut_recueillir_mandat,
+        menu=False,
+        precision=": le code de mon badge, mon habilitation de tiers de confiance",
+    ),
+    Outil(
         "verifier_mandat",
         "Vérifier un mandat",
         "mandats:verifier",

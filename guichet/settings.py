@@ -291,7 +291,7 @@ GUICHET_URL = env.str("GUICHET_URL", default="http://127.0.0.1:8000")
 # leur texte.
 GUICHET_CONTACT = env.str("GUICHET_CONTACT", default="contact@guichet.localhost")
 
-# --- Chiffrement des données personnelles des demandes (guichet.demandes.chiffrement) ---
+# --- Chiffrement des données personnelles des demandes (guichet.chiffrement) ---
 # GUICHET_CLES_CHIFFREMENT : des clés Fernet séparées par des virgules. La première chiffre, toutes
 # déchiffrent (rotation : nouvelle clé en tête, `guichet rechiffrer --wet-run`, puis retrait de l'ancienne).
 # En production elle est OBLIGATOIRE en pratique : sans elle, une clé est dérivée de SECRET_KEY (pratique en

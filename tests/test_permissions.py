@@ -244,7 +244,7 @@ EN_PLUS = {
         "verifier_mandat",
         "visites",
     },
-    "conseiller_a1": {"enquetes", "formation", "mandats", "visites"},
+    "conseiller_a1": {"carte", "enquetes", "formation", "mandats", "visites"},
     "sans_role": set(),
 }
 

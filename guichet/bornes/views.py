@@ -8,8 +8,6 @@ import json
 from datetime import timedelta
 from functools import lru_cache
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +19,6 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet import permissions
@@ -31,6 +28,7 @@ from guichet.bornes.forms import AppairageForm, AvisForm, PlanSatisfactionForm
 from guichet.bornes.models import Borne
 from guichet.plans_d_action import services as plans
 from guichet.plans_d_action.models import Origine
+from guichet.qr import qr_code_svg
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Departement
 
@@ -134,7 +132,12 @@ def gestion(request):
     if request.method == "POST" and form.is_valid():
         borne, clair = services.appairer(form.cleaned_data["structure"], form.cleaned_data["nom"], request.user)
         adresse = request.build_absolute_uri(reverse("bornes:borne")) + "#jeton=" + clair
-        nouveau = {"borne": borne, "jeton": clair, "adresse": adresse, "qr": _qr_svg(adresse, "Adresse d'appairage")}
+        nouveau = {
+            "borne": borne,
+            "jeton": clair,
+            "adresse": adresse,
+            "qr": qr_code_svg(adresse, "Adresse d'appairage"),
+        }
         form = AppairageForm(structures=structures)
     bornes = Borne.objects.filter(structure__in=structures).select_related("structure").order_by("structure__nom")
     reponse = render(
@@ -308,7 +311,7 @@ def code_qr(request):
             raise Http404("Aucun accompagnement de votre saisie à cette adresse.")
         objet, clair = services.inviter(accompagnement, request.user)
         adresse = request.build_absolute_uri(reverse("bornes:avis", args=[clair]))
-        invitation = {"objet": objet, "adresse": adresse, "qr": _qr_svg(adresse, "Code QR pour donner son avis")}
+        invitation = {"objet": objet, "adresse": adresse, "qr": qr_code_svg(adresse, "Code QR pour donner son avis")}
     reponse = render(
         request,
         "bornes/code_qr.html",
@@ -316,10 +319,3 @@ def code_qr(request):
     )
     reponse["Cache-Control"] = "no-store"
     return reponse
-
-
-def _qr_svg(adresse: str, libelle: str) -> str:
-    image = qrcode.make(adresse, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    svg = image.to_string(encoding="unicode")
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{libelle}" ', 1)
-    return mark_safe(svg)  # produit par qrcode depuis une adresse du site construite ici, sans saisie

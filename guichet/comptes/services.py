@@ -4,15 +4,13 @@ import secrets
 from base64 import b32encode
 
 import django_otp
-import qrcode
-import qrcode.image.svg
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from guichet import qr
 from guichet.comptes.models import CodeEnrolement, Habilitation, Invitation, Utilisateur
 from guichet.comptes.taches import envoyer_invitation
 from guichet.journal.services import journaliser
@@ -137,10 +135,7 @@ def secret_lisible(appareil: TOTPDevice) -> str:
 
 def qr_code_svg(appareil: TOTPDevice) -> str:
     """Le QR code de configuration, en SVG à insérer dans la page (aucune ressource externe)."""
-    image = qrcode.make(appareil.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    svg = image.to_string(encoding="unicode")
-    svg = svg.replace("<svg ", '<svg role="img" aria-label="QR code de configuration de l\'application" ', 1)
-    return mark_safe(svg)  # produit par qrcode à partir de l'URL de configuration, sans saisie
+    return qr.qr_code_svg(appareil.config_url, "QR code de configuration de l'application", taille=8)
 
 
 # Invitations

@@ -7,4 +7,4 @@ class Config(AppConfig):
 
     def ready(self):
         # Le contrôle de déploiement des clés de chiffrement (guichet.W001) s'enregistre à l'import.
-        import guichet.demandes.chiffrement  # noqa: F401
+        import guichet.chiffrement  # noqa: F401

@@ -13,12 +13,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from guichet.activite.models import Duree, TypeAide
+from guichet.chiffrement import LIBELLE_TYPES_ACCEPTES, verifier_piece_jointe
 from guichet.comptes.forms import FormulaireDsfr
 from guichet.demandes import validateurs
-from guichet.demandes.chiffrement import LIBELLE_TYPES_ACCEPTES, verifier_piece_jointe
 from guichet.demandes.destinataires import operateurs_avec_referent
 from guichet.demandes.models import NatureMandat, Utilite
 from guichet.demarches.models import Demarche
+from guichet.mandats import services as services_mandats
 from guichet.reseau.models import Operateur
 
 PIECES_MAXIMUM = 5
@@ -135,11 +136,24 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
     consentement_atteste = forms.BooleanField(
         label="J'atteste que l'usager a consenti à la transmission de ces informations à l'opérateur",
     )
-    mandat_nature = forms.ChoiceField(label="Nature du mandat", choices=[("", "Choisir"), *NatureMandat.choices])
+    mandat_reference = forms.CharField(
+        label="Référence du mandat enregistré (facultatif)",
+        required=False,
+        max_length=20,
+        help_text="Par exemple « M-7K3Q-9XPD » : sa portée et sa validité sont vérifiées, le référent les voit.",
+    )
+    mandat_nature = forms.ChoiceField(
+        label="Nature du mandat",
+        choices=[("", "Choisir"), *(c for c in NatureMandat.choices if c[0] != NatureMandat.ENREGISTRE)],
+        required=False,
+        help_text="Sans mandat enregistré.",
+    )
     mandat_date = forms.DateField(
         label="Date du mandat",
         input_formats=FORMATS_DATE,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+        help_text="Sans mandat enregistré.",
     )
     pieces_jointes = ChampFichiers(
         label="Pièces jointes",
@@ -227,7 +241,7 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
 
     def clean_mandat_date(self):
         jour = self.cleaned_data["mandat_date"]
-        if jour > timezone.localdate():
+        if jour is not None and jour > timezone.localdate():
             raise ValidationError("« Date du mandat » : le mandat ne peut pas être daté de demain ou après.")
         return jour
 
@@ -240,6 +254,7 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
             )
         if objet is None and not cleaned.get("objet_libre") and "objet_libre" not in self.errors:
             self.add_error("objet_libre", "« Objet de la demande » : choisissez une démarche ou précisez l'objet.")
+        self._clean_mandat(cleaned, structure, operateur, objet)
         if not cleaned.get("accompagnement") and "accompagnement" not in self.errors:
             cleaned["accompagnement"] = uuid.uuid4()
         if structure is not None and operateur is not None:
@@ -251,6 +266,35 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
                     "par ses canaux habituels.",
                 )
         return cleaned
+
+    def _clean_mandat(self, cleaned, structure, operateur, objet):
+        """Un mandat enregistré (par sa référence) ou, à défaut, la nature et la date du mandat."""
+        cleaned["mandat"] = None
+        reference = (cleaned.get("mandat_reference") or "").strip()
+        if not reference:
+            if not cleaned.get("mandat_nature") and "mandat_nature" not in self.errors:
+                self.add_error(
+                    "mandat_nature", "« Nature du mandat » : choisissez-la, ou donnez la référence du mandat."
+                )
+            if cleaned.get("mandat_date") is None and "mandat_date" not in self.errors:
+                self.add_error("mandat_date", "« Date du mandat » : indiquez-la, ou donnez la référence du mandat.")
+            return
+        mandat = services_mandats.trouver(reference)
+        if mandat is None or structure is None or mandat.structure_id != structure.pk:
+            self.add_error(
+                "mandat_reference",
+                "« Référence du mandat » : aucun mandat de cette France services ne porte cette référence.",
+            )
+            return
+        if operateur is not None:
+            try:
+                services_mandats.verifier(mandat, operateur, objet)
+            except services_mandats.MandatRefuse as refus:
+                self.add_error("mandat_reference", f"« Référence du mandat » : {refus}")
+                return
+        cleaned["mandat"] = mandat
+        cleaned["mandat_nature"] = NatureMandat.ENREGISTRE
+        cleaned["mandat_date"] = mandat.debut
 
     def accompagnement_de_la_demande(self):
         """L'accompagnement à compter avec la demande, pour `services.ouvrir_demande`."""
@@ -276,6 +320,7 @@ class NouvelleDemandeForm(AvecPiecesJointes, FormulaireDsfr):
             "consentement_atteste": c["consentement_atteste"],
             "mandat_nature": c["mandat_nature"],
             "mandat_date": c["mandat_date"],
+            "mandat": c["mandat"],
         }
 
 

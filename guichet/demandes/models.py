@@ -21,8 +21,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from guichet.chiffrement import ChampChiffre, FichierChiffre, supprimer_fichier
 from guichet.demandes import echeances
-from guichet.demandes.chiffrement import ChampChiffre, FichierChiffre, supprimer_fichier
 from guichet.temps import a_paris
 
 
@@ -104,6 +104,7 @@ class NatureMandat(models.TextChoices):
     AIDANTS_CONNECT = "aidants_connect", "Mandat Aidants Connect"
     ECRIT = "ecrit", "Mandat écrit signé par l'usager"
     PRESENCE = "presence", "Accord de l'usager présent au guichet"
+    ENREGISTRE = "enregistre", "Mandat enregistré sur la plateforme"
 
 
 class Utilite(models.TextChoices):
@@ -233,6 +234,14 @@ class Demande(models.Model):
     consentement_atteste = models.BooleanField("consentement de l'usager attesté par l'agent", default=False)
     mandat_nature = models.CharField("nature du mandat", max_length=20, choices=NatureMandat.choices)
     mandat_date = models.DateField("date du mandat")
+    mandat = models.ForeignKey(
+        "mandats.Mandat",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="demandes",
+        help_text="Le mandat enregistré sous lequel la demande est envoyée : sa portée et sa validité sont vérifiées.",
+    )
 
     envoyee_le = models.DateTimeField(default=timezone.now)
     accompagnement = models.ForeignKey(

@@ -25,8 +25,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from guichet.chiffrement import supprimer_fichier
 from guichet.demandes import destinataires
-from guichet.demandes.chiffrement import supprimer_fichier
 from guichet.demandes.models import Cote, Demande, Message, Nature, PieceJointe, Relance
 from guichet.journal.services import journaliser
 from guichet.temps import PARIS

@@ -17,8 +17,8 @@ from django.utils import timezone
 from guichet import permissions
 from guichet.activite import services as activite
 from guichet.activite.models import Accompagnement, Resultat
+from guichet.chiffrement import enregistrer_chiffre, supprimer_fichier
 from guichet.demandes import taches
-from guichet.demandes.chiffrement import enregistrer_chiffre, supprimer_fichier
 from guichet.demandes.destinataires import (
     operateurs_avec_referent,
 )
@@ -34,6 +34,7 @@ from guichet.demandes.models import (
     Utilite,
 )
 from guichet.journal.services import journaliser
+from guichet.mandats import services as services_mandats
 
 
 class ActionImpossible(Exception):
@@ -176,6 +177,8 @@ def ouvrir_demande(
             **donnees,
         )
         demande.save()
+        if demande.mandat_id is not None:
+            _agir_sous_mandat(demande, auteur, structure, operateur)
         message = Message.objects.create(
             demande=demande, auteur=auteur, cote=Cote.AGENT, nature=Nature.ENVOI, cree_le=maintenant
         )
@@ -188,6 +191,19 @@ def ouvrir_demande(
         )
         _notifier_apres_validation(demande.pk, "nouvelle")
     return demande
+
+
+def _agir_sous_mandat(demande, auteur, structure, operateur) -> None:
+    """La demande envoyée sous un mandat enregistré : le mandat est de la structure, valide, et couvre l'opérateur
+    et la démarche ; sinon rien n'est envoyé (ActionImpossible, avec la raison). L'usage est journalisé."""
+    if demande.mandat.structure_id != structure.pk:
+        raise ActionImpossible("Ce mandat n'a pas été recueilli dans cette France services.")
+    try:
+        services_mandats.utiliser(
+            demande.mandat, auteur=auteur, operateur=operateur, demarche=demande.objet, objet=demande
+        )
+    except services_mandats.MandatRefuse as refus:
+        raise ActionImpossible(str(refus)) from refus
 
 
 # Le fil

@@ -19,8 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from guichet import permissions
+from guichet.chiffrement import ErreurDechiffrement, lire_dechiffre
 from guichet.demandes import listes, services
-from guichet.demandes.chiffrement import ErreurDechiffrement, lire_dechiffre
 from guichet.demandes.forms import (
     ClotureForm,
     InvitationForm,
@@ -33,6 +33,7 @@ from guichet.demandes.forms import (
 from guichet.demandes.models import Cote, Demande, Message, Nature, PieceJointe, Statut
 from guichet.demarches.models import Demarche
 from guichet.journal.services import journaliser
+from guichet.mandats.accreditation import accreditation
 from guichet.reseau.models import Operateur
 
 
@@ -192,6 +193,7 @@ def _afficher(request, demande, acces, formulaires=None, statut=200):
         "invitations": demande.invitations.select_related("operateur"),
         "Statut": Statut,
         "Nature": Nature,
+        "accreditation_auteur": None,
     }
     if acces == permissions.ACCES_ANONYME:
         contexte["fil"] = demande.messages.filter(interne=False).defer("corps").select_related("operateur_cible")
@@ -212,6 +214,8 @@ def _afficher(request, demande, acces, formulaires=None, statut=200):
         permises = {*permises, "traitee"}  # « Traitée » est une réponse rapide, avec son message
     actions = {nom: formulaires.get(nom) or fabrique() for nom, fabrique in fabriques.items() if nom in permises}
     contexte |= {"cote": cote, "fil": _fil(demande, cote), "actions": actions, "Cote": Cote}
+    # Qui est le conseiller et s'il est habilité tiers de confiance (label de sa structure, formation complète).
+    contexte["accreditation_auteur"] = accreditation(demande.auteur) if demande.auteur_id else None
     return render(request, "demandes/detail.html", contexte, status=statut)
 
 

@@ -1,12 +1,9 @@
 """Les pages des enquêtes : campagnes (équipe nationale), questionnaire public et questionnaire des
 conseillers, résultats et exports, affiche (lien et QR code), évaluation du back-office des opérateurs."""
 
-import io
 from datetime import date
 from urllib.parse import urlencode
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -16,7 +13,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet import permissions
@@ -24,6 +20,7 @@ from guichet.enquetes import plans, services
 from guichet.enquetes.forms import CampagneForm, EvaluationForm, QuestionForm, QuestionnaireForm
 from guichet.enquetes.models import Campagne, EvaluationOperateur, Public
 from guichet.journal.services import journaliser
+from guichet.qr import qr_code_svg
 from guichet.qualite.forms import FiltreQualiteForm
 from guichet.reseau.models import Operateur, Structure
 from guichet.tableurs import EcrivainCsv
@@ -321,15 +318,6 @@ def questionnaire(request, pk, matricule):
             )
             return reponse
     return render(request, "enquetes/questionnaire.html", {**contexte, "form": form})
-
-
-def qr_code_svg(url: str, libelle: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    flux = io.BytesIO()
-    image.save(flux)
-    svg = flux.getvalue().decode()
-    svg = svg[svg.index("<svg") :].replace("<svg ", f'<svg role="img" aria-label="{libelle}" ', 1)
-    return mark_safe(svg)  # produit par qrcode depuis une adresse du site, sans saisie
 
 
 @login_required

@@ -16,8 +16,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from guichet.chiffrement import supprimer_fichier
 from guichet.comptes.models import Utilisateur
-from guichet.demandes.chiffrement import supprimer_fichier
 from guichet.labellisation import services
 from guichet.labellisation.models import (
     Audit,

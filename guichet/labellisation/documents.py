@@ -3,7 +3,7 @@ naître, gardés chiffrés (comme les pièces jointes), téléchargés par qui v
 
 from django.utils import timezone
 
-from guichet.demandes.chiffrement import enregistrer_chiffre, lire_dechiffre
+from guichet.chiffrement import enregistrer_chiffre, lire_dechiffre
 from guichet.documents import pdf_depuis_gabarit
 from guichet.labellisation.models import Audit, Document, Dossier, Etape
 

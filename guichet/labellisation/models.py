@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from guichet.demandes.chiffrement import FichierChiffre
+from guichet.chiffrement import FichierChiffre
 from guichet.reseau.models import Structure
 
 

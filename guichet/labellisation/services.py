@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from guichet.chiffrement import enregistrer_chiffre, verifier_piece_jointe
 from guichet.comptes.models import Habilitation, Role, Utilisateur
 from guichet.comptes.services import inviter
-from guichet.demandes.chiffrement import enregistrer_chiffre, verifier_piece_jointe
 from guichet.labellisation import documents
 from guichet.labellisation.models import Audit, Dossier, LigneAudit, PieceAudit, ResultatAudit
 from guichet.labellisation.verifications import Resultat as Automatique

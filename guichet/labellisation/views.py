@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from guichet import permissions
-from guichet.demandes.chiffrement import lire_dechiffre
+from guichet.chiffrement import lire_dechiffre
 from guichet.labellisation import documents, services, tableaux
 from guichet.labellisation.forms import ACTIONS, ConclureForm, PieceForm, PlanifierForm, ProposerForm
 from guichet.labellisation.models import Audit, Document, Dossier, Etape, LigneAudit, PieceAudit, ResultatAudit

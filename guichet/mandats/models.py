@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet.demandes.chiffrement import ChampChiffre, FichierChiffre
+from guichet.chiffrement import ChampChiffre, FichierChiffre
 from guichet.temps import jour_local
 
 
@@ -117,3 +117,19 @@ class EssaiRevocation(models.Model):
 
     def __str__(self):
         return f"Essai échoué du {self.le:%d/%m/%Y %H:%M}"
+
+
+class CarteProfessionnelle(models.Model):
+    """Le code public imprimé sur le badge d'un conseiller : n'importe qui vérifie qu'il est bien conseiller
+    France Services, de quelle structure, et s'il est habilité tiers de confiance."""
+
+    utilisateur = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="carte")
+    code = models.CharField(max_length=12, unique=True, editable=False)
+    cree_le = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "carte professionnelle"
+        verbose_name_plural = "cartes professionnelles"
+
+    def __str__(self):
+        return f"Carte {self.code}"

@@ -18,9 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from guichet.demandes.chiffrement import enregistrer_chiffre, type_du_contenu, verifier_piece_jointe
+from guichet.chiffrement import enregistrer_chiffre, type_du_contenu, verifier_piece_jointe
 from guichet.journal.services import journaliser
-from guichet.mandats.models import EssaiRevocation, Etat, Mandat, normaliser_code
+from guichet.mandats.models import CarteProfessionnelle, EssaiRevocation, Etat, Mandat, normaliser_code
 from guichet.temps import jour_local
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # sans 0/O ni 1/I : se lit et se dicte sans confusion
@@ -247,3 +247,22 @@ def trouver(reference: str) -> Mandat | None:
     return (
         Mandat.objects.filter(reference=f"M-{lue[1:5]}-{lue[5:9]}").prefetch_related("operateurs", "demarches").first()
     )
+
+
+def carte_de(agent) -> CarteProfessionnelle:
+    """La carte professionnelle de l'agent (créée à la première demande), avec son code public."""
+    carte = CarteProfessionnelle.objects.filter(utilisateur=agent).first()
+    while carte is None:
+        try:
+            with transaction.atomic():
+                carte = CarteProfessionnelle.objects.create(utilisateur=agent, code=_code(2))
+        except IntegrityError:
+            carte = CarteProfessionnelle.objects.filter(utilisateur=agent).first()
+    return carte
+
+
+def carte_par_code(code: str) -> CarteProfessionnelle | None:
+    lu = normaliser_code(code)
+    if len(lu) != 8:
+        return None
+    return CarteProfessionnelle.objects.select_related("utilisateur").filter(code=f"{lu[:4]}-{lu[4:]}").first()

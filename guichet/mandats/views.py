@@ -15,8 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guichet import permissions
 from guichet.documents import pdf_depuis_gabarit
 from guichet.mandats import services
+from guichet.mandats.accreditation import accreditation
 from guichet.mandats.forms import MandatForm, ReferenceForm, RevocationForm
 from guichet.mandats.models import Mandat
+from guichet.qr import qr_code_svg
 
 CLE_CODES = "mandats_codes"  # en session : reference → code de révocation, le temps de remettre le reçu
 
@@ -230,3 +232,36 @@ def verifier(request):
         {"titre": "Vérifier un mandat", "form": form, "mandat": mandat},
         status=404 if form.is_bound and form.errors else 200,
     )
+
+
+@login_required
+def carte(request):
+    """La carte professionnelle du conseiller : son code public (pour son badge) et son habilitation."""
+    if not permissions.peut_recueillir_mandat(request.user):
+        raise PermissionDenied
+    carte = services.carte_de(request.user)
+    url = settings.GUICHET_URL.rstrip("/") + reverse("mandats:verifier_conseiller") + f"?code={carte.code}"
+    return render(
+        request,
+        "mandats/carte.html",
+        {
+            "titre": "Ma carte de conseiller France Services",
+            "carte": carte,
+            "url_verification": url,
+            "qr_code": qr_code_svg(url, "QR code de vérification de la carte"),
+            "accreditation": accreditation(request.user),
+        },
+    )
+
+
+def verifier_conseiller(request):
+    """Page publique : la personne qui se présente comme conseiller France Services l'est-elle ? Par le code de
+    son badge : son nom, sa France services, son habilitation ; rien d'autre."""
+    code = (request.GET.get("code") or "").strip()
+    carte = services.carte_par_code(code) if code else None
+    trouve = carte is not None and carte.utilisateur.is_active
+    contexte = {"titre": "Vérifier un conseiller France Services", "code": code[:20], "carte": None}
+    if trouve:
+        contexte |= {"carte": carte, "accreditation": accreditation(carte.utilisateur)}
+    statut = 404 if code and not trouve else 200
+    return render(request, "mandats/verifier_conseiller.html", contexte, status=statut)

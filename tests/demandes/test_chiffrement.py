@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, models
 from django.test.utils import isolate_apps
 
-from guichet.demandes import chiffrement
-from guichet.demandes.chiffrement import (
+from guichet import chiffrement
+from guichet.chiffrement import (
     ChampChiffre,
     ErreurDechiffrement,
     FichierChiffre,

@@ -307,6 +307,6 @@ def test_le_journal_n_importe_aucune_application_metier():
 def test_le_controle_des_cles_de_chiffrement_est_enregistre_par_les_demandes():
     from django.core import checks
 
-    from guichet.demandes.chiffrement import verifier_cles_chiffrement
+    from guichet.chiffrement import verifier_cles_chiffrement
 
     assert verifier_cles_chiffrement in checks.registry.registry.get_checks(include_deployment_checks=True)

@@ -44,7 +44,7 @@ def rerouter(demande, cree_le, vers):
 
 
 def piece_jointe(message, contenu=b"%PDF-1.4 releve de Dupont-Secret", nom="releve Dupont-Secret.pdf"):
-    from guichet.demandes.chiffrement import enregistrer_chiffre
+    from guichet.chiffrement import enregistrer_chiffre
 
     return PieceJointe.objects.create(
         message=message,

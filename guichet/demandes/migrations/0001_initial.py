@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import guichet.demandes.chiffrement
+import guichet.chiffrement
 from django.conf import settings
 from django.db import migrations, models
 
@@ -24,16 +24,16 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('objet_libre', models.CharField(blank=True, help_text="Affichée dans les listes : sans nom ni numéro de l'usager.", max_length=200, verbose_name="précision sur l'objet")),
-                ('description', guichet.demandes.chiffrement.ChampChiffre(blank=True, null=True)),
-                ('usager_nom', guichet.demandes.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="nom de l'usager")),
-                ('usager_prenom', guichet.demandes.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="prénom de l'usager")),
-                ('usager_date_naissance', guichet.demandes.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="date de naissance de l'usager")),
-                ('usager_nir', guichet.demandes.chiffrement.ChampChiffre(blank=True, null=True, verbose_name='numéro de sécurité sociale (NIR)')),
-                ('usager_numero_allocataire', guichet.demandes.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="numéro d'allocataire CAF")),
-                ('usager_numero_fiscal', guichet.demandes.chiffrement.ChampChiffre(blank=True, null=True, verbose_name='numéro fiscal')),
-                ('usager_numero_dossier', guichet.demandes.chiffrement.ChampChiffre(blank=True, null=True, verbose_name='numéro de dossier')),
-                ('usager_adresse', guichet.demandes.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="adresse de l'usager")),
-                ('usager_telephone', guichet.demandes.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="téléphone de l'usager")),
+                ('description', guichet.chiffrement.ChampChiffre(blank=True, null=True)),
+                ('usager_nom', guichet.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="nom de l'usager")),
+                ('usager_prenom', guichet.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="prénom de l'usager")),
+                ('usager_date_naissance', guichet.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="date de naissance de l'usager")),
+                ('usager_nir', guichet.chiffrement.ChampChiffre(blank=True, null=True, verbose_name='numéro de sécurité sociale (NIR)')),
+                ('usager_numero_allocataire', guichet.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="numéro d'allocataire CAF")),
+                ('usager_numero_fiscal', guichet.chiffrement.ChampChiffre(blank=True, null=True, verbose_name='numéro fiscal')),
+                ('usager_numero_dossier', guichet.chiffrement.ChampChiffre(blank=True, null=True, verbose_name='numéro de dossier')),
+                ('usager_adresse', guichet.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="adresse de l'usager")),
+                ('usager_telephone', guichet.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="téléphone de l'usager")),
                 ('consentement_atteste', models.BooleanField(default=False, verbose_name="consentement de l'usager attesté par l'agent")),
                 ('mandat_nature', models.CharField(choices=[('aidants_connect', 'Mandat Aidants Connect'), ('ecrit', "Mandat écrit signé par l'usager"), ('presence', "Accord de l'usager présent au guichet")], max_length=20, verbose_name='nature du mandat')),
                 ('mandat_date', models.DateField(verbose_name='date du mandat')),
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('cote', models.CharField(choices=[('agent', 'France services'), ('referent', 'Opérateur')], max_length=8)),
                 ('nature', models.CharField(choices=[('envoi', 'Demande envoyée'), ('message', 'Message'), ('je_m_en_occupe', "Je m'en occupe"), ('pas_le_bon_interlocuteur', 'Pas le bon interlocuteur'), ('traitee', 'Traitée'), ('invitation', "Invitation d'un autre opérateur"), ('cloture', 'Clôture'), ('reouverture', 'Réouverture')], default='message', max_length=24)),
-                ('corps', guichet.demandes.chiffrement.ChampChiffre(blank=True, null=True)),
+                ('corps', guichet.chiffrement.ChampChiffre(blank=True, null=True)),
                 ('interne', models.BooleanField(default=False, verbose_name='note interne (visible des seuls référents)')),
                 ('utile', models.CharField(blank=True, choices=[('oui', 'Oui'), ('non', 'Non'), ('ne_sait_pas', 'Je ne sais pas')], default='', max_length=12)),
                 ('cree_le', models.DateTimeField(default=django.utils.timezone.now)),
@@ -112,10 +112,10 @@ class Migration(migrations.Migration):
             name='PieceJointe',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nom', guichet.demandes.chiffrement.ChampChiffre(blank=True, null=True, verbose_name='nom du fichier')),
+                ('nom', guichet.chiffrement.ChampChiffre(blank=True, null=True, verbose_name='nom du fichier')),
                 ('type_mime', models.CharField(max_length=100, verbose_name='type')),
                 ('taille', models.PositiveIntegerField(verbose_name='taille (octets)')),
-                ('fichier', guichet.demandes.chiffrement.FichierChiffre(max_length=255)),
+                ('fichier', guichet.chiffrement.FichierChiffre(max_length=255)),
                 ('cree_le', models.DateTimeField(default=django.utils.timezone.now)),
                 ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pieces_jointes', to='demandes.message')),
             ],

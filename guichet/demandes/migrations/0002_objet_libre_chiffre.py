@@ -3,8 +3,8 @@ sont chiffrées ici (et déchiffrées au retour arrière)."""
 
 from django.db import migrations
 
-import guichet.demandes.chiffrement
-from guichet.demandes.chiffrement import chiffrer, dechiffrer
+import guichet.chiffrement
+from guichet.chiffrement import chiffrer, dechiffrer
 
 TAILLE_LOT = 500
 
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="demande",
             name="objet_libre",
-            field=guichet.demandes.chiffrement.ChampChiffre(
+            field=guichet.chiffrement.ChampChiffre(
                 blank=True,
                 default="",
                 help_text="Affichée dans les listes : sans nom ni numéro de l'usager.",

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import guichet.demandes.chiffrement
+import guichet.chiffrement
 from django.conf import settings
 from django.db import migrations, models
 
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('nature', models.CharField(choices=[('rapport', "Rapport d'audit"), ('decision', 'Décision du préfet')], max_length=10)),
                 ('nom', models.CharField(max_length=150)),
-                ('fichier', guichet.demandes.chiffrement.FichierChiffre(editable=False, max_length=255)),
+                ('fichier', guichet.chiffrement.FichierChiffre(editable=False, max_length=255)),
                 ('cree_le', models.DateTimeField(default=django.utils.timezone.now)),
                 ('audit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='labellisation.audit')),
                 ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='labellisation.dossier')),
@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
                 ('nom', models.CharField(max_length=120)),
                 ('type_mime', models.CharField(max_length=100)),
                 ('taille', models.PositiveIntegerField()),
-                ('fichier', guichet.demandes.chiffrement.FichierChiffre(editable=False, max_length=255)),
+                ('fichier', guichet.chiffrement.FichierChiffre(editable=False, max_length=255)),
                 ('deposee_le', models.DateTimeField(default=django.utils.timezone.now)),
                 ('deposee_par', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('ligne', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pieces', to='labellisation.ligneaudit')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import guichet.demandes.chiffrement
+import guichet.chiffrement
 from django.conf import settings
 from django.db import migrations, models
 
@@ -36,16 +36,16 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reference', models.CharField(editable=False, max_length=16, unique=True, verbose_name='référence')),
                 ('code_revocation', models.CharField(editable=False, max_length=128, verbose_name='code de révocation (haché)')),
-                ('usager_nom', guichet.demandes.chiffrement.ChampChiffre(verbose_name="nom de l'usager")),
-                ('usager_prenom', guichet.demandes.chiffrement.ChampChiffre(verbose_name="prénom de l'usager")),
-                ('usager_date_naissance', guichet.demandes.chiffrement.ChampChiffre(verbose_name="date de naissance de l'usager")),
-                ('usager_email', guichet.demandes.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="adresse e-mail de l'usager")),
+                ('usager_nom', guichet.chiffrement.ChampChiffre(verbose_name="nom de l'usager")),
+                ('usager_prenom', guichet.chiffrement.ChampChiffre(verbose_name="prénom de l'usager")),
+                ('usager_date_naissance', guichet.chiffrement.ChampChiffre(verbose_name="date de naissance de l'usager")),
+                ('usager_email', guichet.chiffrement.ChampChiffre(blank=True, null=True, verbose_name="adresse e-mail de l'usager")),
                 ('duree', models.CharField(choices=[('demarche', 'Pour une seule démarche'), ('periode', 'Pour une période (12 mois au plus)')], max_length=10, verbose_name='durée')),
                 ('debut', models.DateField(verbose_name='début')),
                 ('fin', models.DateField(help_text='Dernier jour de validité (inclus).', verbose_name='fin')),
                 ('consentement', models.CharField(choices=[('signature', "Signature de l'usager tracée à l'écran"), ('case', "Accord coché par l'usager, attesté par le conseiller"), ('papier', 'Formulaire papier signé, numérisé')], max_length=10, verbose_name="preuve de l'accord")),
-                ('signature', guichet.demandes.chiffrement.FichierChiffre(blank=True, help_text='La signature tracée (image PNG), chiffrée.', max_length=255)),
-                ('formulaire_signe', guichet.demandes.chiffrement.FichierChiffre(blank=True, help_text='Le scan du formulaire, chiffré.', max_length=255, verbose_name='formulaire signé')),
+                ('signature', guichet.chiffrement.FichierChiffre(blank=True, help_text='La signature tracée (image PNG), chiffrée.', max_length=255)),
+                ('formulaire_signe', guichet.chiffrement.FichierChiffre(blank=True, help_text='Le scan du formulaire, chiffré.', max_length=255, verbose_name='formulaire signé')),
                 ('formulaire_type', models.CharField(blank=True, max_length=100)),
                 ('attestation_conseiller', models.BooleanField(default=False, help_text="Le conseiller atteste que l'usager, présent, a donné son accord.", verbose_name='attestation du conseiller')),
                 ('cree_le', models.DateTimeField(default=django.utils.timezone.now, editable=False)),

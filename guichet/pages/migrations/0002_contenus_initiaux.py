@@ -1,5 +1,5 @@
 """Le texte initial des pages institutionnelles, fidèle à ce que fait la plateforme à cette date :
-conservation des demandes (guichet.demandes.retention), chiffrement (guichet.demandes.chiffrement),
+conservation des demandes (guichet.demandes.retention), chiffrement (guichet.chiffrement),
 journal d'audit (guichet.journal). L'équipe nationale le tient ensuite à jour depuis son espace."""
 
 from django.db import migrations

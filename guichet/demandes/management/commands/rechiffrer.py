@@ -1,8 +1,8 @@
 """`guichet rechiffrer [--wet-run]` : rechiffre avec la première clé de GUICHET_CLES_CHIFFREMENT toutes les
 colonnes ChampChiffre et tous les fichiers FichierChiffre (rotation des clés). Sans --wet-run, compte seulement."""
 
+from guichet.chiffrement import rechiffrer_tout
 from guichet.commandes import Commande, Rapport
-from guichet.demandes.chiffrement import rechiffrer_tout
 from guichet.journal.services import journaliser
 
 
