@@ -45,6 +45,8 @@ run: donnees serve
 serve: install .env
 	.venv/bin/honcho --procfile Procfile.dev start --port $(PORT)
 
+# Deux processus (les deux cœurs d'une machine ordinaire) ; PYTEST_ARGS= pour un seul.
+PYTEST_ARGS ?= -n 2
 test: install
 	.venv/bin/pytest $(PYTEST_ARGS)
 
