@@ -3,12 +3,27 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from guichet import permissions
 from guichet.comptes import services
 from guichet.comptes.models import Habilitation, Invitation, Utilisateur
 
 admin.site.site_header = "Administration de guichet France Services"
 admin.site.site_title = "Administration de guichet"
 admin.site.index_title = "Données de la plateforme"
+
+_acces_d_origine = admin.site.has_permission
+
+
+def _acces_a_l_administration(request) -> bool:
+    """L'équipe technique (is_staff), et l'équipe nationale pour les données qu'elle gouverne (versions du
+    référentiel de labellisation, parcours de formation, barèmes…) : chaque ModelAdmin dit ce qu'elle y voit,
+    les autres modèles lui restent fermés."""
+    return _acces_d_origine(request) or bool(
+        request.user.is_active and permissions.perimetre(request.user).tout_modifier
+    )
+
+
+admin.site.has_permission = _acces_a_l_administration
 
 
 class UtilisateurCreationForm(AdminUserCreationForm):

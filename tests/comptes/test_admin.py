@@ -83,3 +83,26 @@ def test_apres_le_second_facteur_l_administrateur_arrive_ou_il_allait(client, db
     suite = reponse.context["suite"]
     reponse = client.post(reverse("comptes:double_facteur"), {"code": f"{totp(appareil.bin_key):06d}", "next": suite})
     assert reponse.status_code == 302 and reponse.url == voulue
+
+
+def test_l_equipe_nationale_entre_dans_l_administration_pour_ce_qu_elle_gouverne(client, db):
+    from guichet.comptes.models import Role
+    from tests.comptes.conftest import connecter
+    from tests.comptes.factories import HabilitationFactory, UtilisateurFactory
+
+    national = UtilisateurFactory()
+    HabilitationFactory(utilisateur=national, role=Role.NATIONAL)
+    assert not national.is_staff
+    connecter(client, national)
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    contenu = index.content.decode()
+    assert "/admin/formation/parcours/" in contenu and "/admin/labellisation/referentiel/" in contenu
+    assert "/admin/comptes/utilisateur/" not in contenu
+    assert client.get("/admin/formation/parcours/").status_code == 200
+    assert client.get("/admin/comptes/utilisateur/").status_code == 403
+    conseiller = UtilisateurFactory()
+    HabilitationFactory(utilisateur=conseiller, conseiller=True)
+    connecter(client, conseiller)
+    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/formation/parcours/").status_code == 302
