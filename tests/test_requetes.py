@@ -42,14 +42,14 @@ def _get(client, url):
 
 def test_bureau(client, m, django_assert_max_num_queries):
     connecter(client, m.conseiller_a1)
-    # Dont 2 pour le bloc « Ma formation » (modules du parcours en vigueur, inscriptions de l'agent) et 1 pour
-    # le lien des plans d'action du menu.
+    # Dont 2 pour le bloc « Ma formation » (modules du parcours en vigueur, inscriptions de l'agent).
     with django_assert_max_num_queries(17):
         _get(client, reverse("bureau:accueil"))
 
 
-# Le fil montre qui a pris la demande en charge, et le formulaire de « Traitée » : une requête de plus.
-@pytest.mark.parametrize("personne, maximum", [("conseiller_a1", 22), ("referent_caf_a", 26), ("prefecture_a", 15)])
+# Le fil montre qui a pris la demande en charge, et le formulaire de « Traitée » : une requête de plus ; le
+# conseiller et son habilitation de tiers de confiance (ses structures, le parcours, ses présences) : trois de plus.
+@pytest.mark.parametrize("personne, maximum", [("conseiller_a1", 25), ("referent_caf_a", 29), ("prefecture_a", 15)])
 def test_page_d_une_demande(client, m, personne, maximum, django_assert_max_num_queries):
     connecter(client, getattr(m, personne))
     # Sous PostgreSQL, l'écriture au journal d'audit de la lecture prend en plus un verrou consultatif.
