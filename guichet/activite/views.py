@@ -1,22 +1,16 @@
-import hashlib
-import json
 import uuid
-from functools import lru_cache
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guichet import permissions
+from guichet import hors_ligne, permissions
 from guichet.activite import services
 from guichet.activite.forms import AccompagnementForm
 from guichet.activite.models import Resultat
@@ -199,34 +193,15 @@ def supprimer(request, pk):
 # Application installable : manifeste et service worker (servis sous /espace/activite/ pour en couvrir la portée)
 
 
-@lru_cache(maxsize=4)
-def _fichiers_et_version(debug: bool) -> tuple[list[str], str]:
-    urls = [static(chemin) for chemin in FICHIERS_HORS_LIGNE]
-    empreinte = hashlib.sha256("\n".join(urls).encode())
-    for chemin in ("activite/saisie.js", "activite/saisie.css"):
-        trouve = finders.find(chemin)
-        if trouve:
-            with open(trouve, "rb") as f:
-                empreinte.update(f.read())
-    return urls, empreinte.hexdigest()[:16]
-
-
 def service_worker(request):
     """Le service worker de la saisie hors ligne, avec la liste des fichiers à garder et leur version."""
-    if settings.DEBUG:
-        _fichiers_et_version.cache_clear()
-    fichiers, version = _fichiers_et_version(settings.DEBUG)
-    constantes = (
-        f"const VERSION = {json.dumps(version)};\n"
-        f"const PAGE = {json.dumps(reverse('activite:saisie'))};\n"
-        f"const FICHIERS = {json.dumps(fichiers)};\n"
-        f"const STATIQUES = {json.dumps(settings.STATIC_URL)};"
+    return hors_ligne.service_worker(
+        gabarit="activite/sw.js",
+        page=reverse("activite:saisie"),
+        portee=reverse("activite:saisie").rsplit("/", 2)[0] + "/",
+        fichiers=FICHIERS_HORS_LIGNE,
+        empreintes=("activite/saisie.js", "activite/saisie.css"),
     )
-    code = render_to_string("activite/sw.js", {"constantes": constantes})
-    reponse = HttpResponse(code, content_type="application/javascript; charset=utf-8")
-    reponse["Service-Worker-Allowed"] = reverse("activite:saisie").rsplit("/", 2)[0] + "/"
-    reponse["Cache-Control"] = "no-cache"
-    return reponse
 
 
 def manifeste(request):

@@ -3,25 +3,19 @@ des tablettes (responsable de structure, équipe nationale), les résultats et l
 par l'agent. Chaque vue demande à `guichet.permissions` ce qui est permis ; les chiffres viennent de
 `resultats.py`."""
 
-import hashlib
-import json
 from datetime import timedelta
-from functools import lru_cache
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guichet import permissions
+from guichet import hors_ligne, permissions
 from guichet.activite.models import Accompagnement
 from guichet.bornes import resultats, services
 from guichet.bornes.forms import AppairageForm, AvisForm, PlanSatisfactionForm
@@ -60,33 +54,14 @@ def borne(request):
     return reponse
 
 
-@lru_cache(maxsize=4)
-def _fichiers_et_version(debug: bool) -> tuple[list[str], str]:
-    urls = [static(chemin) for chemin in FICHIERS_HORS_LIGNE]
-    empreinte = hashlib.sha256("\n".join(urls).encode())
-    for chemin in ("bornes/borne.js", "bornes/borne.css"):
-        trouve = finders.find(chemin)
-        if trouve:
-            with open(trouve, "rb") as f:
-                empreinte.update(f.read())
-    return urls, empreinte.hexdigest()[:16]
-
-
 def service_worker(request):
-    if settings.DEBUG:
-        _fichiers_et_version.cache_clear()
-    fichiers, version = _fichiers_et_version(settings.DEBUG)
-    constantes = (
-        f"const VERSION = {json.dumps(version)};\n"
-        f"const PAGE = {json.dumps(reverse('bornes:borne'))};\n"
-        f"const FICHIERS = {json.dumps(fichiers)};\n"
-        f"const STATIQUES = {json.dumps(settings.STATIC_URL)};"
+    return hors_ligne.service_worker(
+        gabarit="bornes/sw.js",
+        page=reverse("bornes:borne"),
+        portee=reverse("bornes:borne"),
+        fichiers=FICHIERS_HORS_LIGNE,
+        empreintes=("bornes/borne.js", "bornes/borne.css"),
     )
-    code = render_to_string("bornes/sw.js", {"constantes": constantes})
-    reponse = HttpResponse(code, content_type="application/javascript; charset=utf-8")
-    reponse["Service-Worker-Allowed"] = reverse("bornes:borne")
-    reponse["Cache-Control"] = "no-cache"
-    return reponse
 
 
 # L'avis sur le téléphone de l'usager (code QR remis après un accompagnement) : usage unique, 7 jours.
