@@ -169,12 +169,7 @@ def structures_visibles(user) -> QuerySet[Structure]:
 
 def structures_modifiables(user) -> QuerySet[Structure]:
     """Les structures dont l'utilisateur peut modifier la fiche (horaires, équipements, opérateurs…)."""
-    p = perimetre(user)
-    if p.tout_modifier:
-        return Structure.objects.all()
-    if not (p.structures_gerees or p.departements_geres):
-        return Structure.objects.none()
-    return Structure.objects.filter(Q(pk__in=p.structures_gerees) | Q(commune__departement_id__in=p.departements_geres))
+    return structures_pilotees(user)
 
 
 def structures_dont_statut_modifiable(user) -> QuerySet[Structure]:
@@ -254,6 +249,26 @@ def departements_visibles(user) -> QuerySet[Departement]:
 # Correction et suppression d'accompagnements : les siens des 7 derniers jours, dans ces structures.
 
 ROLES_AGENT = frozenset({Role.CONSEILLER, Role.GESTIONNAIRE})
+
+
+def departements_pilotes(user) -> QuerySet[Departement]:
+    """Les départements que l'utilisateur pilote : tous pour l'équipe nationale, le sien pour la préfecture.
+    Subvention, satisfaction, plans d'action : la même règle, écrite une fois."""
+    p = perimetre(user)
+    if p.tout_modifier:
+        return Departement.objects.all()
+    return Departement.objects.filter(pk__in=p.departements_geres)
+
+
+def structures_pilotees(user) -> QuerySet[Structure]:
+    """Les structures dont l'utilisateur lit les chiffres de pilotage : toutes (équipe nationale), celles de son
+    département (préfecture), la sienne (responsable de structure)."""
+    p = perimetre(user)
+    if p.tout_modifier:
+        return Structure.objects.all()
+    if not (p.departements_geres or p.structures_gerees):
+        return Structure.objects.none()
+    return Structure.objects.filter(Q(pk__in=p.structures_gerees) | Q(commune__departement_id__in=p.departements_geres))
 
 
 def structures_de_l_agent(user) -> QuerySet[Structure]:
@@ -814,10 +829,7 @@ def peut_voir_plan(user, plan) -> bool:
 
 
 def departements_ou_ouvrir_plan(user) -> QuerySet[Departement]:
-    p = perimetre(user)
-    if p.tout_modifier:
-        return Departement.objects.all()
-    return Departement.objects.filter(pk__in=p.departements_geres)
+    return departements_pilotes(user)
 
 
 def peut_ouvrir_plan(user, departement=None) -> bool:
@@ -1053,20 +1065,12 @@ def peut_voir_parcours(user, agent) -> bool:
 
 def departements_financement(user) -> QuerySet[Departement]:
     """Les départements dont l'utilisateur voit la subvention, site par site, et où il saisit les versements."""
-    p = perimetre(user)
-    if p.tout_modifier:
-        return Departement.objects.all()
-    return Departement.objects.filter(pk__in=p.departements_geres)
+    return departements_pilotes(user)
 
 
 def structures_financement(user) -> QuerySet[Structure]:
     """Les structures dont l'utilisateur lit la ligne de subvention."""
-    p = perimetre(user)
-    if p.tout_modifier:
-        return Structure.objects.all()
-    if not (p.departements_geres or p.structures_gerees):
-        return Structure.objects.none()
-    return Structure.objects.filter(Q(pk__in=p.structures_gerees) | Q(commune__departement_id__in=p.departements_geres))
+    return structures_pilotees(user)
 
 
 def peut_voir_financement(user) -> bool:
@@ -1187,19 +1191,11 @@ def satisfaction_nationale(user) -> bool:
 
 
 def departements_satisfaction(user) -> QuerySet[Departement]:
-    p = perimetre(user)
-    if p.tout_modifier:
-        return Departement.objects.all()
-    return Departement.objects.filter(pk__in=p.departements_geres)
+    return departements_pilotes(user)
 
 
 def structures_satisfaction(user) -> QuerySet[Structure]:
-    p = perimetre(user)
-    if p.tout_modifier:
-        return Structure.objects.all()
-    if not (p.structures_gerees or p.departements_geres):
-        return Structure.objects.none()
-    return Structure.objects.filter(Q(pk__in=p.structures_gerees) | Q(commune__departement_id__in=p.departements_geres))
+    return structures_pilotees(user)
 
 
 def peut_voir_satisfaction(user) -> bool:
