@@ -23,6 +23,7 @@ from tests.reseau.factories import (
     communes_de_l_ain_et_du_genevois,
     france_services_de_tulle,
 )
+from tests.territoires.factories import DepartementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +256,8 @@ def test_un_operateur_sans_referent_non_conforme_et_nomme():
 def test_un_referent_d_un_autre_departement_ne_compte_pas():
     structure = france_services_de_tulle()
     referents_de_tous_les_nationaux(structure.commune.departement, sauf=["caf"])
-    autre = StructureFactory().commune.departement
+    autre = DepartementFactory(code="87", nom="Haute-Vienne")
+    assert autre != structure.commune.departement
     HabilitationFactory(role=Role.REFERENT, operateur=Operateur.objects.get(code="caf"), departement=autre)
     assert constats(structure)["operateurs"].resultat == "non_conforme"
 
