@@ -1,5 +1,6 @@
-"""Les blocs d'accueil des demandes pour les rôles de suivi (préfecture, équipe nationale, auditeur) :
-les demandes en retard de leur périmètre et les opérateurs nationaux sans référent dans un département."""
+"""Les blocs d'accueil des demandes : pour les rôles de suivi (préfecture, équipe nationale, auditeur),
+les demandes en retard de leur périmètre et les opérateurs nationaux sans référent dans un département ;
+pour un référent ou le responsable d'un opérateur, sa boîte (à traiter, en retard, les siennes)."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -28,13 +29,45 @@ def operateurs_sans_referent(departements) -> dict:
     return {d: [o for o in nationaux if (d.pk, o.pk) not in avec] for d in departements}
 
 
-def blocs(user) -> list[Bloc]:
-    if not permissions.voit_tableau_d_accueil(user) or "anonyme" not in permissions.vues_des_demandes(user):
+def _boite(vue, **parametres) -> str:
+    return f"{reverse('demandes:liste')}?{urlencode({'vue': vue, **parametres})}"
+
+
+def bloc_du_referent(user) -> list[Bloc]:
+    """La boîte du référent en trois chiffres, chacun lien vers la liste filtrée."""
+    if "operateur" not in permissions.vues_des_demandes(user):
         return []
+    boite = permissions.demandes_de_l_operateur(user)
+    maintenant = timezone.now()
+    a_traiter = boite.en_attente_de_reponse().count()
+    en_retard = boite.en_retard(maintenant).count()
+    miennes = boite.en_attente_de_reponse().filter(prise_en_charge_par=user).count()
+    return [
+        Bloc(
+            titre="Ma boîte de référent",
+            ordre=5,
+            chiffres=(
+                Chiffre("à traiter (réponse attendue)", a_traiter, _boite("operateur", filtre="a_traiter")),
+                Chiffre(
+                    "en retard (sans première réponse à l'échéance)",
+                    en_retard,
+                    _boite("operateur", filtre="en_retard"),
+                    en_retard > 0,
+                ),
+                Chiffre("prises en charge par moi", miennes, _boite("operateur", filtre="a_traiter", miennes="1")),
+            ),
+        )
+    ]
+
+
+def blocs(user) -> list[Bloc]:
+    referent = bloc_du_referent(user)
+    if not permissions.voit_tableau_d_accueil(user) or "anonyme" not in permissions.vues_des_demandes(user):
+        return referent
     demandes = permissions.demandes_anonymes(user)
     en_retard = demandes.en_retard(timezone.now()).count()
     en_cours = demandes.ouvertes().count()
-    resultat = [
+    resultat = referent + [
         Bloc(
             titre="Demandes au back-office",
             ordre=20,

@@ -126,21 +126,29 @@ class Urnes:
     autonomies: list = field(default_factory=list)
 
 
-def preparer_urnes(hasard, debut: date, fin: date) -> Urnes:
+def preparer_urnes(hasard, debut: date, fin: date, structures=None, ecart_departements=0.0) -> Urnes:
+    """Les urnes du tirage : sur les structures labellisées, ou sur `structures` (un QuerySet).
+    `ecart_departements` : l'écart type (log-normal) d'un facteur d'activité commun aux structures
+    d'un même département (0 : aucun ; la démonstration en met un, pour une carte qui varie)."""
     u = Urnes()
-    structures = list(
-        Structure.objects.filter(statut=Structure.Statut.LABELLISEE).order_by("pk").values_list("pk", "forme")
-    )
+    if structures is None:
+        structures = Structure.objects.filter(statut=Structure.Statut.LABELLISEE)
+    choisies = structures.order_by("pk")
+    structures = list(choisies.values_list("pk", "forme", "commune__departement_id"))
     if not structures:
         raise GenerationImpossible("Aucune structure labellisée : lancez `guichet demo` ou utilisez --structures N.")
     agents = {}
     for structure_id, utilisateur_id in Habilitation.objects.filter(
-        role__in=[Role.CONSEILLER, Role.GESTIONNAIRE], structure__statut=Structure.Statut.LABELLISEE
+        role__in=[Role.CONSEILLER, Role.GESTIONNAIRE], structure__in=choisies
     ).values_list("structure_id", "utilisateur_id"):
         agents.setdefault(structure_id, set()).add(utilisateur_id)
     # Activité des structures : log-normale (quelques très actives, beaucoup de moyennes).
-    poids = [hasard.lognormvariate(0, 0.5) for _ in structures]
-    for pk, forme in structures:
+    facteurs = {}
+    for _, _, departement in structures:
+        if departement not in facteurs:
+            facteurs[departement] = hasard.lognormvariate(0, ecart_departements) if ecart_departements else 1.0
+    poids = [hasard.lognormvariate(0, 0.5) * facteurs[departement] for _, _, departement in structures]
+    for pk, forme, _ in structures:
         u.structures_ids.append(pk)
         u.structures_formes.append(FORMES.index(forme) if forme in FORMES else 0)
         ids = sorted(agents.get(pk, ()))
@@ -263,6 +271,21 @@ def generer(volume: int, annee=None, graine=2026, structures=None, paquet=None, 
     else:
         _generer_orm(urnes, volume, hasard, paquet or 5_000, progression)
     return BilanGeneration(volume, time.perf_counter() - depart, creees, connection.vendor)
+
+
+def generer_sur(structures, debut: date, fin: date, volume: int, graine=2026, ecart_departements=0.0) -> int:
+    """`volume` accompagnements du `debut` au `fin` (inclus) sur les `structures` données (un QuerySet),
+    avec les mêmes tirages que `generer` : la démonstration s'en sert pour tout le pays. Sans
+    progression ; renvoie le nombre créé."""
+    if volume <= 0:
+        return 0
+    hasard = random.Random(graine)
+    urnes = preparer_urnes(hasard, debut, fin, structures, ecart_departements)
+    if connection.vendor == "postgresql":
+        _generer_postgresql(urnes, volume, graine, 500_000, None)
+    else:
+        _generer_orm(urnes, volume, hasard, 5_000, None)
+    return volume
 
 
 def _generer_orm(u: Urnes, volume, hasard, paquet, progression):

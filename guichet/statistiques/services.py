@@ -10,7 +10,6 @@ par opérateur et démarche d'une structure lit ses accompagnements pour les bor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.urls import reverse
@@ -20,6 +19,7 @@ from guichet.activite.models import Accompagnement
 from guichet.demarches.models import Demarche
 from guichet.reseau.models import Operateur, Structure
 from guichet.statistiques import mesures
+from guichet.statistiques.carte import carte_des_departements
 from guichet.statistiques.mesures import GROUPES, NOMBRE, NOMS, NOMS_COURTS, RESOLU
 from guichet.statistiques.models import (
     ActiviteJour,
@@ -215,7 +215,12 @@ class Ligne:
     part: float | None = None
     resolus: int | None = None
     detail: str = ""
-    cle: object = None  # l'identifiant de la structure, pour un lien
+    cle: object = None  # l'identifiant de la structure (pour un lien) ou le code du département (carte)
+    structures: int | None = None  # les structures actives de la ligne (un département)
+
+    @property
+    def par_structure(self):
+        return round(self.nombre / self.structures) if self.structures else None
 
     @property
     def taux_resolu(self):
@@ -264,6 +269,7 @@ class Tableau:
     blocs: list = field(default_factory=list)
     comparaisons: list = field(default_factory=list)
     repartition: Bloc | None = None
+    carte: object = None  # la carte des départements (tableau de la France entière)
     a_jour_au: object = None
 
     @property
@@ -343,25 +349,6 @@ def _bloc_demarches(champ, periode, n):
     return Bloc("demarche", "Par démarche", lignes, graphique="barres_horizontales", avec_resolus=True)
 
 
-# Le nombre de structures labellisées par département change rarement : gardé quelques minutes.
-CLE_LABELLISEES = "statistiques:structures-labellisees"
-DUREE_LABELLISEES = 300
-
-
-def structures_labellisees() -> dict:
-    """{identifiant de département: nombre de structures labellisées}."""
-    resultat = cache.get(CLE_LABELLISEES)
-    if resultat is None:
-        resultat = dict(
-            Structure.objects.filter(statut=Structure.Statut.LABELLISEE)
-            .values_list("commune__departement_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        cache.set(CLE_LABELLISEES, resultat, DUREE_LABELLISEES)
-    return resultat
-
-
 def _actives(periode, departements=None, forme=None) -> dict:
     """Les structures actives de la période (au moins un accompagnement), de la forme donnée : leur
     nombre et leur activité, lus dans l'agrégat par structure. Une moyenne par structure ne divise que
@@ -376,31 +363,31 @@ def _actives(periode, departements=None, forme=None) -> dict:
     return {NOMBRE: r["n"] or 0, RESOLU: r["r"] or 0, "structures": r["s"] or 0}
 
 
+def actives_par_departement(periode, departements=None) -> dict:
+    """{identifiant de département: nombre de structures actives dans la période}."""
+    qs = StructureJour.objects.filter(jour__gte=periode.debut, jour__lte=periode.fin, nombre__gt=0)
+    if departements is not None:
+        qs = qs.filter(departement_id__in=departements)
+    return dict(qs.values_list("departement_id").annotate(n=Count("structure", distinct=True)).order_by())
+
+
 def _comparaisons(champ, periode, totaux):
-    """Le champ face à la moyenne par structure active de même forme, dans son département et dans le
-    pays ; pour un tableau d'opérateur (l'agrégat par structure ne connaît pas l'opérateur), la moyenne
-    par structure labellisée, comme avant."""
+    """Le champ face à la moyenne par structure active (au moins un accompagnement dans la période) :
+    une structure, face aux structures actives de même forme de son département et du pays ; un
+    département ou le pays, divisé par ses structures actives ; un opérateur, ses accompagnements
+    divisés par les structures actives de son champ, face à sa moyenne nationale (l'agrégat par
+    structure ne connaît pas l'opérateur : une structure active l'est pour tous les opérateurs)."""
     if champ.operateur_id is None:
         return _comparaisons_actives(champ, periode, totaux)
-    lignes = []
-    labellisees = structures_labellisees()
-    if champ.niveau == "structure":
-        lignes.append(Comparaison("Cette structure", totaux[NOMBRE], 1, totaux[RESOLU]))
-    else:
-        deps = champ.departements if champ.departements is not None else labellisees.keys()
-        structures = sum(labellisees.get(d, 0) for d in deps)
-        lignes.append(Comparaison(f"{champ.libelle}", totaux[NOMBRE], structures, totaux[RESOLU]))
-    if champ.niveau == "structure":
-        departement = Champ("departement", "", departements=champ.departements)
-        t = total(departement, periode, NOMS_COURTS)
-        nom = Departement.objects.get(pk=next(iter(champ.departements)))
-        structures = sum(labellisees.get(d, 0) for d in champ.departements)
-        lignes.append(Comparaison(f"Moyenne du département ({nom})", t[NOMBRE], structures, t[RESOLU]))
-    if champ.niveau != "national":
+    a = _actives(periode, champ.departements)
+    lignes = [Comparaison(champ.libelle, totaux[NOMBRE], a["structures"], totaux[RESOLU])]
+    if champ.departements is not None:
         national = Champ("national", "", operateur_id=champ.operateur_id)
         t = total(national, periode, NOMS_COURTS)
-        libelle = "Moyenne nationale" + (" de l'opérateur" if champ.operateur_id else "")
-        lignes.append(Comparaison(libelle, t[NOMBRE], sum(labellisees.values()), t[RESOLU]))
+        a = _actives(periode)
+        lignes.append(
+            Comparaison("Moyenne nationale de l'opérateur par structure active", t[NOMBRE], a["structures"], t[RESOLU])
+        )
     return lignes
 
 
@@ -436,13 +423,15 @@ def _repartition(champ, periode):
     if champ.niveau in ("national", "operateur"):
         valeurs = lire(champ, periode, "departement", NOMS_COURTS)
         deps = {d.pk: d for d in Departement.objects.filter(pk__in=valeurs)}
-        labellisees = structures_labellisees()
+        actives = actives_par_departement(periode, champ.departements)
         lignes = [
             Ligne(
                 str(deps[pk]) if pk in deps else "Département inconnu",
                 v[NOMBRE],
                 resolus=v[RESOLU],
-                detail=str(labellisees.get(pk, 0)),
+                detail=str(actives.get(pk, 0)),
+                cle=deps[pk].code if pk in deps else None,
+                structures=actives.get(pk, 0),
             )
             for pk, v in sorted(valeurs.items(), key=lambda kv: deps[kv[0]].code if kv[0] in deps else "")
         ]
@@ -468,6 +457,10 @@ def tableau(champ: Champ, periode: Periode) -> Tableau:
         *(_bloc_groupe(g, totaux) for g in GROUPES),
     ]
     etat = EtatAgregats.objects.filter(pk=1).first()
+    repartition = _repartition(champ, periode)
+    carte = None
+    if repartition is not None and repartition.code == "departement" and champ.departements is None:
+        carte = carte_des_departements(repartition)
     return Tableau(
         champ=champ,
         periode=periode,
@@ -477,7 +470,8 @@ def tableau(champ: Champ, periode: Periode) -> Tableau:
         serie=_bloc_serie(champ, periode),
         blocs=blocs,
         comparaisons=_comparaisons(champ, periode, totaux),
-        repartition=_repartition(champ, periode),
+        repartition=repartition,
+        carte=carte,
         a_jour_au=etat.jusqu_a if etat else None,
     )
 

@@ -49,6 +49,34 @@ def test_auditeur_departemental_son_departement(client, monde):
     assert "Structures de mon périmètre" in blocs and "Par région" not in blocs
 
 
-def test_pas_de_tableau_pour_un_referent_ni_un_compte_sans_role(client, monde):
-    assert _blocs(client, monde.referent_caf_a)[0] == {}
+def test_referent_sa_boite_en_trois_chiffres(client, monde):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from guichet.demandes import services
+    from tests.demandes.factories import donnees
+
+    def ouvrir():
+        return services.ouvrir_demande(
+            auteur=monde.conseiller_a1, structure=monde.a1, operateur=monde.caf, donnees=donnees()
+        )
+
+    ouvrir()
+    prise = ouvrir()
+    services.prendre_en_charge(prise, monde.referent_caf_a)
+    en_retard = ouvrir()
+    type(en_retard).objects.filter(pk=en_retard.pk).update(echeance_le=timezone.now() - timedelta(hours=1))
+    blocs, html = _blocs(client, monde.referent_caf_a)
+    assert list(blocs) == ["Ma boîte de référent"]
+    chiffres = [(c.valeur, c.alerte) for c in blocs["Ma boîte de référent"].chiffres]
+    assert chiffres == [(3, False), (1, True), (1, False)]
+    for lien in set(re.findall(r'href="(/espace/demandes/[^"]*)"', html)):
+        assert client.get(lien.replace("&amp;", "&")).status_code == 200, lien
+    # Le référent d'un autre opérateur, dans un autre département, ne voit rien de cette boîte.
+    autre, _ = _blocs(client, monde.referent_local_b)
+    assert [c.valeur for c in autre["Ma boîte de référent"].chiffres] == [0, 0, 0]
+
+
+def test_pas_de_tableau_pour_un_compte_sans_role(client, monde):
     assert _blocs(client, monde.sans_role)[0] == {}

@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from guichet.activite.models import Accompagnement
 from guichet.statistiques import agregation, services
@@ -157,3 +158,83 @@ def test_moyennes_par_structure_active_de_meme_forme(donnees, reseau):
     apres = services.tableau(services.Champ.de_la_structure(reseau.a1), periode).comparaisons
     assert [(c.nombre, c.structures) for c in apres] == [(c.nombre, c.structures) for c in avant]
     assert "actives" in apres[1].libelle and "fixe" in apres[1].libelle
+
+
+def test_tableau_d_operateur_divise_par_les_structures_actives(donnees, reseau):
+    from guichet.reseau.models import Structure
+    from tests.reseau.factories import StructureFactory
+
+    periode = Periode.mois(2026, 2)
+    champ = services.Champ.de_l_operateur(reseau.caf, frozenset({reseau.ain.pk}))
+    avant = services.tableau(champ, periode).comparaisons
+    # Des structures labellisées sans saisie ne comptent pas : ni dans l'Ain, ni dans le pays.
+    StructureFactory(commune=reseau.a1.commune, statut=Structure.Statut.LABELLISEE)
+    StructureFactory(commune=reseau.b.commune, statut=Structure.Statut.LABELLISEE)
+    ain, nat = services.tableau(champ, periode).comparaisons
+    assert [(c.nombre, c.structures) for c in (ain, nat)] == [(c.nombre, c.structures) for c in avant]
+    objets = [a for a in donnees if dans(periode, a)]
+    caf = [a for a in objets if a.operateur_id == reseau.caf.pk]
+    actives_ain = {a.structure_id for a in objets if departement(a) == reseau.ain.pk}
+    assert (ain.nombre, ain.structures) == (sum(departement(a) == reseau.ain.pk for a in caf), len(actives_ain))
+    assert (nat.nombre, nat.structures) == (len(caf), len({a.structure_id for a in objets}))
+    assert "structure active" in nat.libelle
+
+
+def test_repartition_par_departement_sur_les_structures_actives(donnees, reseau):
+    from guichet.reseau.models import Structure
+    from tests.reseau.factories import StructureFactory
+
+    StructureFactory(commune=reseau.b.commune, statut=Structure.Statut.LABELLISEE)  # sans activité
+    periode = Periode.mois(2026, 1)
+    t = services.tableau(services.Champ.national(), periode)
+    objets = [a for a in donnees if dans(periode, a)]
+    lignes = {ligne.cle: ligne for ligne in t.repartition.lignes}
+    for dep in (reseau.ain, reseau.aisne):
+        actives = {a.structure_id for a in objets if departement(a) == dep.pk}
+        nombre = sum(departement(a) == dep.pk for a in objets)
+        assert (lignes[dep.code].structures, lignes[dep.code].nombre) == (len(actives), nombre)
+        assert lignes[dep.code].par_structure == round(nombre / len(actives))
+
+
+def test_carte_des_departements(donnees, reseau):
+    from guichet.statistiques.carte import COULEURS, SANS_ACTIVITE
+
+    periode = Periode.mois(2026, 1)
+    t = services.tableau(services.Champ.national(), periode)
+    donnees_carte = t.carte.donnees()
+    assert donnees_carte["fond"] == reverse("reseau:fond_index")
+    assert set(donnees_carte["departements"]) == {"01", "02"}
+    ain = donnees_carte["departements"]["01"]
+    par_structure = next(ligne for ligne in t.repartition.lignes if ligne.cle == "01").par_structure
+    assert ain["couleur"] in COULEURS and f"{par_structure} accompagnements par structure active" in ain["texte"]
+    # Deux valeurs, deux classes : la plus claire et la plus foncée.
+    assert [c.couleur for c in t.carte.classes] == sorted(
+        {d["couleur"] for d in donnees_carte["departements"].values()}, key=COULEURS.index
+    )
+    assert SANS_ACTIVITE not in COULEURS
+    # Ni le tableau d'un département, ni celui d'un opérateur dans un département n'ont de carte.
+    assert services.tableau(services.Champ.du_departement(reseau.ain), periode).carte is None
+    champ = services.Champ.de_l_operateur(reseau.caf, frozenset({reseau.ain.pk}))
+    assert services.tableau(champ, periode).carte is None
+    assert services.tableau(services.Champ.de_l_operateur(reseau.caf), periode).carte is not None
+
+
+@pytest.mark.parametrize(
+    ("valeurs", "attendu"),
+    [
+        ([], []),
+        ([7, 7, 7], [(7, 7)]),
+        ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10)]),
+        ([5, 1, 1, 1, 1, 1, 1, 1, 1, 40], [(1, 1), (5, 40)]),
+    ],
+)
+def test_classes_de_la_carte(valeurs, attendu):
+    from guichet.statistiques.carte import COULEURS, classes
+
+    resultat = classes(valeurs)
+    assert [(c.minimum, c.maximum) for c in resultat] == attendu
+    if len(resultat) > 1:
+        assert (resultat[0].couleur, resultat[-1].couleur) == (COULEURS[0], COULEURS[-1])
+    # Chaque valeur tombe dans une classe et une seule.
+    for v in valeurs:
+        assert sum(c.minimum <= v <= c.maximum for c in resultat) == 1
