@@ -2,6 +2,7 @@
 les demandes en retard de leur périmètre et les opérateurs nationaux sans référent dans un département ;
 pour un référent ou le responsable d'un opérateur, sa boîte (à traiter, en retard, les siennes)."""
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -37,11 +38,15 @@ def bloc_du_referent(user) -> list[Bloc]:
     """La boîte du référent en trois chiffres, chacun lien vers la liste filtrée."""
     if "operateur" not in permissions.vues_des_demandes(user):
         return []
+    # Une requête : les trois comptes sont des filtres de la même boîte (ceux de DemandeQuerySet).
     boite = permissions.demandes_de_l_operateur(user)
-    maintenant = timezone.now()
-    a_traiter = boite.en_attente_de_reponse().count()
-    en_retard = boite.en_retard(maintenant).count()
-    miennes = boite.en_attente_de_reponse().filter(prise_en_charge_par=user).count()
+    attendues = boite.en_attente_de_reponse()
+    comptes = boite.aggregate(
+        a_traiter=Count("pk", filter=Q(pk__in=attendues.values("pk"))),
+        en_retard=Count("pk", filter=Q(pk__in=boite.en_retard(timezone.now()).values("pk"))),
+        miennes=Count("pk", filter=Q(pk__in=attendues.filter(prise_en_charge_par=user).values("pk"))),
+    )
+    a_traiter, en_retard, miennes = comptes["a_traiter"], comptes["en_retard"], comptes["miennes"]
     return [
         Bloc(
             titre="Ma boîte de référent",

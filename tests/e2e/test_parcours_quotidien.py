@@ -1,6 +1,6 @@
 """Les parcours d'une journée dans Chromium : du guichet à la demande au back-office (accompagnement
-compté une fois), « Annuler » juste après la saisie, la règle de la première réponse, et les tableaux
-d'accueil des rôles de suivi (chiffres visibles sans défiler sur un écran de 1280 × 800). Axe partout."""
+compté une fois), « Annuler » juste après la saisie, la règle de la première réponse. Axe partout.
+Les tableaux de chaque rôle (chiffres clés sans défiler à 1280 × 800) : test_tableaux_des_roles.py."""
 
 import time
 
@@ -139,19 +139,3 @@ def test_la_premiere_reponse_est_un_message(page, navigateur, live_server, monde
     connecter(agent_page, monde["agent"], f"/espace/demandes/{demande.pk}/")
     expect(agent_page.get_by_text("La réponse a-t-elle été utile ?")).to_be_visible()
     contexte.close()
-
-
-def test_tableaux_d_accueil_visibles_sans_defiler(navigateur, live_server, monde):
-    for role in ("prefecture", "national", "auditeur"):
-        contexte = navigateur.new_context(
-            locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url, viewport=ECRAN
-        )
-        page = contexte.new_page()
-        page.set_default_timeout(10_000)
-        connecter(page, monde[role])
-        premier = page.locator("#tableau-d-accueil .guichet-bloc__valeur").first
-        expect(premier).to_be_visible()
-        boite = premier.bounding_box()
-        assert boite["y"] + boite["height"] <= ECRAN["height"], (role, boite)
-        verifier_accessibilite(page)
-        contexte.close()
