@@ -20,14 +20,18 @@ RACINE = Path(__file__).resolve().parents[1]
 ECRAN = {"width": 1280, "height": 800}
 MOT_DE_PASSE = "guichet-demo-2026"
 DOMAINE = "demo.guichet.fr"
+# Les chiffres clés, comme dans tests/e2e/test_tableaux_des_roles.py : au bureau, le contenu de « Activité
+# du jour » ; sur « Mon espace », la première rangée de blocs ; sur un tableau de bord, « En bref ».
+BUREAU = "section[aria-labelledby=titre-activite] > *"
+ESPACE = "#tableau-d-accueil > section:nth-child(-n+3)"
 # (compte, page d'accueil, sélecteur des chiffres clés de l'accueil)
 ROLES = [
-    ("conseiller", "/espace/bureau/", "section[aria-labelledby=titre-activite]"),
-    ("gestionnaire", "/espace/bureau/", "section[aria-labelledby=titre-activite]"),
-    ("referent", "/comptes/espace/", "#tableau-d-accueil"),
-    ("prefecture", "/comptes/espace/", "#tableau-d-accueil"),
-    ("national", "/comptes/espace/", "#tableau-d-accueil"),
-    ("auditeur", "/comptes/espace/", "#tableau-d-accueil"),
+    ("conseiller", "/espace/bureau/", BUREAU),
+    ("gestionnaire", "/espace/bureau/", BUREAU),
+    ("referent", "/comptes/espace/", ESPACE),
+    ("prefecture", "/comptes/espace/", ESPACE),
+    ("national", "/comptes/espace/", ESPACE),
+    ("auditeur", "/comptes/espace/", ESPACE),
 ]
 CHIFFRES_DU_TABLEAU = "#titre-synthese + .fr-grid-row"
 
@@ -60,11 +64,11 @@ def mesurer(page, url, selecteur):
     page.goto(url)
     page.wait_for_load_state("networkidle")
     hauteur = page.evaluate("document.body.scrollHeight")
-    bloc = page.locator(selecteur).first
-    bas = None
-    if bloc.count():
-        boite = bloc.bounding_box()
-        bas = round(boite["y"] + boite["height"])
+    bas = page.evaluate(
+        "s => Math.max(-1, ...[...document.querySelectorAll(s)].map(e => e.getBoundingClientRect().bottom))",
+        selecteur,
+    )
+    bas = round(bas) if bas >= 0 else None
     sans_libelle = page.evaluate(
         "[...document.querySelectorAll('.guichet-barres > li')]"
         ".filter(li => !li.querySelector('.guichet-barres__libelle')?.textContent.trim()).length"
@@ -91,7 +95,10 @@ def main():
             connecter(page, f"{compte}@{DOMAINE}", environnement)
             for url, sel in ((accueil, selecteur), ("/espace/statistiques/", CHIFFRES_DU_TABLEAU)):
                 hauteur, bas, sans_libelle, finale = mesurer(page, url, sel)
-                if url == "/espace/statistiques/" and "/statistiques/national/" not in finale and compte == "national":
+                if url == "/espace/statistiques/" and compte in ("national", "auditeur"):
+                    # La liste des tableaux (France entière, opérateurs, départements), puis le tableau national.
+                    chemin = finale.removeprefix(arguments.url)
+                    print(f"{compte:<14} {chemin:<52} {hauteur:>8} {'—':>17} {sans_libelle:>20}")
                     hauteur, bas, sans_libelle, finale = mesurer(page, "/espace/statistiques/national/", sel)
                 chemin = finale.removeprefix(arguments.url)
                 bas = "—" if bas is None else bas
