@@ -56,12 +56,10 @@ def classes(valeurs: list[int], nombre=NOMBRE_CLASSES) -> list[Classe]:
     bornes = []
     for i in range(nombre):
         tranche = valeurs[len(valeurs) * i // nombre : len(valeurs) * (i + 1) // nombre]
-        if not tranche:
-            continue
-        if bornes and tranche[0] <= bornes[-1][1]:
-            bornes[-1] = (bornes[-1][0], max(bornes[-1][1], tranche[-1]))
-        else:
-            bornes.append((tranche[0], tranche[-1]))
+        # Une valeur à cheval sur deux tranches reste dans la première : la suivante commence après.
+        reste = [v for v in tranche if not bornes or v > bornes[-1][1]]
+        if reste:
+            bornes.append((reste[0], reste[-1]))
     # Des couleurs réparties sur toute l'échelle, même avec moins de classes.
     pas = (len(COULEURS) - 1) / max(len(bornes) - 1, 1)
     return [Classe(a, b, COULEURS[round(i * pas)]) for i, (a, b) in enumerate(bornes)]

@@ -226,6 +226,8 @@ def test_carte_des_departements(donnees, reseau):
         ([7, 7, 7], [(7, 7)]),
         ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10)]),
         ([5, 1, 1, 1, 1, 1, 1, 1, 1, 40], [(1, 1), (5, 40)]),
+        # Une valeur répétée à la limite de deux tranches ne fait pas perdre une classe.
+        ([1, 2, 3, 3, 3, 4, 5, 6, 7, 8], [(1, 2), (3, 3), (4, 4), (5, 6), (7, 8)]),
     ],
 )
 def test_classes_de_la_carte(valeurs, attendu):
