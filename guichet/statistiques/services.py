@@ -258,6 +258,15 @@ class Comparaison:
         return part(self.resolus, self.nombre)
 
 
+# Les répartitions du détail, par onglet : (code, titre, codes des blocs). La courbe et la répartition
+# géographique restent au-dessus des onglets.
+ONGLETS = (
+    ("demarches", "Opérateurs et démarches", ("operateur", "demarche")),
+    ("accompagnement", "Résultat et accompagnement", ("resultat", "type_aide", "duree", "canal")),
+    ("usagers", "Profil des usagers", ("tranche_age", "premiere_visite", "autonomie", "besoins")),
+)
+
+
 @dataclass
 class Tableau:
     champ: Champ
@@ -275,6 +284,15 @@ class Tableau:
     @property
     def nombre(self):
         return self.total[NOMBRE]
+
+    @property
+    def onglets(self):
+        """[(code, titre, blocs)] : chaque bloc du détail dans son onglet (un bloc non rangé va au dernier)."""
+        par_code = {bloc.code: bloc for bloc in self.blocs}
+        rangs = {code for _, _, codes in ONGLETS for code in codes}
+        onglets = [(code, titre, [par_code[c] for c in codes if c in par_code]) for code, titre, codes in ONGLETS]
+        onglets[-1][2].extend(bloc for bloc in self.blocs if bloc.code not in rangs)
+        return onglets
 
     @property
     def taux_resolu(self):

@@ -53,7 +53,10 @@ def test_tableau_de_la_structure(page, responsable):
     page.locator("line-chart canvas").first.wait_for()
     # Les barres sont en HTML : chacune porte son libellé et son nombre.
     assert page.locator(".guichet-barres li", has_text="France Titres").count() >= 1
+    # Les répartitions sont en onglets : les camemberts (résultat, canal…) sont dans le deuxième.
+    page.get_by_role("tab", name="Résultat et accompagnement").click()
     page.locator("pie-chart canvas").first.wait_for()
+    page.get_by_role("tab", name="Opérateurs et démarches").click()
     assert not ecarts_csp, ecarts_csp
     # Le tableau des données est replié sous son graphique : on le déplie.
     page.locator("section[aria-labelledby=titre-operateur] summary").click()

@@ -124,13 +124,21 @@ def parcourir(contexte, qui, role, accueil, chiffres, tableau, tuiles):
     page.wait_for_load_state("networkidle")
     assert "/espace/statistiques/" in page.url and page.locator("#titre-synthese").count() == 1, (role, page.url)
     entierement_visible(page, CHIFFRES_DU_TABLEAU, role)
-    # Chaque barre porte son libellé et son nombre.
-    barres = page.locator(".guichet-barres > li")
-    assert barres.count() > 0, role
-    for i in range(barres.count()):
-        barre = barres.nth(i)
-        assert barre.locator(".guichet-barres__libelle").inner_text().strip(), (role, i)
-        assert barre.locator(".guichet-barres__nombre").inner_text().strip(), (role, i)
+    # Chaque barre, dans chaque onglet, porte son libellé et son nombre.
+    # (Les camemberts, eux, ont leur légende : voir test_tableaux.py.)
+    onglets = page.get_by_role("tab")
+    assert onglets.count() == 3, role
+    vues = 0
+    for i in range(onglets.count()):
+        onglets.nth(i).click()
+        expect(onglets.nth(i)).to_have_attribute("aria-selected", "true")
+        barres = page.locator(".fr-tabs__panel--selected .guichet-barres > li")
+        vues += barres.count()
+        for j in range(barres.count()):
+            assert barres.nth(j).locator(".guichet-barres__libelle").inner_text().strip(), (role, i, j)
+            assert barres.nth(j).locator(".guichet-barres__nombre").inner_text().strip(), (role, i, j)
+    assert vues > 0, role
+    onglets.first.click()
     # Le tableau jour par jour est replié sous sa courbe.
     expect(page.locator("section[aria-labelledby=titre-evolution] details")).not_to_have_attribute("open", "")
     if role == "national":
