@@ -240,3 +240,10 @@ def test_classes_de_la_carte(valeurs, attendu):
     # Chaque valeur tombe dans une classe et une seule.
     for v in valeurs:
         assert sum(c.minimum <= v <= c.maximum for c in resultat) == 1
+
+
+def test_onglets_du_detail_rangent_chaque_bloc_une_fois(donnees, reseau):
+    t = services.tableau(services.Champ.national(), Periode.mois(2026, 1))
+    ranges = [bloc.code for _, _, blocs in t.onglets for bloc in blocs]
+    assert sorted(ranges) == sorted(bloc.code for bloc in t.blocs)
+    assert [code for code, _, _ in t.onglets] == ["demarches", "accompagnement", "usagers"]
