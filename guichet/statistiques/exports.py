@@ -61,7 +61,7 @@ def _ligne_comparaison(c):
     return (
         "Comparaisons",
         c.libelle,
-        f"{c.structures} structure(s), {_nombre(c.par_structure)} par structure",
+        f"{c.structures} structure(s) active(s), {_nombre(c.par_structure)} par structure active",
         c.nombre,
         "",
         c.resolus,
