@@ -129,9 +129,59 @@ class Valeur(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["reponse", "question"], name="valeur_unique")]
+        # Les textes libres les plus récents d'une question (la page des résultats en montre 200).
+        indexes = [
+            models.Index(fields=["question", "-id"], condition=~models.Q(texte=""), name="valeur_textes_recents")
+        ]
 
     def __str__(self):
         return str(self.note if self.note is not None else self.choix or self.texte)
+
+
+class CompteQuestionnaires(models.Model):
+    """Combien de questionnaires d'une campagne une structure a reçus dans un mois, et leurs premier et
+    dernier jours : tenu par `services.enregistrer_reponse` (seul écrivain), reconstruit par
+    `services.recompter`. Les résultats se lisent ici, jamais dans les réponses une à une."""
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="+")
+    structure = models.ForeignKey("reseau.Structure", on_delete=models.CASCADE, related_name="+")
+    mois = models.DateField(help_text="Premier jour du mois.")
+    nombre = models.PositiveIntegerField(default=0)
+    premier = models.DateField()
+    dernier = models.DateField()
+
+    class Meta:
+        verbose_name = "compte de questionnaires"
+        constraints = [
+            models.UniqueConstraint(fields=["campagne", "structure", "mois"], name="compte_questionnaires_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.nombre} questionnaire(s) de {self.mois:%m/%Y}"
+
+
+class Compte(models.Model):
+    """Combien de valeurs une question a reçues, par modalité, pour une structure et un mois : la note
+    (« 4 ») d'une échelle, le libellé d'un choix, ou "" pour un texte libre non vide. Même écrivain
+    que `CompteQuestionnaires`."""
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="+")
+    structure = models.ForeignKey("reseau.Structure", on_delete=models.CASCADE, related_name="+")
+    mois = models.DateField(help_text="Premier jour du mois.")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    modalite = models.CharField("modalité", max_length=200, blank=True)
+    nombre = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "compte des réponses à une question"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campagne", "structure", "mois", "question", "modalite"], name="compte_valeurs_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.nombre} × « {self.modalite} »"
 
 
 class Participation(models.Model):

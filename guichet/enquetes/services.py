@@ -9,19 +9,28 @@ de moins de SEUIL réponses n'est pas montrée, ni la case qui permettrait de la
 réponses est masquée entière, et d'autres avec elle tant que les masquées somment à moins que le seuil
 (le total est publié au-dessus). Les textes libres (déjà masqués à l'écriture) ne sont rendus qu'à
 l'équipe nationale, et seulement à partir de SEUIL réponses au niveau demandé.
+
+Les chiffres se lisent dans des comptes (`CompteQuestionnaires`, `Compte` : par campagne × structure × mois,
+et question × modalité), jamais dans les réponses une à une : `enregistrer_reponse`, le seul écrivain des
+réponses, les tient dans la même transaction (un INSERT … ON CONFLICT qui ajoute, sans verrou applicatif) ;
+`recompter` les reconstruit depuis les réponses (après un chargement en masse ; commande
+`guichet recompter_enquetes`). Les niveaux supérieurs somment les comptes de leurs structures en SQL.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Max, Min, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Avg, Count, Max, Min, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from guichet.enquetes.masquage import masquer_texte
 from guichet.enquetes.models import (
     CRITERES_OPERATEUR,
     Campagne,
+    Compte,
+    CompteQuestionnaires,
     EvaluationOperateur,
     Nature,
     Participation,
@@ -78,7 +87,105 @@ def enregistrer_reponse(campagne: Campagne, structure: Structure, valeurs: list[
         valeur.reponse = reponse
         valeur.texte = masquer_texte(valeur.texte)
     Valeur.objects.bulk_create(valeurs)
+    _compter(reponse, valeurs)
     return reponse
+
+
+def _modalite(valeur) -> str:
+    """La modalité comptée d'une valeur : sa note (« 4 »), son choix, ou "" pour un texte."""
+    return str(valeur.note) if valeur.note is not None else valeur.choix
+
+
+def _compter(reponse: Reponse, valeurs: list[Valeur]) -> None:
+    """Ajoute un questionnaire et ses valeurs aux comptes de sa structure et de son mois (un seul INSERT
+    … ON CONFLICT par table : deux réponses simultanées s'ajoutent sans se perdre, en SQLite comme en
+    PostgreSQL)."""
+    mois = reponse.le.replace(day=1)
+    nom = connection.ops.quote_name
+    questionnaires = nom(CompteQuestionnaires._meta.db_table)
+    comptes = nom(Compte._meta.db_table)
+    with connection.cursor() as curseur:
+        curseur.execute(
+            f"INSERT INTO {questionnaires} (campagne_id, structure_id, mois, nombre, premier, dernier) "
+            "VALUES (%s, %s, %s, 1, %s, %s) ON CONFLICT (campagne_id, structure_id, mois) DO UPDATE SET "
+            f"nombre = {questionnaires}.nombre + 1, "
+            f"premier = CASE WHEN excluded.premier < {questionnaires}.premier "
+            f"THEN excluded.premier ELSE {questionnaires}.premier END, "
+            f"dernier = CASE WHEN excluded.dernier > {questionnaires}.dernier "
+            f"THEN excluded.dernier ELSE {questionnaires}.dernier END",
+            [reponse.campagne_id, reponse.structure_id, mois, reponse.le, reponse.le],
+        )
+        lignes = [
+            (reponse.campagne_id, reponse.structure_id, mois, v.question_id, _modalite(v))
+            for v in valeurs
+            if v.note is not None or v.choix or v.texte
+        ]
+        if lignes:
+            curseur.execute(
+                f"INSERT INTO {comptes} (campagne_id, structure_id, mois, question_id, modalite, nombre) VALUES "
+                + ", ".join(["(%s, %s, %s, %s, %s, 1)"] * len(lignes))
+                + " ON CONFLICT (campagne_id, structure_id, mois, question_id, modalite) DO UPDATE SET "
+                f"nombre = {comptes}.nombre + 1",
+                [champ for ligne in lignes for champ in ligne],
+            )
+
+
+@transaction.atomic
+def recompter(campagnes=None) -> int:
+    """Reconstruit les comptes depuis les réponses (toutes les campagnes, ou celles données) ; renvoie le
+    nombre de lignes de comptes écrites."""
+    reponses = Reponse.objects.all()
+    valeurs = Valeur.objects.all()
+    anciens_q = CompteQuestionnaires.objects.all()
+    anciens = Compte.objects.all()
+    if campagnes is not None:
+        reponses = reponses.filter(campagne__in=campagnes)
+        valeurs = valeurs.filter(reponse__campagne__in=campagnes)
+        anciens_q = anciens_q.filter(campagne__in=campagnes)
+        anciens = anciens.filter(campagne__in=campagnes)
+    anciens_q.delete()
+    anciens.delete()
+    questionnaires = [
+        CompteQuestionnaires(
+            campagne_id=ligne["campagne_id"],
+            structure_id=ligne["structure_id"],
+            mois=ligne["m"],
+            nombre=ligne["n"],
+            premier=ligne["premier"],
+            dernier=ligne["dernier"],
+        )
+        for ligne in reponses.annotate(m=TruncMonth("le"))
+        .values("campagne_id", "structure_id", "m")
+        .annotate(n=Count("pk"), premier=Min("le"), dernier=Max("le"))
+        .order_by()
+    ]
+    CompteQuestionnaires.objects.bulk_create(questionnaires, batch_size=5000)
+    cles = ("reponse__campagne_id", "reponse__structure_id", "m", "question_id")
+    comptes = []
+    valeurs = valeurs.annotate(m=TruncMonth("reponse__le"))
+    fermees = valeurs.filter(texte="").exclude(note__isnull=True, choix="")
+    for groupe in (fermees.values(*cles, "note", "choix"), valeurs.exclude(texte="").values(*cles)):
+        for ligne in groupe.annotate(n=Count("pk")).order_by():
+            modalite = str(ligne["note"]) if ligne.get("note") is not None else ligne.get("choix", "")
+            comptes.append(
+                Compte(
+                    campagne_id=ligne["reponse__campagne_id"],
+                    structure_id=ligne["reponse__structure_id"],
+                    mois=ligne["m"],
+                    question_id=ligne["question_id"],
+                    modalite=modalite,
+                    nombre=ligne["n"],
+                )
+            )
+    Compte.objects.bulk_create(comptes, batch_size=5000)
+    return len(questionnaires) + len(comptes)
+
+
+def nombre_de_comptes(campagne: Campagne) -> int:
+    return (
+        CompteQuestionnaires.objects.filter(campagne=campagne).count()
+        + Compte.objects.filter(campagne=campagne).count()
+    )
 
 
 def a_repondu(campagne: Campagne, user) -> bool:
@@ -183,26 +290,29 @@ def _cases(question) -> list[tuple[str, str]]:
 
 
 def calculer(campagne: Campagne, niveau: Niveau, textes_libres: bool = False) -> Resultats:
-    reponses = Reponse.objects.filter(niveau.filtre(), campagne=campagne)
-    bornes = reponses.aggregate(n=Count("pk"), premier=Min("le"), dernier=Max("le"))
-    valeurs = Valeur.objects.filter(niveau.filtre("reponse__"), reponse__campagne=campagne)
-    comptes = {}
-    for question_id, note, choix, n in valeurs.values_list("question_id", "note", "choix").annotate(n=Count("pk")):
-        comptes.setdefault(question_id, {})[note if note is not None else choix] = n
-    textes_comptes = dict(
-        valeurs.exclude(texte="").values_list("question_id").annotate(n=Count("pk")).values_list("question_id", "n")
+    bornes = CompteQuestionnaires.objects.filter(niveau.filtre(), campagne=campagne).aggregate(
+        n=Sum("nombre"), premier=Min("premier"), dernier=Max("dernier")
     )
+    comptes = {}
+    for question_id, modalite, n in (
+        Compte.objects.filter(niveau.filtre(), campagne=campagne)
+        .values_list("question_id", "modalite")
+        .annotate(n=Sum("nombre"))
+        .values_list("question_id", "modalite", "n")
+        .order_by()
+    ):
+        comptes.setdefault(question_id, {})[modalite] = n
 
     resultats = []
     for question in campagne.questions.all():
         if question.nature == Nature.TEXTE:
-            n = textes_comptes.get(question.pk, 0)
+            n = comptes.get(question.pk, {}).get("", 0)
             r = ResultatQuestion(question, total=n if n >= SEUIL else None, masquee=n < SEUIL)
             if textes_libres and n >= SEUIL:
                 r.textes = list(
-                    valeurs.filter(question=question)
+                    Valeur.objects.filter(niveau.filtre("reponse__"), question=question)
                     .exclude(texte="")
-                    .order_by("-reponse__le", "pk")
+                    .order_by("-pk")  # les plus récentes d'abord (index partiel sur les textes)
                     .values_list("texte", flat=True)[:TEXTES_MONTRES]
                 )
             resultats.append(r)
@@ -231,7 +341,7 @@ def calculer(campagne: Campagne, niveau: Niveau, textes_libres: bool = False) ->
     return Resultats(
         campagne=campagne,
         niveau=niveau,
-        reponses=bornes["n"],
+        reponses=bornes["n"] or 0,
         premier_jour=bornes["premier"],
         dernier_jour=bornes["dernier"],
         questions=resultats,
@@ -259,9 +369,10 @@ def _proteger_la_moyenne(publiee, ligne, cles):
     publiee["masquees"] = masquees
 
 
-def _modalites(question) -> list:
+def _modalites(question) -> list[str]:
+    """Les modalités d'une question fermée, telles que les comptes les écrivent."""
     if question.nature == Nature.ECHELLE:
-        return list(range(1, question.echelle_max + 1))
+        return [str(i) for i in range(1, question.echelle_max + 1)]
     return list(question.choix)
 
 
@@ -277,19 +388,28 @@ def _detail(campagne, niveau) -> tuple[str, list[dict]]:
     if niveau.code not in SOUS_NIVEAU:
         return "", []
     code, chemin, titre = SOUS_NIVEAU[niveau.code]
-    reponses = Reponse.objects.filter(niveau.filtre(), campagne=campagne)
-    nombres = dict(reponses.values_list(chemin).annotate(n=Count("pk")).values_list(chemin, "n"))
+    nombres = dict(
+        CompteQuestionnaires.objects.filter(niveau.filtre(), campagne=campagne)
+        .values_list(chemin)
+        .annotate(n=Sum("nombre"))
+        .values_list(chemin, "n")
+        .order_by()
+    )
     if not nombres:
         return titre, []
     echelles = [q for q in campagne.questions.all() if q.nature == Nature.ECHELLE]
-    moyennes = {}
-    for cle, question_id, moyenne in (
-        Valeur.objects.filter(niveau.filtre("reponse__"), reponse__campagne=campagne, question__in=echelles)
-        .values_list(f"reponse__{chemin}", "question_id")
-        .annotate(m=Avg("note"))
-        .values_list(f"reponse__{chemin}", "question_id", "m")
+    sommes = {}  # (territoire, question) → [somme des notes, nombre de notes]
+    for cle, question_id, modalite, n in (
+        Compte.objects.filter(niveau.filtre(), campagne=campagne, question__in=echelles)
+        .values_list(chemin, "question_id", "modalite")
+        .annotate(n=Sum("nombre"))
+        .values_list(chemin, "question_id", "modalite", "n")
+        .order_by()
     ):
-        moyennes[(cle, question_id)] = moyenne
+        somme = sommes.setdefault((cle, question_id), [0, 0])
+        somme[0] += int(modalite) * n
+        somme[1] += n
+    moyennes = {cle: total / n for cle, (total, n) in sommes.items() if n}
     modele = {"region": Region, "departement": Departement, "structure": Structure}[code]
     objets = modele.objects.in_bulk(list(nombres))
     lignes = [{"cle": cle, "reponses": n} for cle, n in nombres.items()]
