@@ -10,19 +10,20 @@ réponses est masquée entière, et d'autres avec elle tant que les masquées so
 (le total est publié au-dessus). Les textes libres (déjà masqués à l'écriture) ne sont rendus qu'à
 l'équipe nationale, et seulement à partir de SEUIL réponses au niveau demandé.
 
-Les chiffres se lisent dans des comptes (`CompteQuestionnaires`, `Compte` : par campagne × structure × mois,
-et question × modalité), jamais dans les réponses une à une : `enregistrer_reponse`, le seul écrivain des
-réponses, les tient dans la même transaction (un INSERT … ON CONFLICT qui ajoute, sans verrou applicatif) ;
-`recompter` les reconstruit depuis les réponses (après un chargement en masse ; commande
-`guichet recompter_enquetes`). Les niveaux supérieurs somment les comptes de leurs structures en SQL.
+Les chiffres se lisent dans des comptes (`CompteQuestionnaires`, `Compte` : par campagne × structure, et
+question × modalité, avec le département de la structure), jamais dans les réponses une à une :
+`enregistrer_reponse`, le seul écrivain des réponses, les tient dans la même transaction (un INSERT …
+ON CONFLICT qui ajoute, sans verrou applicatif) ; `recompter` les reconstruit depuis les réponses (après
+un chargement en masse ; commande `guichet recompter_enquetes`). Les niveaux supérieurs somment les
+comptes de leurs structures en SQL (quelques dizaines de milliers de lignes au national, quel que soit
+le nombre de réponses).
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Avg, Count, Max, Min, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, Max, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from guichet.enquetes.masquage import masquer_texte
@@ -85,6 +86,7 @@ def enregistrer_reponse(campagne: Campagne, structure: Structure, valeurs: list[
     reponse = Reponse.objects.create(campagne=campagne, structure=structure, le=jour)
     for valeur in valeurs:
         valeur.reponse = reponse
+        valeur.structure = structure
         valeur.texte = masquer_texte(valeur.texte)
     Valeur.objects.bulk_create(valeurs)
     _compter(reponse, valeurs)
@@ -97,34 +99,34 @@ def _modalite(valeur) -> str:
 
 
 def _compter(reponse: Reponse, valeurs: list[Valeur]) -> None:
-    """Ajoute un questionnaire et ses valeurs aux comptes de sa structure et de son mois (un seul INSERT
-    … ON CONFLICT par table : deux réponses simultanées s'ajoutent sans se perdre, en SQLite comme en
-    PostgreSQL)."""
-    mois = reponse.le.replace(day=1)
+    """Ajoute un questionnaire et ses valeurs aux comptes de sa structure (un seul INSERT … ON CONFLICT par
+    table : deux réponses simultanées s'ajoutent sans se perdre, en SQLite comme en PostgreSQL)."""
+    departement_id = Structure.objects.filter(pk=reponse.structure_id).values_list("commune__departement_id")[0][0]
     nom = connection.ops.quote_name
     questionnaires = nom(CompteQuestionnaires._meta.db_table)
     comptes = nom(Compte._meta.db_table)
     with connection.cursor() as curseur:
         curseur.execute(
-            f"INSERT INTO {questionnaires} (campagne_id, structure_id, mois, nombre, premier, dernier) "
-            "VALUES (%s, %s, %s, 1, %s, %s) ON CONFLICT (campagne_id, structure_id, mois) DO UPDATE SET "
+            f"INSERT INTO {questionnaires} (campagne_id, structure_id, departement_id, nombre, premier, dernier) "
+            "VALUES (%s, %s, %s, 1, %s, %s) ON CONFLICT (campagne_id, structure_id) DO UPDATE SET "
             f"nombre = {questionnaires}.nombre + 1, "
             f"premier = CASE WHEN excluded.premier < {questionnaires}.premier "
             f"THEN excluded.premier ELSE {questionnaires}.premier END, "
             f"dernier = CASE WHEN excluded.dernier > {questionnaires}.dernier "
             f"THEN excluded.dernier ELSE {questionnaires}.dernier END",
-            [reponse.campagne_id, reponse.structure_id, mois, reponse.le, reponse.le],
+            [reponse.campagne_id, reponse.structure_id, departement_id, reponse.le, reponse.le],
         )
         lignes = [
-            (reponse.campagne_id, reponse.structure_id, mois, v.question_id, _modalite(v))
+            (reponse.campagne_id, reponse.structure_id, departement_id, v.question_id, _modalite(v))
             for v in valeurs
             if v.note is not None or v.choix or v.texte
         ]
         if lignes:
             curseur.execute(
-                f"INSERT INTO {comptes} (campagne_id, structure_id, mois, question_id, modalite, nombre) VALUES "
+                f"INSERT INTO {comptes} (campagne_id, structure_id, departement_id, question_id, modalite, nombre) "
+                "VALUES "
                 + ", ".join(["(%s, %s, %s, %s, %s, 1)"] * len(lignes))
-                + " ON CONFLICT (campagne_id, structure_id, mois, question_id, modalite) DO UPDATE SET "
+                + " ON CONFLICT (campagne_id, structure_id, question_id, modalite) DO UPDATE SET "
                 f"nombre = {comptes}.nombre + 1",
                 [champ for ligne in lignes for champ in ligne],
             )
@@ -145,24 +147,26 @@ def recompter(campagnes=None) -> int:
         anciens = anciens.filter(campagne__in=campagnes)
     anciens_q.delete()
     anciens.delete()
+    valeurs.filter(structure__isnull=True).update(  # écrites en masse sans leur structure
+        structure_id=Subquery(Reponse.objects.filter(pk=OuterRef("reponse_id")).values("structure_id")[:1])
+    )
     questionnaires = [
         CompteQuestionnaires(
             campagne_id=ligne["campagne_id"],
             structure_id=ligne["structure_id"],
-            mois=ligne["m"],
+            departement_id=ligne["structure__commune__departement_id"],
             nombre=ligne["n"],
             premier=ligne["premier"],
             dernier=ligne["dernier"],
         )
-        for ligne in reponses.annotate(m=TruncMonth("le"))
-        .values("campagne_id", "structure_id", "m")
+        for ligne in reponses.values("campagne_id", "structure_id", "structure__commune__departement_id")
         .annotate(n=Count("pk"), premier=Min("le"), dernier=Max("le"))
         .order_by()
     ]
     CompteQuestionnaires.objects.bulk_create(questionnaires, batch_size=5000)
-    cles = ("reponse__campagne_id", "reponse__structure_id", "m", "question_id")
+    departements = {q.structure_id: q.departement_id for q in questionnaires}
+    cles = ("reponse__campagne_id", "reponse__structure_id", "question_id")
     comptes = []
-    valeurs = valeurs.annotate(m=TruncMonth("reponse__le"))
     fermees = valeurs.filter(texte="").exclude(note__isnull=True, choix="")
     for groupe in (fermees.values(*cles, "note", "choix"), valeurs.exclude(texte="").values(*cles)):
         for ligne in groupe.annotate(n=Count("pk")).order_by():
@@ -171,7 +175,7 @@ def recompter(campagnes=None) -> int:
                 Compte(
                     campagne_id=ligne["reponse__campagne_id"],
                     structure_id=ligne["reponse__structure_id"],
-                    mois=ligne["m"],
+                    departement_id=departements[ligne["reponse__structure_id"]],
                     question_id=ligne["question_id"],
                     modalite=modalite,
                     nombre=ligne["n"],
@@ -229,15 +233,11 @@ class Niveau:
         cle = self.objet.matricule if self.code == "structure" else self.objet.code
         return {"niveau": self.code, "code": cle}
 
-    def filtre(self, prefixe="") -> Q:
+    def filtre_comptes(self) -> Q:
+        """Le filtre du niveau sur les comptes, qui portent le département de leur structure."""
         if self.code == "national":
             return Q()
-        chemin = {
-            "region": "structure__commune__departement__region",
-            "departement": "structure__commune__departement",
-            "structure": "structure",
-        }[self.code]
-        return Q(**{f"{prefixe}{chemin}": self.objet})
+        return Q(**{{"region": "departement__region"}.get(self.code, self.code): self.objet})
 
 
 def lire_niveau(niveau: str, code: str) -> Niveau | None:
@@ -290,12 +290,12 @@ def _cases(question) -> list[tuple[str, str]]:
 
 
 def calculer(campagne: Campagne, niveau: Niveau, textes_libres: bool = False) -> Resultats:
-    bornes = CompteQuestionnaires.objects.filter(niveau.filtre(), campagne=campagne).aggregate(
+    bornes = CompteQuestionnaires.objects.filter(niveau.filtre_comptes(), campagne=campagne).aggregate(
         n=Sum("nombre"), premier=Min("premier"), dernier=Max("dernier")
     )
     comptes = {}
     for question_id, modalite, n in (
-        Compte.objects.filter(niveau.filtre(), campagne=campagne)
+        Compte.objects.filter(niveau.filtre_comptes(), campagne=campagne)
         .values_list("question_id", "modalite")
         .annotate(n=Sum("nombre"))
         .values_list("question_id", "modalite", "n")
@@ -309,12 +309,7 @@ def calculer(campagne: Campagne, niveau: Niveau, textes_libres: bool = False) ->
             n = comptes.get(question.pk, {}).get("", 0)
             r = ResultatQuestion(question, total=n if n >= SEUIL else None, masquee=n < SEUIL)
             if textes_libres and n >= SEUIL:
-                r.textes = list(
-                    Valeur.objects.filter(niveau.filtre("reponse__"), question=question)
-                    .exclude(texte="")
-                    .order_by("-pk")  # les plus récentes d'abord (index partiel sur les textes)
-                    .values_list("texte", flat=True)[:TEXTES_MONTRES]
-                )
+                r.textes = _textes_recents(question, niveau)
             resultats.append(r)
             continue
         par_modalite = comptes.get(question.pk, {})
@@ -350,6 +345,20 @@ def calculer(campagne: Campagne, niveau: Niveau, textes_libres: bool = False) ->
     )
 
 
+def _textes_recents(question, niveau) -> list[str]:
+    """Les TEXTES_MONTRES textes libres les plus récents d'une question au niveau donné : par les index
+    partiels des textes (question, structure), sans passer par les réponses."""
+    textes = Valeur.objects.filter(question=question).exclude(texte="")
+    if niveau.code == "structure":
+        textes = textes.filter(structure=niveau.objet)
+    elif niveau.code != "national":
+        chemin = {"region": "commune__departement__region", "departement": "commune__departement"}[niveau.code]
+        textes = textes.filter(
+            structure__in=list(Structure.objects.filter(**{chemin: niveau.objet}).values_list("pk", flat=True))
+        )
+    return list(textes.order_by("-pk").values_list("texte", flat=True)[:TEXTES_MONTRES])
+
+
 def _proteger_la_moyenne(publiee, ligne, cles):
     """La moyenne publiée donne une équation de plus sur les cases masquées : avec deux cases masquées
     seulement, total et moyenne les redonneraient. On en masque donc au moins trois (les plus petites
@@ -376,9 +385,9 @@ def _modalites(question) -> list[str]:
     return list(question.choix)
 
 
-SOUS_NIVEAU = {
-    "national": ("region", "structure__commune__departement__region", "Par région"),
-    "region": ("departement", "structure__commune__departement", "Par département"),
+SOUS_NIVEAU = {  # (niveau inférieur, chemin depuis les comptes, titre)
+    "national": ("region", "departement__region", "Par région"),
+    "region": ("departement", "departement", "Par département"),
     "departement": ("structure", "structure", "Par structure"),
 }
 
@@ -389,7 +398,7 @@ def _detail(campagne, niveau) -> tuple[str, list[dict]]:
         return "", []
     code, chemin, titre = SOUS_NIVEAU[niveau.code]
     nombres = dict(
-        CompteQuestionnaires.objects.filter(niveau.filtre(), campagne=campagne)
+        CompteQuestionnaires.objects.filter(niveau.filtre_comptes(), campagne=campagne)
         .values_list(chemin)
         .annotate(n=Sum("nombre"))
         .values_list(chemin, "n")
@@ -400,7 +409,7 @@ def _detail(campagne, niveau) -> tuple[str, list[dict]]:
     echelles = [q for q in campagne.questions.all() if q.nature == Nature.ECHELLE]
     sommes = {}  # (territoire, question) → [somme des notes, nombre de notes]
     for cle, question_id, modalite, n in (
-        Compte.objects.filter(niveau.filtre(), campagne=campagne, question__in=echelles)
+        Compte.objects.filter(niveau.filtre_comptes(), campagne=campagne, question__in=echelles)
         .values_list(chemin, "question_id", "modalite")
         .annotate(n=Sum("nombre"))
         .values_list(chemin, "question_id", "modalite", "n")

@@ -16,27 +16,27 @@ from tests.enquetes.conftest import repondre
 
 def _comptes():
     questionnaires = {
-        (c.campagne_id, c.structure_id, c.mois): (c.nombre, c.premier, c.dernier)
+        (c.campagne_id, c.structure_id, c.departement_id): (c.nombre, c.premier, c.dernier)
         for c in CompteQuestionnaires.objects.all()
     }
     valeurs = Counter()
     for c in Compte.objects.all():
-        valeurs[(c.campagne_id, c.structure_id, c.mois, c.question_id, c.modalite)] += c.nombre
+        valeurs[(c.campagne_id, c.structure_id, c.departement_id, c.question_id, c.modalite)] += c.nombre
     return questionnaires, valeurs
 
 
 def _depuis_les_reponses():
     """Le même décompte refait à la main, réponse par réponse."""
     questionnaires = {}
-    for r in Reponse.objects.all():
-        cle = (r.campagne_id, r.structure_id, r.le.replace(day=1))
+    for r in Reponse.objects.select_related("structure__commune"):
+        cle = (r.campagne_id, r.structure_id, r.structure.commune.departement_id)
         n, premier, dernier = questionnaires.get(cle, (0, r.le, r.le))
         questionnaires[cle] = (n + 1, min(premier, r.le), max(dernier, r.le))
     valeurs = Counter()
-    for v in Valeur.objects.select_related("reponse"):
+    for v in Valeur.objects.select_related("reponse__structure__commune"):
         modalite = "" if v.texte else (str(v.note) if v.note is not None else v.choix)
         r = v.reponse
-        valeurs[(r.campagne_id, r.structure_id, r.le.replace(day=1), v.question_id, modalite)] += 1
+        valeurs[(r.campagne_id, r.structure_id, r.structure.commune.departement_id, v.question_id, modalite)] += 1
     return questionnaires, valeurs
 
 
@@ -59,7 +59,7 @@ def test_une_reponse_de_plus_s_ajoute_au_compte_existant(enquete):
 
 def test_chargement_en_masse_puis_recompte_par_la_commande(enquete):
     """Des réponses écrites hors du seul écrivain (un chargement en masse) n'apparaissent qu'une fois les comptes
-    reconstruits ; la simulation n'écrit rien ; un mois de plus fait une ligne de plus et élargit la période."""
+    reconstruits ; la simulation n'écrit rien ; la période s'élargit à leur jour."""
     mois_dernier = enquete.campagne.debut.replace(day=1) - timedelta(days=3)
     reponses = [
         Reponse(id=uuid.uuid4(), campagne=enquete.campagne, structure=enquete.monde.a2, le=mois_dernier)
@@ -76,7 +76,6 @@ def test_chargement_en_masse_puis_recompte_par_la_commande(enquete):
     assert _comptes() == _depuis_les_reponses()
     r = services.calculer(enquete.campagne, Niveau("structure", enquete.monde.a2))
     assert r.reponses == 7 and not r.masque and r.premier_jour == mois_dernier
-    assert CompteQuestionnaires.objects.filter(campagne=enquete.campagne, structure=enquete.monde.a2).count() == 2
     echelle = next(q for q in r.questions if q.question == enquete.echelle)
     assert echelle.total == 7 and round(echelle.moyenne, 2) == round((2 + 2 + 3 + 4 * 2) / 7, 2)
 
@@ -84,3 +83,21 @@ def test_chargement_en_masse_puis_recompte_par_la_commande(enquete):
 def test_recompter_une_campagne_inconnue_echoue_clairement(db):
     with pytest.raises(CommandError, match="Campagne n° 999999 inconnue"):
         call_command("recompter_enquetes", "--campagne", "999999", "--wet-run")
+
+
+def test_textes_libres_du_territoire_les_plus_recents_d_abord(enquete):
+    """Les textes d'un département sont les siens (lus par la structure copiée sur chaque valeur), les plus
+    récents d'abord ; un texte écrit en masse sans sa structure la reçoit du recompte."""
+    monde = enquete.monde
+    dep_a = services.calculer(enquete.campagne, Niveau("departement", monde.dep_a), textes_libres=True)
+    textes = next(q for q in dep_a.questions if q.question == enquete.texte).textes
+    assert textes == [f"Très bien, merci {i}" for i in range(11, -1, -1)]  # a1 seule a écrit, dernier d'abord
+    national = services.calculer(enquete.campagne, Niveau("national"), textes_libres=True)
+    assert len(next(q for q in national.questions if q.question == enquete.texte).textes) == 18
+
+    reponse = Reponse.objects.create(campagne=enquete.campagne, structure=monde.a2, le=enquete.campagne.debut)
+    Valeur.objects.create(reponse=reponse, question=enquete.texte, texte="Écrit en masse")
+    services.recompter([enquete.campagne])
+    assert Valeur.objects.get(texte="Écrit en masse").structure == monde.a2
+    dep_a = services.calculer(enquete.campagne, Niveau("departement", monde.dep_a), textes_libres=True)
+    assert next(q for q in dep_a.questions if q.question == enquete.texte).textes[0] == "Écrit en masse"

@@ -8,7 +8,7 @@ from guichet.enquetes.models import Campagne
 
 class Command(Commande):
     help = (
-        "Reconstruit les comptes d'où se lisent les résultats des enquêtes (par campagne, structure, mois, question "
+        "Reconstruit les comptes d'où se lisent les résultats des enquêtes (par campagne, structure, question "
         "et modalité) depuis les réponses enregistrées : toutes les campagnes, ou --campagne PK."
     )
     ecrit = True
