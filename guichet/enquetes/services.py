@@ -538,6 +538,14 @@ def avis_des_structures(
     )
     operateurs = Operateur.objects.in_bulk({ligne["operateur_id"] for ligne in lignes})
     departements = Departement.objects.in_bulk({ligne["departement_id"] for ligne in lignes})
+    textes = {}  # (opérateur, département) → commentaires, en une requête
+    if commentaires:
+        for operateur_id, departement_id, texte in (
+            evaluations.exclude(commentaire="")
+            .order_by("le", "pk")
+            .values_list("operateur_id", "departement_id", "commentaire")
+        ):
+            textes.setdefault((operateur_id, departement_id), []).append(texte)
     avis = []
     for ligne in lignes:
         visible = ligne["n"] >= SEUIL
@@ -547,13 +555,8 @@ def avis_des_structures(
             structures=ligne["n"] if visible else None,
             moyennes={c: ligne[c] for c in CRITERES_OPERATEUR} if visible else {},
         )
-        if commentaires and visible:
-            a.commentaires = list(
-                evaluations.filter(operateur_id=ligne["operateur_id"], departement_id=ligne["departement_id"])
-                .exclude(commentaire="")
-                .order_by("le", "pk")
-                .values_list("commentaire", flat=True)
-            )
+        if visible:
+            a.commentaires = textes.get((ligne["operateur_id"], ligne["departement_id"]), [])
         avis.append(a)
     avis.sort(key=lambda a: (a.operateur.ordre, a.operateur.nom, a.departement.code))
     return avis
