@@ -156,8 +156,9 @@ def resultats(request, pk):
 def _page_resultats(request, campagne, niveau, form_plan=None):
     textes = permissions.voit_textes_libres(request.user)
     r = services.calculer(campagne, niveau, textes_libres=textes)
-    for ligne in r.detail:
-        ligne["lisible"] = permissions.peut_voir_resultats_enquete(request.user, ligne["niveau"])
+    lisibles = permissions.resultats_enquete_lisibles(request.user, [ligne["niveau"] for ligne in r.detail])
+    for ligne, lisible in zip(r.detail, lisibles, strict=True):
+        ligne["lisible"] = lisible
     return render(
         request,
         "enquetes/resultats.html",

@@ -6,6 +6,7 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
+from guichet import permissions
 from guichet.enquetes.forms import SEL_JETON
 from guichet.enquetes.models import Participation, Reponse, Valeur
 from tests.comptes.conftest import connecter
@@ -259,3 +260,24 @@ def test_affiche_et_qr_code(client, monde, publique):
     page = client.get(reverse("enquetes:affiche", args=[campagne.pk, monde.a1.matricule])).content.decode()
     assert "<svg" in page and _url(campagne, monde.a1) in page
     assert client.get(reverse("enquetes:affiche", args=[campagne.pk, monde.b.matricule])).status_code == 403
+
+
+def test_lignes_du_tableau_par_territoire_lisibles_selon_les_droits(client, enquete):
+    """Chaque ligne du tableau par territoire ne mène qu'aux résultats que la personne peut lire (la même
+    règle que la page de ce niveau), calculée pour tout le tableau d'un coup."""
+    m = enquete.monde
+    region = m.dep_a.region
+    for personne in (m.prefecture_a, m.gestionnaire_a1, m.national):
+        for niveau, code in (("region", region.code), ("departement", "01"), ("national", "")):
+            page = _resultats(client, personne, enquete.campagne, niveau=niveau, code=code)
+            if page.status_code != 200:
+                continue
+            for ligne in page.context["r"].detail:
+                assert ligne["lisible"] == permissions.peut_voir_resultats_enquete(personne, ligne["niveau"])
+    departements = {
+        ligne["niveau"].objet.code: ligne["lisible"]
+        for ligne in _resultats(client, m.prefecture_a, enquete.campagne, niveau="region", code=region.code)
+        .context["r"]
+        .detail
+    }
+    assert departements.get("01") is True and departements.get("02", False) is False
