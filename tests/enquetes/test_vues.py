@@ -281,3 +281,25 @@ def test_lignes_du_tableau_par_territoire_lisibles_selon_les_droits(client, enqu
         .detail
     }
     assert departements.get("01") is True and departements.get("02", False) is False
+
+
+def test_pas_d_affiche_pour_une_campagne_close(client, monde):
+    """L'affiche mènerait à un questionnaire fermé : ni lien sur l'accueil, ni page."""
+    close = CampagneFactory(close=True, titre="Enquête close")
+    questionnaire_type(close)
+    connecter(client, monde.gestionnaire_a1)
+    accueil = client.get(reverse("enquetes:accueil")).content.decode()
+    assert "Enquête close" in accueil
+    assert reverse("enquetes:affiche", args=[close.pk, monde.a1.matricule]) not in accueil
+    assert client.get(reverse("enquetes:affiche", args=[close.pk, monde.a1.matricule])).status_code == 404
+
+
+def test_le_lien_vers_le_niveau_superieur_mene_a_une_page_lisible(client, enquete):
+    """Le responsable d'une structure ne lit pas son département : sa page remonte directement à la région."""
+    m = enquete.monde
+    page = _resultats(client, m.gestionnaire_a1, enquete.campagne, niveau="structure", code=m.a1.matricule)
+    parent = page.context["parent"]
+    assert parent.code == "region"
+    assert _resultats(client, m.gestionnaire_a1, enquete.campagne, **parent.parametres).status_code == 200
+    page = _resultats(client, m.prefecture_a, enquete.campagne, niveau="structure", code=m.a1.matricule)
+    assert page.context["parent"].code == "departement"
