@@ -156,6 +156,7 @@ def resultats(request, pk):
 def _page_resultats(request, campagne, niveau, form_plan=None):
     textes = permissions.voit_textes_libres(request.user)
     r = services.calculer(campagne, niveau, textes_libres=textes)
+    parent = _parent_lisible(request.user, niveau)
     lisibles = permissions.resultats_enquete_lisibles(request.user, [ligne["niveau"] for ligne in r.detail])
     for ligne, lisible in zip(r.detail, lisibles, strict=True):
         ligne["lisible"] = lisible
@@ -167,9 +168,10 @@ def _page_resultats(request, campagne, niveau, form_plan=None):
             "campagne": campagne,
             "r": r,
             "niveau": niveau,
-            "parent": _parent_lisible(request.user, niveau),
+            "parent": parent,
+            "vers_national": niveau.code != "national" and (parent is None or parent.code != "national"),
             "textes": textes,
-            "raccourcis": [n for n in _raccourcis(request.user) if n != niveau],
+            "raccourcis": [n for n in _raccourcis(request.user) if n not in (niveau, parent)],
             "echelles": [q for q in campagne.questions.all() if q.nature == "echelle"],
             "export": reverse("enquetes:export", args=[campagne.pk]) + "?" + _encoder(niveau),
             **_plans_du_resultat(request.user, campagne, niveau, form_plan),

@@ -303,3 +303,12 @@ def test_le_lien_vers_le_niveau_superieur_mene_a_une_page_lisible(client, enquet
     assert _resultats(client, m.gestionnaire_a1, enquete.campagne, **parent.parametres).status_code == 200
     page = _resultats(client, m.prefecture_a, enquete.campagne, niveau="structure", code=m.a1.matricule)
     assert page.context["parent"].code == "departement"
+
+
+def test_autres_niveaux_sans_doublon(client, enquete):
+    """La page d'une région ne propose « France entière » qu'une fois (c'est aussi son niveau supérieur)."""
+    m = enquete.monde
+    page = _resultats(client, m.national, enquete.campagne, niveau="region", code=m.dep_a.region.code)
+    assert page.content.decode().count(">France entière</a>") == 1
+    page = _resultats(client, m.national, enquete.campagne, niveau="departement", code="01")
+    assert page.content.decode().count(">France entière</a>") == 1
