@@ -318,12 +318,18 @@ class EtatDuReseau:
 
     @classmethod
     def garder(cls, graphe, dist, source, lieux_utiles) -> "EtatDuReseau":
+        # En temps linéaire (pas de tri) : un graphe de région a des millions de nœuds.
         source = np.where(np.isfinite(dist), source, -1)
-        cellules = np.flatnonzero(np.isin(source, lieux_utiles))
+        utile = np.zeros(int(max(source.max(initial=-1), np.max(lieux_utiles, initial=-1))) + 2, dtype=bool)
+        utile[np.asarray(lieux_utiles, dtype=np.int64)] = True  # utile[-1] (aucun lieu) reste faux
+        cellules = np.flatnonzero(utile[source])
         debuts = graphe.avant.indptr[cellules]
         comptes = (graphe.avant.indptr[cellules + 1] - debuts).astype(np.int64)
         position = np.repeat(debuts - np.cumsum(comptes) + comptes, comptes) + np.arange(int(comptes.sum()))
-        noeuds = np.union1d(cellules, graphe.avant.indices[position]).astype(np.int64)
+        garde = np.zeros(len(dist), dtype=bool)
+        garde[cellules] = True
+        garde[graphe.avant.indices[position]] = True
+        noeuds = np.flatnonzero(garde).astype(np.int64)
         return cls(noeuds, dist[noeuds].astype(np.float64), source[noeuds].astype(np.int64), np.asarray(lieux_utiles))
 
 
