@@ -42,10 +42,12 @@ class Couverture:
         return self.prep.get("ecart_km", np.zeros(len(self.origines)))
 
 
-def calculer(origines: Origines, destinations: Destinations, moteur) -> Couverture:
+def calculer(origines: Origines, destinations: Destinations, moteur, garder_etat=True) -> Couverture:
+    """La couverture des origines ; `garder_etat` : garder ce qu'il faut pour les retraits des scénarios (le
+    routier : l'état des nœuds de route), inutile pour une mesure qu'aucun scénario ne suivra."""
     prep = moteur.preparer_origines(origines)
     etat = None
-    if hasattr(moteur, "plus_proche_avec_etat"):
+    if garder_etat and hasattr(moteur, "plus_proche_avec_etat"):
         minutes, indice, etat = moteur.plus_proche_avec_etat(prep, destinations)
     else:
         minutes, indice = moteur.plus_proche(prep, destinations)
