@@ -505,6 +505,20 @@ class Routier:
                 borne = min(limite, 2 * borne)
         return minutes, indice
 
+    def couvertures_depuis_la_demande(self, prep, cand_lat, cand_lon, seuil) -> list[np.ndarray]:
+        """Pour chaque candidat, les origines de `prep` à moins de `seuil` minutes de lui : une recherche bornée
+        depuis chaque origine, dans le sens de la route (moins d'origines que de candidats)."""
+        noeuds_c, km_c = self.graphe.accrocher(cand_lat, cand_lon)
+        attente_c = minutes_de_marche(km_c)
+        couvre = [[] for _ in range(len(noeuds_c))]
+        for i, (noeud, marche) in enumerate(zip(prep["noeuds"], prep["marche"], strict=True)):
+            if marche > seuil:
+                continue
+            dist = csgraph.dijkstra(self.graphe.avant, directed=True, indices=int(noeud), limit=seuil - marche)
+            for j in np.flatnonzero(dist[noeuds_c] + attente_c + marche <= seuil):
+                couvre[j].append(i)
+        return [np.asarray(x, dtype=np.int64) for x in couvre]
+
     def depuis(self, prep, lat, lon, limite=None):
         """Une seule source : Dijkstra sur la matrice inversée telle quelle (pas de nœud virtuel à ajouter,
         donc pas de copie du graphe), l'écart du lieu à sa route ajouté ensuite."""
