@@ -8,11 +8,13 @@ sur dix est une départementale (secondary, 70 km/h), une sur cinquante une nati
 reste des rues (residential, 30 km/h). Origines : 4 000 communes au hasard ; destinations : 300 lieux.
 
 Mesures : écriture et taille du .pbf, import (lecture pyosmium + graphe CSR), taille du .npz, chargement,
-Dijkstra depuis tous les lieux (borné à 60 min), scénario sur un département (ajout, retrait), mémoire
-maximale du processus. Usage : `python bench/couverture_routier.py [--cote 2000] [--pas 145]`.
+Dijkstra depuis tous les lieux (borné à 60 min), scénario sur un département (ajout ; retrait par la cellule
+du lieu retiré, et sans l'état des nœuds pour comparer), mémoire maximale du processus.
+Usage : `python bench/couverture_routier.py [--cote 2000] [--pas 145] [--graphe reseau_routier.npz]`.
 """
 
 import argparse
+import dataclasses
 import os
 import resource
 import sys
@@ -146,14 +148,23 @@ print(
 )
 proches = [int(k) for k in np.unique(c_dep.indice[c_dep.indice >= 0])[:5]]
 touchees = [int((c_dep.indice == k).sum()) for k in proches]
-mesures = []
-for k in proches:
-    debut = time.perf_counter()
-    apres = calcul.appliquer(c_dep, calcul.Changement(retraits=[k]))
-    calcul.ecarts(c_dep, apres)
-    mesures.append(time.perf_counter() - debut)
+etat = c_dep.etat
 print(
-    f"                                       — retrait d'un lieu : médiane {np.median(mesures) * 1000:.0f} ms "
-    f"(communes touchées : {touchees})"
+    f"État des nœuds gardé pour les retraits : {len(etat.noeuds):,} nœuds "
+    f"({(etat.noeuds.nbytes + etat.dist.nbytes + etat.source.nbytes) / 1e6:.0f} Mo)"
 )
+sans_etat = dataclasses.replace(c_dep, etat=None)
+for libelle, depart in (("par la cellule du lieu", c_dep), ("sans l'état (recherches depuis les communes)", sans_etat)):
+    mesures, cellules = [], []
+    for k in proches:
+        debut = time.perf_counter()
+        apres = calcul.appliquer(depart, calcul.Changement(retraits=[k]))
+        calcul.ecarts(depart, apres)
+        mesures.append(time.perf_counter() - debut)
+        cellules.append(int((etat.source == k).sum()))
+    print(
+        f"                                       — retrait d'un lieu, {libelle} : médiane "
+        f"{np.median(mesures) * 1000:.0f} ms, au plus {max(mesures) * 1000:.0f} ms "
+        f"(communes touchées : {touchees} ; nœuds des cellules : {cellules})"
+    )
 print(f"Mémoire maximale du processus : {memoire_mo():.0f} Mo")

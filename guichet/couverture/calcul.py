@@ -7,9 +7,10 @@ Un moteur (`estimation.Estimation`, `routier.Routier`) répond à trois question
 de chaque origine vers un seul lieu. Un temps infini : aucun lieu à moins de la borne du moteur.
 
 Scénario (rien n'est enregistré) : ajouter un lieu, c'est une recherche bornée depuis lui seul et un minimum
-élément par élément ; retirer un lieu, c'est recalculer les seules origines qui l'avaient pour plus proche,
-contre les seuls lieux qui peuvent les atteindre (voir `rayon_km` du moteur). Les tests vérifient que le
-résultat est celui d'un calcul complet.
+élément par élément ; retirer un lieu, c'est recalculer les seules origines qui l'avaient pour plus proche :
+le moteur routier ne refait que la cellule du lieu retiré sur le réseau (`Routier.retirer`, grâce à l'état des
+nœuds gardé par le calcul complet) ; sinon, contre les seuls lieux qui peuvent atteindre ces origines (voir
+`rayon_km` du moteur). Les tests vérifient que le résultat est celui d'un calcul complet.
 """
 
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ class Couverture:
     indice: np.ndarray  # indice du lieu le plus proche dans `destinations`, -1 : aucun
     prep: dict = field(repr=False, default_factory=dict)
     actives: np.ndarray | None = None  # lieux comptés (un scénario retire sans renuméroter)
+    etat: object = field(repr=False, default=None)  # routier : l'état des nœuds de route, pour les retraits
 
     @property
     def ecart_km(self) -> np.ndarray:
@@ -40,10 +42,17 @@ class Couverture:
         return self.prep.get("ecart_km", np.zeros(len(self.origines)))
 
 
-def calculer(origines: Origines, destinations: Destinations, moteur) -> Couverture:
+def calculer(origines: Origines, destinations: Destinations, moteur, garder_etat=True) -> Couverture:
+    """La couverture des origines ; `garder_etat` : garder ce qu'il faut pour les retraits des scénarios (le
+    routier : l'état des nœuds de route), inutile pour une mesure qu'aucun scénario ne suivra."""
     prep = moteur.preparer_origines(origines)
-    minutes, indice = moteur.plus_proche(prep, destinations)
-    return Couverture(moteur, origines, destinations, minutes, indice, prep, np.ones(len(destinations), dtype=bool))
+    etat = None
+    if garder_etat and hasattr(moteur, "plus_proche_avec_etat"):
+        minutes, indice, etat = moteur.plus_proche_avec_etat(prep, destinations)
+    else:
+        minutes, indice = moteur.plus_proche(prep, destinations)
+    actives = np.ones(len(destinations), dtype=bool)
+    return Couverture(moteur, origines, destinations, minutes, indice, prep, actives, etat)
 
 
 def _part(numerateur, denominateur) -> float:
@@ -134,7 +143,14 @@ def appliquer(c: Couverture, changement: Changement) -> Couverture:
     if retraits:
         actives[retraits] = False
         touchees = np.isin(indice, retraits)
-        if touchees.any():
+        par_cellule = None
+        if touchees.any() and c.etat is not None:
+            par_cellule = moteur.retirer(c.etat, c.prep, c.destinations, retraits, actives)
+        if par_cellule is not None:
+            touchees, m, k = par_cellule
+            minutes[touchees] = m
+            indice[touchees] = k
+        elif touchees.any():
             candidats = np.flatnonzero(actives)
             borne = moteur.limite
             if borne is None:

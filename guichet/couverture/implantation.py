@@ -45,9 +45,13 @@ def couvertures_estimation(moteur, prep_demande, cand_lat, cand_lon, seuil) -> l
 
 
 def couvertures(moteur, prep_demande, cand_lat, cand_lon, seuil) -> list[np.ndarray]:
-    """Les ensembles couverts, quel que soit le moteur (le routier : une recherche bornée par candidat)."""
+    """Les ensembles couverts, quel que soit le moteur. Le routier : une recherche bornée au seuil par candidat, ou
+    par point de demande quand ils sont moins nombreux (le cas courant : peu de communes au-delà du seuil), dans le
+    sens de la route ; les deux donnent le même temps (marche + route + marche)."""
     if moteur.nom == "estimation":
         return couvertures_estimation(moteur, prep_demande, cand_lat, cand_lon, seuil)
+    if len(prep_demande["noeuds"]) < len(cand_lat):
+        return moteur.couvertures_depuis_la_demande(prep_demande, cand_lat, cand_lon, seuil)
     return [
         np.flatnonzero(moteur.depuis(prep_demande, la, lo, limite=seuil) <= seuil)
         for la, lo in zip(cand_lat, cand_lon, strict=True)

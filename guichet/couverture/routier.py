@@ -15,6 +15,12 @@ lieux à la fois sur le graphe inversé (on va de la commune au lieu), borné à
 nœud virtuel relié au nœud de route le plus proche par le temps de marche de l'écart ; chaque mairie est
 accrochée au nœud de route le plus proche (arbre k-d), l'écart est rendu (`ecart_km`) et compté à allure de
 marche lente (4 km/h) : une mairie loin de toute route importée se voit.
+
+Retrait d'un lieu (scénario) : le calcul complet garde, pour les nœuds de route où il s'arrête, le temps au lieu
+le plus proche et ce lieu (`EtatDuReseau`, seulement les « cellules » des lieux les plus proches d'une origine et
+leur premier voisinage). Retirer un lieu ne change que les nœuds de sa cellule : leur nouveau temps passe
+forcément par un nœud voisin hors de la cellule (dont le temps ne change pas) ou part d'un autre lieu accroché dans
+la cellule ; un Dijkstra sur la seule cellule, semé par ces entrées, le donne exactement (`Routier.retirer`).
 """
 
 import time
@@ -299,6 +305,34 @@ class Graphe:
         return csr_matrix((poids, indices, indptr), shape=(self.n + k, self.n + k))
 
 
+@dataclass
+class EtatDuReseau:
+    """Ce qu'un calcul complet sait des nœuds de route, gardé pour les retraits : les nœuds des cellules des lieux
+    les plus proches d'une origine et leurs voisins immédiats (rangés par numéro), le temps de chacun à son lieu le
+    plus proche (infini au-delà de la borne) et ce lieu (−1 : aucun). 20 octets par nœud gardé."""
+
+    noeuds: np.ndarray  # int64, croissants
+    dist: np.ndarray  # float64
+    source: np.ndarray  # int64
+    lieux: np.ndarray  # les lieux dont la cellule est gardée entière (le plus proche d'au moins une origine)
+
+    @classmethod
+    def garder(cls, graphe, dist, source, lieux_utiles) -> "EtatDuReseau":
+        # En temps linéaire (pas de tri) : un graphe de région a des millions de nœuds.
+        source = np.where(np.isfinite(dist), source, -1)
+        utile = np.zeros(int(max(source.max(initial=-1), np.max(lieux_utiles, initial=-1))) + 2, dtype=bool)
+        utile[np.asarray(lieux_utiles, dtype=np.int64)] = True  # utile[-1] (aucun lieu) reste faux
+        cellules = np.flatnonzero(utile[source])
+        debuts = graphe.avant.indptr[cellules]
+        comptes = (graphe.avant.indptr[cellules + 1] - debuts).astype(np.int64)
+        position = np.repeat(debuts - np.cumsum(comptes) + comptes, comptes) + np.arange(int(comptes.sum()))
+        garde = np.zeros(len(dist), dtype=bool)
+        garde[cellules] = True
+        garde[graphe.avant.indices[position]] = True
+        noeuds = np.flatnonzero(garde).astype(np.int64)
+        return cls(noeuds, dist[noeuds].astype(np.float64), source[noeuds].astype(np.int64), np.asarray(lieux_utiles))
+
+
 def charger_graphe(chemin=None) -> Graphe:
     chemin = Path(chemin or chemin_du_graphe())
     if not chemin.is_file():
@@ -339,6 +373,92 @@ class Routier:
         )
         return dist[: self.graphe.n], origine[: self.graphe.n] - self.graphe.n
 
+    def plus_proche_avec_etat(self, prep, destinations):
+        """Comme `plus_proche` (toutes les origines, borne du moteur), avec l'état des nœuds de route qui permet
+        ensuite de retirer un lieu en ne recalculant que sa cellule (None quand le calcul part des origines)."""
+        noeuds, marche = prep["noeuds"], prep["marche"]
+        if not len(destinations) or not len(noeuds) or (len(noeuds) <= PEU_DE_SOURCES < len(destinations)):
+            minutes, indice = self.plus_proche(prep, destinations)
+            return minutes, indice, None
+        dist, source = self._depuis_sources(destinations.lat, destinations.lon, self.limite)
+        minutes, indice = self._aux_origines(dist, source, noeuds, marche, self.limite)
+        return minutes, indice, EtatDuReseau.garder(self.graphe, dist, source, np.unique(indice[indice >= 0]))
+
+    def _aux_origines(self, dist, source, noeuds, marche, limite):
+        minutes = dist[noeuds] + marche
+        indice = np.where(np.isfinite(dist[noeuds]), source[noeuds], -1).astype(np.int64)
+        hors = minutes > limite
+        minutes[hors], indice[hors] = np.inf, -1
+        return minutes, indice
+
+    def retirer(self, etat, prep, destinations, retires, restants):
+        """Les origines après le retrait des lieux `retires` (indices dans `destinations`) : (masque des origines
+        touchées, leurs minutes, leurs indices) ; None si l'état ne suffit pas (un lieu retiré qui n'était le plus
+        proche d'aucune origine borde la cellule à refaire : sa propre cellule n'est pas gardée). `restants` :
+        masque des lieux encore comptés.
+
+        Seuls changent les nœuds de la cellule des lieux retirés (ceux dont ils étaient le plus proche). Un plus
+        court chemin d'un autre lieu vers un nœud de la cellule y entre une dernière fois par un arc venant d'un
+        nœud hors de la cellule, dont le temps est inchangé ; ou bien il part d'un lieu accroché dans la cellule.
+        D'où un Dijkstra à sources multiples sur la seule cellule, semé par ces arcs d'entrée (temps du voisin +
+        arc) et par ces lieux (leur marche), borné comme le calcul complet : exact, et de la taille de la cellule.
+        """
+        retires = np.asarray(retires, dtype=np.int64)
+        autres = retires[~np.isin(retires, etat.lieux)]  # le plus proche d'aucune origine : cellule non gardée
+        cellule_locale = np.flatnonzero(np.isin(etat.source, retires[np.isin(retires, etat.lieux)]))
+        touchees = np.zeros(len(prep["noeuds"]), dtype=bool)
+        if not len(cellule_locale):
+            return touchees, np.array([]), np.array([], dtype=np.int64)
+        cellule = etat.noeuds[cellule_locale]
+        m = len(cellule)
+        # Arcs d'entrée (sens des lieux vers les communes) : les arcs sortants de la route, nœud de la cellule → u.
+        avant = self.graphe.avant
+        debuts = avant.indptr[cellule]
+        comptes = (avant.indptr[cellule + 1] - debuts).astype(np.int64)
+        position = np.repeat(debuts - np.cumsum(comptes) + comptes, comptes) + np.arange(int(comptes.sum()))
+        u, poids = avant.indices[position].astype(np.int64), avant.data[position]
+        w = np.repeat(np.arange(m), comptes)  # le nœud de la cellule (indice local) où l'arc arrive
+        u_etat = np.searchsorted(etat.noeuds, u)  # le voisinage est gardé : u est dans l'état
+        u_local = np.searchsorted(cellule, u)
+        dans = (u_local < m) & (cellule[np.minimum(u_local, m - 1)] == u)
+        if len(autres) and np.isin(etat.source[u_etat[~dans]], autres).any():
+            return None  # un voisin tenait son temps d'un autre lieu retiré, dont la cellule n'est pas gardée
+        # Graines : depuis un nœud voisin hors de la cellule (temps inchangé), ou un lieu restant accroché dedans.
+        dehors = ~dans & np.isfinite(etat.dist[u_etat])
+        graine_noeud = w[dehors]
+        graine_temps = etat.dist[u_etat[dehors]] + poids[dehors]
+        graine_lieu = etat.source[u_etat[dehors]].astype(np.int64)
+        noeuds_d, km_d = self.graphe.accrocher(destinations.lat, destinations.lon)
+        restants_ici = np.flatnonzero(restants & np.isin(noeuds_d, cellule))
+        if len(restants_ici):
+            graine_noeud = np.concatenate((graine_noeud, np.searchsorted(cellule, noeuds_d[restants_ici])))
+            graine_temps = np.concatenate((graine_temps, minutes_de_marche(km_d[restants_ici])))
+            graine_lieu = np.concatenate((graine_lieu, restants_ici))
+        noeuds_o = prep["noeuds"]
+        o_local = np.searchsorted(cellule, noeuds_o)
+        touchees = (o_local < m) & (cellule[np.minimum(o_local, m - 1)] == noeuds_o)
+        if not len(graine_noeud):
+            n_t = int(touchees.sum())
+            return touchees, np.full(n_t, np.inf), np.full(n_t, -1, dtype=np.int64)
+        # La cellule seule (arcs internes, sens lieu → commune : u → w), plus un nœud virtuel par graine.
+        k = len(graine_noeud)
+        src = np.concatenate((u_local[dans], m + np.arange(k)))
+        dst = np.concatenate((w[dans], graine_noeud))
+        valeurs = np.concatenate((poids[dans], np.maximum(graine_temps, 1e-9)))
+        matrice = csr_matrix((valeurs, (src, dst)), shape=(m + k, m + k))
+        dist, _, origine = csgraph.dijkstra(
+            matrice,
+            directed=True,
+            indices=m + np.arange(k),
+            min_only=True,
+            limit=self.limite,
+            return_predecessors=True,
+        )
+        dist = dist[:m]
+        lieu = np.where(np.isfinite(dist), graine_lieu[np.maximum(origine[:m] - m, 0)], -1)
+        minutes, indice = self._aux_origines(dist, lieu, o_local[touchees], prep["marche"][touchees], self.limite)
+        return touchees, minutes, indice
+
     def plus_proche(self, prep, destinations, masque=None, limite=None):
         limite = self.limite if limite is None else min(limite, self.limite)
         noeuds = prep["noeuds"] if masque is None else prep["noeuds"][masque]
@@ -359,11 +479,7 @@ class Routier:
                 minutes[mieux], indice[mieux] = t[mieux], j
             return minutes, indice
         dist, source = self._depuis_sources(destinations.lat, destinations.lon, limite)
-        minutes = dist[noeuds] + marche
-        indice = np.where(np.isfinite(dist[noeuds]), source[noeuds], -1).astype(np.int64)
-        hors = minutes > limite
-        minutes[hors], indice[hors] = np.inf, -1
-        return minutes, indice
+        return self._aux_origines(dist, source, noeuds, marche, limite)
 
     def _depuis_les_origines(self, noeuds, marche, destinations, limite):
         """Peu de communes, beaucoup de lieux (le retrait d'un lieu) : une recherche bornée depuis chaque commune,
@@ -388,6 +504,20 @@ class Routier:
                     break
                 borne = min(limite, 2 * borne)
         return minutes, indice
+
+    def couvertures_depuis_la_demande(self, prep, cand_lat, cand_lon, seuil) -> list[np.ndarray]:
+        """Pour chaque candidat, les origines de `prep` à moins de `seuil` minutes de lui : une recherche bornée
+        depuis chaque origine, dans le sens de la route (moins d'origines que de candidats)."""
+        noeuds_c, km_c = self.graphe.accrocher(cand_lat, cand_lon)
+        attente_c = minutes_de_marche(km_c)
+        couvre = [[] for _ in range(len(noeuds_c))]
+        for i, (noeud, marche) in enumerate(zip(prep["noeuds"], prep["marche"], strict=True)):
+            if marche > seuil:
+                continue
+            dist = csgraph.dijkstra(self.graphe.avant, directed=True, indices=int(noeud), limit=seuil - marche)
+            for j in np.flatnonzero(dist[noeuds_c] + attente_c + marche <= seuil):
+                couvre[j].append(i)
+        return [np.asarray(x, dtype=np.int64) for x in couvre]
 
     def depuis(self, prep, lat, lon, limite=None):
         """Une seule source : Dijkstra sur la matrice inversée telle quelle (pas de nœud virtuel à ajouter,

@@ -72,23 +72,31 @@ def couverture_memorisee(departement: str | None, nom_moteur="estimation", fixes
     if cle in _MEMOIRE:
         _MEMOIRE.move_to_end(cle)
         return _MEMOIRE[cle]
-    c = couverture(departement, nom_moteur, fixes_seulement=fixes_seulement, m=m)
+    c = couverture(departement, nom_moteur, fixes_seulement=fixes_seulement, m=m, garder_etat=True)
     _MEMOIRE[cle] = c
     while len(_MEMOIRE) > TAILLE_MEMOIRE:
         _MEMOIRE.popitem(last=False)
     return c
 
 
-def couverture(departement: str | None = None, nom_moteur="estimation", fixes_seulement=False, m=None, carreaux=False):
+def couverture(
+    departement: str | None = None,
+    nom_moteur="estimation",
+    fixes_seulement=False,
+    m=None,
+    carreaux=False,
+    garder_etat=False,
+):
     """La couverture des communes (de France, ou d'un département) vers tous les lieux du registre ; avec
-    `carreaux`, les carreaux de population importés à la place des communes."""
+    `carreaux`, les carreaux de population importés à la place des communes ; `garder_etat` pour les scénarios
+    qui suivront (la page)."""
     m = m or moteur(nom_moteur)
     if carreaux:
         origines = carroyage.lire_origines_carreaux([departement] if departement else None)
     else:
         origines = lire_origines([departement] if departement else None)
     destinations = destinations_utiles(lire_destinations(fixes_seulement=fixes_seulement), origines, m)
-    return calcul.calculer(origines, destinations, m)
+    return calcul.calculer(origines, destinations, m, garder_etat=garder_etat)
 
 
 def implanter(c, k: int, seuil=calcul.SEUIL_PROMESSE, candidats=None) -> dict:

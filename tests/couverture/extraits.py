@@ -39,8 +39,16 @@ def ecrire_extrait_de_tulle(chemin):
     return chemin
 
 
-def ecrire_grille(chemin, lignes, colonnes, pas_deg=0.01, lat0=45.0, lon0=1.5, premier_id=1):
-    """Une grille de routes (résidentielles, une ligne sur dix secondaire) de lignes × colonnes nœuds."""
+def ecrire_grille(chemin, lignes, colonnes, pas_deg=0.01, lat0=45.0, lon0=1.5, premier_id=1, sens_uniques=False):
+    """Une grille de routes (résidentielles, une ligne sur dix secondaire) de lignes × colonnes nœuds ; avec
+    `sens_uniques`, une ligne et une colonne sur trois (hors secondaires) à sens unique, alternés : les temps
+    d'aller et de retour diffèrent."""
+
+    def tags(k, classe):
+        if sens_uniques and classe == "residential" and k % 3 == 1:
+            return {"highway": classe, "oneway": "yes" if k % 2 else "-1"}
+        return {"highway": classe}
+
     with osmium.SimpleWriter(str(chemin)) as w:
         for i in range(lignes):
             for j in range(colonnes):
@@ -53,11 +61,11 @@ def ecrire_grille(chemin, lignes, colonnes, pas_deg=0.01, lat0=45.0, lon0=1.5, p
         for i in range(lignes):
             classe = "secondary" if i % 10 == 0 else "residential"
             ids = [premier_id + i * colonnes + j for j in range(colonnes)]
-            w.add_way(osmium.osm.mutable.Way(id=voie, nodes=ids, tags={"highway": classe}, version=1))
+            w.add_way(osmium.osm.mutable.Way(id=voie, nodes=ids, tags=tags(i, classe), version=1))
             voie += 1
         for j in range(colonnes):
             classe = "secondary" if j % 10 == 0 else "residential"
             ids = [premier_id + i * colonnes + j for i in range(lignes)]
-            w.add_way(osmium.osm.mutable.Way(id=voie, nodes=ids, tags={"highway": classe}, version=1))
+            w.add_way(osmium.osm.mutable.Way(id=voie, nodes=ids, tags=tags(j, classe), version=1))
             voie += 1
     return chemin

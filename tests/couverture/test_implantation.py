@@ -68,3 +68,34 @@ def test_commande_implanter_avec_une_liste_de_candidats(tmp_path, capsys):
     f.write_text("nom,latitude,longitude\nMauvais,abc,1\n")
     with pytest.raises(CommandError, match="Ligne 2 : latitude et longitude attendues"):
         call_command("implanter", "--departement", "19", "--candidats", str(f))
+
+
+def test_routier_couvertures_depuis_la_demande_egales_a_celles_depuis_les_candidats(tmp_path):
+    """Peu de communes au-delà du seuil, beaucoup de candidats : la recherche part des communes, dans le sens de la
+    route (sens uniques compris), et trouve les mêmes ensembles que depuis chaque candidat."""
+    from guichet.couverture import routier
+    from guichet.couverture.donnees import Origines
+    from tests.couverture.extraits import ecrire_grille
+
+    chemin = ecrire_grille(tmp_path / "grille.osm.pbf", 30, 40, lat0=45.0, lon0=1.5, sens_uniques=True)
+    m = routier.Routier(routier.Graphe(routier.lire_extrait(chemin)[0]))
+    hasard = np.random.default_rng(5)
+    n = 12
+    demande = Origines(
+        codes=np.array([f"{i:05d}" for i in range(n)], dtype=object),
+        noms=np.array([f"C{i}" for i in range(n)], dtype=object),
+        departements=np.array(["19"] * n, dtype=object),
+        population=hasard.integers(10, 900, n),
+        lat=hasard.uniform(45.0, 45.29, n),
+        lon=hasard.uniform(1.5, 1.89, n),
+    )
+    prep = m.preparer_origines(demande)
+    cand_lat, cand_lon = hasard.uniform(45.0, 45.29, 60), hasard.uniform(1.5, 1.89, 60)
+    depuis_la_demande = implantation.couvertures(m, prep, cand_lat, cand_lon, 20)
+    depuis_les_candidats = [
+        np.flatnonzero(m.depuis(prep, la, lo, limite=20) <= 20) for la, lo in zip(cand_lat, cand_lon, strict=True)
+    ]
+    assert sum(len(e) for e in depuis_les_candidats) > 20  # des ensembles non vides, pas tous pleins
+    assert sum(len(e) for e in depuis_les_candidats) < 12 * 60
+    for a, b in zip(depuis_la_demande, depuis_les_candidats, strict=True):
+        assert a.tolist() == b.tolist()

@@ -43,6 +43,7 @@ def test_prefecture_voit_sa_carte_et_ses_chiffres(client, prefecture_19):
     assert r.status_code == 200
     texte = r.content.decode()
     assert "Moteur : <strong>estimation" in texte
+    assert "2 lieux dans le département, 3 comptés dans le calcul" in texte  # Tulle, l'arrêt à Meymac ; Limoges
     assert "Brive-la-Gaillarde (19031)" in texte  # zone blanche la plus peuplée
     assert "mercredi 9 h–12 h, vendredi 14 h–16 h 30" in texte  # horaires de l'arrêt du bus
     carte = r.context["carte"]
@@ -198,3 +199,41 @@ def test_page_nationale_montre_l_historique(client, m):
     connecter(client, _personne(role=Role.NATIONAL))
     texte = client.get(NATIONALE).content.decode()
     assert "01/01/2026" in texte
+
+
+@pytest.fixture
+def reseau_de_la_correze(settings, tmp_path_factory):
+    """Un réseau routier importé (grille de 41 × 61 nœuds à 0,02° sur la Corrèze et Limoges, un nœud sur la mairie
+    de Tulle) dans le dossier des données : le moteur routier devient proposé sur la page."""
+    from guichet.couverture import routier
+    from tests.couverture.extraits import ecrire_grille
+
+    dossier = tmp_path_factory.mktemp("donnees")
+    settings.DATA_DIR = dossier
+    chemin = ecrire_grille(dossier / "correze.osm.pbf", 41, 61, pas_deg=0.02, lat0=45.1058, lon0=1.2122)
+    graphe, _ = routier.lire_extrait(chemin)
+    routier.enregistrer(graphe)
+    return routier.Routier()
+
+
+def test_page_au_moteur_routier_le_dit_et_son_retrait_egale_un_calcul_complet(
+    client, prefecture_19, reseau_de_la_correze
+):
+    connecter(client, prefecture_19)
+    r = client.get(PAGE_19, {"moteur": "routier"})
+    assert "Moteur : <strong>réseau routier" in r.content.decode()
+    c = services.couverture_memorisee("19", "routier")
+    assert c.etat is not None  # le retrait passera par la cellule du lieu retiré
+    r = client.get(PAGE_19, {"moteur": "routier", "retrait": "S:FS-19-TULLE"})
+    assert "Moteur : <strong>réseau routier" in r.content.decode()
+    tulle = next(i for i, d in enumerate(c.destinations.liste) if d.cle == "S:FS-19-TULLE")
+    complet = calcul.calculer(c.origines, c.destinations.sans([tulle]), reseau_de_la_correze)
+    attendu = calcul.synthese(complet)
+    assert r.context["apres"]["population_sous_seuil"] == attendu["population_sous_seuil"]
+    assert r.context["ecarts"]["population_perdue"] > 0
+    minutes = r.context["carte"]["minutes"]
+    assert minutes == {
+        str(code): calcul.minutes_arrondies(x) for code, x in zip(complet.origines.codes, complet.minutes, strict=True)
+    }
+    geo = json.loads(client.get(reverse("couverture:export", args=["19", "geojson"]), {"moteur": "routier"}).content)
+    assert geo["moteur"] == "routier" and {f["properties"]["moteur"] for f in geo["features"]} == {"routier"}

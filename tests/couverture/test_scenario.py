@@ -118,3 +118,80 @@ def test_routier_retrait_parmi_beaucoup_de_lieux_egal_au_calcul_complet(moteur_r
         changement = calcul.Changement(retraits=retrait)
         assert np.isin(c.indice, retrait).sum() <= routier.PEU_DE_SOURCES
         _verifier(c, changement, moteur_routier)
+
+
+@pytest.fixture(scope="module")
+def routier_a_sens_uniques(tmp_path_factory):
+    # 40 × 50 nœuds à 0,01° : des sens uniques alternés, donc aller ≠ retour et des cellules aux bords irréguliers.
+    chemin = ecrire_grille(
+        tmp_path_factory.mktemp("osm") / "sens.osm.pbf", 40, 50, lat0=45.0, lon0=1.5, sens_uniques=True
+    )
+    graphe, _ = routier.lire_extrait(chemin)
+    return routier.Routier(routier.Graphe(graphe))
+
+
+@pytest.fixture(scope="module")
+def monde_du_second(routier_a_sens_uniques):
+    """Des lieux dont le second compte : deux lieux voisins (le retrait de l'un renvoie ses communes sur l'autre,
+    par les arcs qui entrent dans sa cellule), un lieu loin de la route (24 min de marche) accroché dans la
+    cellule d'un autre, et assez de communes pour que chaque lieu en ait."""
+    hasard = np.random.default_rng(17)
+    origines = _origines(
+        hasard.uniform(45.0, 45.39, 250), hasard.uniform(1.5, 1.99, 250), hasard.integers(10, 2000, 250)
+    )
+    points = list(zip(hasard.uniform(45.02, 45.37, 40), hasard.uniform(1.52, 1.97, 40), strict=True))
+    # Le dernier : 1,6 km à l'est du bord de la grille (sa route la plus proche), dans la cellule du troisième.
+    points += [(45.2, 1.7), (45.202, 1.702), (45.1, 1.98), (45.1, 2.01)]
+    lieux = _lieux(points)
+    c = calcul.calculer(origines, lieux, routier_a_sens_uniques)
+    assert c.etat is not None  # le calcul complet garde l'état des nœuds : le retrait passe par les cellules
+    return c
+
+
+def test_routier_retrait_de_chaque_lieu_egal_au_calcul_complet(monde_du_second, routier_a_sens_uniques):
+    """Chaque lieu retiré tour à tour (et des paires voisines) : les temps de la cellule recalculée égalent ceux
+    d'un calcul complet sans ce lieu, second lieu le plus proche compris."""
+    c = monde_du_second
+    utiles = np.unique(c.indice[c.indice >= 0])
+    assert len(utiles) > 30
+    seconds = replis = 0
+    non_utiles = [int(j) for j in range(len(c.destinations)) if j not in utiles]
+    assert non_utiles  # un lieu qui n'est le plus proche d'aucune commune, retiré avec un autre : calcul de repli
+    for retrait in (
+        [[int(j)] for j in range(len(c.destinations))]
+        + [[40, 41], [42, 43], [0, 40, 42]]
+        + [[int(j), k] for k in non_utiles for j in utiles]
+    ):
+        assert np.isin(retrait, utiles).any() == bool(np.isin(c.indice, retrait).any())
+        par_cellule = routier_a_sens_uniques.retirer(
+            c.etat, c.prep, c.destinations, retrait, ~np.isin(np.arange(len(c.destinations)), retrait)
+        )
+        if np.isin(retrait, utiles).all():
+            assert par_cellule is not None
+        replis += par_cellule is None
+        apres, _ = _verifier(c, calcul.Changement(retraits=retrait), routier_a_sens_uniques)
+        touchees = np.isin(c.indice, retrait)
+        seconds += int((np.isfinite(apres.minutes[touchees]) & (apres.indice[touchees] >= 0)).sum())
+    assert seconds > 100  # des communes ont bien basculé sur leur second lieu
+    assert 0 < replis < 20  # le repli (une cellule voisine non gardée) sert, et reste l'exception
+
+
+def test_routier_retrait_d_un_lieu_qui_masque_un_lieu_loin_de_la_route(routier_a_sens_uniques):
+    """Un lieu à 1,6 km de sa route (24 min de marche) est accroché dans la cellule de son voisin, qui lui prend
+    même son propre nœud : retirer le voisin le sème de l'intérieur, et les communes d'à côté y vont."""
+    origines = _origines([45.1, 45.11, 45.09, 45.1], [1.97, 1.96, 1.98, 1.93], [100, 200, 300, 400])
+    lieux = _lieux([(45.1, 1.98), (45.1, 2.01), (45.38, 1.51)])
+    c = calcul.calculer(origines, lieux, routier_a_sens_uniques)
+    noeuds, km = routier_a_sens_uniques.graphe.accrocher(lieux.lat[[1]], lieux.lon[[1]])
+    assert km[0] > 1.5 and c.etat.source[np.searchsorted(c.etat.noeuds, noeuds[0])] == 0
+    assert (c.indice == 0).all()
+    apres, _ = _verifier(c, calcul.Changement(retraits=[0]), routier_a_sens_uniques)
+    assert (apres.indice == 1).all() and (apres.minutes > 24).all()
+
+
+def test_routier_retrait_apres_deplacement_egal_au_calcul_complet(monde_du_second, routier_a_sens_uniques):
+    for changement in (
+        calcul.Changement(deplacements=[(40, 45.3, 1.9)]),
+        calcul.Changement(retraits=[41], ajouts=[(45.21, 1.71, "h")]),
+    ):
+        _verifier(monde_du_second, changement, routier_a_sens_uniques)
