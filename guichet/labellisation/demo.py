@@ -21,6 +21,7 @@ from guichet.comptes.models import Utilisateur
 from guichet.labellisation import services
 from guichet.labellisation.models import (
     Audit,
+    ComptageCritere,
     Document,
     Dossier,
     Etape,
@@ -39,7 +40,12 @@ from guichet.territoires.models import Commune
 PREFIXE_PROJETS = "FS-PROJET-DEMO-"
 UN_SUR_CONTROLE = 3
 # Les non-conformités relevées sur place, en plus de celles que la plateforme calcule (code, probabilité).
-CONSTATS_SUR_PLACE = [("espace-confidentiel", 0.08), ("poste-webcam", 0.15), ("signaletique", 0.2), ("pmr", 0.05)]
+CONSTATS_SUR_PLACE = [
+    ("espace-confidentiel", 0.08),
+    ("poste-webcam", 0.15),
+    ("signaletique", 0.2),
+    ("accessibilite-pmr", 0.05),
+]
 
 # Les sites en projet du département de démonstration : (nom, étapes à franchir).
 PARCOURS = [
@@ -67,6 +73,7 @@ def nettoyer() -> int:
     fichiers += list(PieceAudit.objects.filter(ligne__audit__dossier__in=dossiers).values_list("fichier", flat=True))
     nombre, _ = dossiers.delete()
     Structure.objects.filter(matricule__startswith=PREFIXE_PROJETS).delete()
+    ComptageCritere.objects.recompter()  # les audits supprimés ne comptent plus au tableau
     for fichier in fichiers:
         transaction.on_commit(lambda f=fichier: supprimer_fichier(f))
     return nombre
@@ -89,6 +96,7 @@ def peupler(graine: int = 2026) -> dict[str, int]:
     )
     auditeur, prefecture, national = _compte("auditeur"), _compte("prefecture"), _compte("national")
     controles = _dossiers_labellises(labellisees, referentiel, auditeur, prefecture, hasard)
+    ComptageCritere.objects.recompter()  # les contrôles créés en masse, sans passer par leur conclusion
     projets = _sites_en_projet(hasard, auditeur, prefecture, national)
     # Un contrôle à venir pour le site des comptes de démonstration : son responsable le voit dans son dossier.
     site = _compte("gestionnaire").habilitations.get().structure
