@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from guichet.chiffrement import FichierChiffre
 from guichet.reseau.models import Structure
+from guichet.temps import jour_local
 from guichet.territoires.models import Departement
 
 
@@ -410,20 +411,18 @@ class Dossier(models.Model):
 
     @transaction.atomic
     def labelliser(self, auteur, *, date=None, email_responsable=None):
-        """Décision du préfet : le site est labellisé à `date` (aujourd'hui par défaut, jamais dans le futur :
-        le site entre dans l'annuaire public à sa date de labellisation)."""
+        """Décision du préfet, prise aujourd'hui : le site est labellisé à compter de `date` (aujourd'hui par défaut ;
+        une date passée ou future est permise). Le site entre dans l'annuaire public ce jour-là
+        (`Structure.objects.ouvertes_au_public`), pas avant."""
         frais = self._verrouiller("labelliser le site", [Etape.AVIS_FAVORABLE])
-        date = date or timezone.localdate()
-        if date > timezone.localdate():
-            raise TransitionRefusee(
-                "Date de labellisation : elle ne peut pas être dans le futur "
-                "(le site entre dans l'annuaire ce jour-là)."
-            )
+        aujourd_hui = jour_local(timezone.now())
+        date = date or aujourd_hui
         if email_responsable is not None:
             frais.email_responsable = email_responsable.strip()
-        evenement = self._passer(
-            frais, Etape.LABELLISEE, auteur, "Décision du préfet : site labellisé", date=date, date_labellisation=date
-        )
+        libelle = "Décision du préfet : site labellisé"
+        if date != aujourd_hui:
+            libelle += f" à compter du {date:%d/%m/%Y}"
+        evenement = self._passer(frais, Etape.LABELLISEE, auteur, libelle, date=aujourd_hui, date_labellisation=date)
         structure = Structure.objects.select_for_update().get(pk=self.structure_id)
         structure.date_labellisation = date
         structure.changer_statut(Structure.Statut.LABELLISEE, date, "Labellisation (décision du préfet)", auteur)
@@ -643,6 +642,13 @@ class LigneAudit(models.Model):
 
     def __str__(self):
         return f"{self.critere.code} : {self.get_resultat_display() or 'à remplir'}"
+
+    @property
+    def libelle_automatique(self) -> str:
+        """Le résultat de la vérification automatique (ou de la déclaration au registre), en toutes lettres."""
+        return {"conforme": "conforme", "non_conforme": "non conforme", "a_verifier": "à vérifier"}.get(
+            self.resultat_automatique, "—"
+        )
 
 
 class PieceAudit(models.Model):

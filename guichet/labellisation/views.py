@@ -119,6 +119,7 @@ def dossier(request, pk):
             "titre": f"Dossier de labellisation — {dossier.structure.nom}",
             "dossier": dossier,
             "structure": dossier.structure,
+            "label_a_venir": dossier.structure.label_a_venir(),
             "evenements": dossier.evenements.select_related("auteur"),
             "audits": dossier.audits.select_related("auditeur", "referentiel"),
             "documents": dossier.documents.all(),

@@ -227,6 +227,23 @@ def test_lignes_preremplies_du_resultat_automatique(avec_audit):
     assert m.audit.lignes.count() == m.audit.referentiel.criteres.count()
 
 
+def test_les_equipements_du_registre_sont_montres_sans_decider_a_la_place_de_l_auditeur(client, m):
+    Structure.objects.filter(pk=m.site.pk).update(poste_webcam=True, espace_confidentiel=False)
+    mettre_a(m.dossier, Etape.CANDIDATURE)
+    audit = services.planifier_audit(m.dossier, m.prefecture, auditeur=m.auditeur, date_prevue=DEMAIN)
+    webcam = audit.lignes.get(critere__code="poste-webcam")
+    confidentiel = audit.lignes.get(critere__code="espace-confidentiel")
+    assert (webcam.resultat_automatique, webcam.resultat) == ("conforme", "")
+    assert (
+        webcam.preuve_automatique == "Déclaré au registre : un ordinateur équipé d'une webcam. À confirmer sur place."
+    )
+    assert (confidentiel.resultat_automatique, confidentiel.resultat) == ("a_verifier", "")
+    assert "ne déclare pas un espace confidentiel" in confidentiel.preuve_automatique
+    connecter(client, m.auditeur)
+    page = client.get(reverse("labellisation:audit", args=[audit.pk])).content.decode()
+    assert "Registre des structures (à vérifier) :" in page and "Vérification automatique (à vérifier) :" in page
+
+
 def test_non_conformite_bloquante_interdit_la_conclusion_favorable(client, avec_audit):
     m = avec_audit
     m.audit.lignes.update(resultat=ResultatAudit.CONFORME)
