@@ -12,7 +12,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -73,6 +73,7 @@ class Tableau:
     criteres: list[LigneCritere]
     sites_audites: int
     maintenant: object
+    departement_ids: list = field(default_factory=list)
 
     @property
     def etapes(self):
@@ -156,6 +157,7 @@ def calculer(departements, national=False, jour=None) -> Tableau:
         criteres=sorted(criteres.values(), key=lambda c: (-c.non_conformes, c.code)),
         sites_audites=Audit.objects.filter(compte_dans_id__in=ids).count(),
         maintenant=timezone.localtime(),
+        departement_ids=ids,
     )
 
 
@@ -183,18 +185,50 @@ def _lignes_criteres(tableau):
         ]
 
 
+ENTETE_CRITERES_DEPARTEMENTS = ["Département", "Nom", *ENTETE_CRITERES]
+
+
+def _lignes_criteres_par_departement(tableau):
+    """La part des sites conformes à chaque critère, département par département (exports seulement)."""
+    yield ENTETE_CRITERES_DEPARTEMENTS
+    lignes = {}
+    for code_dep, nom_dep, code, titre, bloquant, resultat, n in (
+        ComptageCritere.objects.filter(departement_id__in=tableau.departement_ids, nombre__gt=0)
+        .values_list(
+            "departement__code", "departement__nom", "critere__code", "critere__titre", "critere__bloquant", "resultat"
+        )
+        .annotate(n=Sum("nombre"))
+        .order_by("departement__code", "critere__ordre", "critere__code", "-critere__referentiel__date")
+    ):
+        cle = (code_dep, nom_dep, code)
+        ligne = lignes.setdefault(cle, LigneCritere(code, titre, bloquant))
+        ligne.conformes += n if resultat == ResultatAudit.CONFORME else 0
+        ligne.non_conformes += n if resultat == ResultatAudit.NON_CONFORME else 0
+        ligne.sans_objet += n if resultat == ResultatAudit.SANS_OBJET else 0
+    for (code_dep, nom_dep, _), c in lignes.items():
+        part = c.part_conformes if c.part_conformes is not None else ""
+        bloquant = "oui" if c.bloquant else "non"
+        yield [code_dep, nom_dep, c.code, c.titre, bloquant, c.conformes, c.non_conformes, c.sans_objet, part]
+
+
 def en_csv(tableau) -> bytes:
     flux = io.StringIO()
     ecrivain = tableurs.EcrivainCsv(flux, delimiter=";")
     ecrivain.writerows(_lignes(tableau))
     ecrivain.writerow([])
     ecrivain.writerows(_lignes_criteres(tableau))
+    ecrivain.writerow([])
+    ecrivain.writerows(_lignes_criteres_par_departement(tableau))
     return ("\ufeff" + flux.getvalue()).encode("utf-8")
 
 
 def en_xlsx(tableau) -> bytes:
     classeur = Workbook(write_only=True)
-    for titre, lignes in (("Départements", _lignes(tableau)), ("Critères", _lignes_criteres(tableau))):
+    for titre, lignes in (
+        ("Départements", _lignes(tableau)),
+        ("Critères", _lignes_criteres(tableau)),
+        ("Critères par département", _lignes_criteres_par_departement(tableau)),
+    ):
         feuille = classeur.create_sheet(titre)
         for valeurs in lignes:
             feuille.append(tableurs.ligne(valeurs))

@@ -145,3 +145,16 @@ def test_le_tableau_tient_en_quelques_requetes_quel_que_soit_le_nombre_de_sites(
     with django_assert_num_queries(8):
         tableau = tableaux.calculer(Departement.objects.all(), national=True)
     assert tableau.sites_audites == 2
+
+
+def test_les_exports_donnent_la_part_des_sites_conformes_par_departement(m):
+    from openpyxl import load_workbook
+
+    tableau = tableaux.calculer(Departement.objects.filter(code__in=["19", "23"]), national=True)
+    feuille = load_workbook(io.BytesIO(tableaux.en_xlsx(tableau)))["Critères par département"]
+    lignes = {(ligne[0], ligne[2]): ligne for ligne in feuille.iter_rows(min_row=2, values_only=True)}
+    assert lignes[("19", "horaires")][5:] == (0, 1, 0, 0)  # conformes, non conformes, sans objet, part (%)
+    assert lignes[("23", "horaires")][5:] == (1, 0, 0, 100)
+    assert lignes[("23", "accessibilite-pmr")][5:] == (0, 0, 1, None)
+    csv = tableaux.en_csv(tableau).decode("utf-8-sig")
+    assert "19;Corrèze;horaires;" in csv

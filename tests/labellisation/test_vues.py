@@ -60,6 +60,19 @@ def test_liste_des_dossiers(client, m, nom, attendu):
     assert statut(client, getattr(m, nom), reverse("labellisation:liste")) == attendu
 
 
+def test_liste_paginee_avec_son_filtre(client, m, monkeypatch):
+    from guichet.labellisation import views
+    from guichet.labellisation.models import Dossier
+
+    monkeypatch.setattr(views, "PAR_PAGE", 1)
+    Dossier.objects.create(structure=m.site_ailleurs)
+    connecter(client, m.national)
+    page = client.get(reverse("labellisation:liste"), {"etape": "projet"}).content.decode()
+    assert "Dossiers de labellisation (2, page 1 sur 2)" in page and "etape=projet&amp;page=2" in page
+    deuxieme = client.get(reverse("labellisation:liste"), {"etape": "projet", "page": 2}).content.decode()
+    assert "page 2 sur 2" in deuxieme and ("Égletons" in page) != ("Égletons" in deuxieme)
+
+
 def test_anonyme_renvoye_a_la_connexion(client, m):
     reponse = client.get(reverse("labellisation:dossier", args=[m.dossier.pk]))
     assert reponse.status_code == 302 and "/comptes/" in reponse["Location"]
@@ -382,7 +395,7 @@ def test_tableau_departemental_et_exports(client, avec_audit):
     csv = client.get(reverse("labellisation:export", args=["csv"])).content.decode("utf-8-sig")
     assert csv.splitlines()[1].startswith("19;Corrèze;")
     classeur = load_workbook(io.BytesIO(client.get(reverse("labellisation:export", args=["xlsx"])).content))
-    assert classeur.sheetnames == ["Départements", "Critères"]
+    assert classeur.sheetnames == ["Départements", "Critères", "Critères par département"]
     assert client.get(reverse("labellisation:export", args=["pdf"])).status_code == 404
 
 
