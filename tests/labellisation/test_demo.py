@@ -37,6 +37,10 @@ def test_la_demonstration_a_des_dossiers_a_chaque_etape(geographie, client):  # 
     auditeur = Utilisateur.objects.get(email="auditeur@demo.guichet.fr")
     assert Audit.objects.filter(auditeur=auditeur, statut=Audit.Statut.PLANIFIE).count() >= 3
     assert Audit.objects.filter(statut=Audit.Statut.REALISE, lignes__resultat="non_conforme").exists()
+    # Les contrôles sont faits après la formation des agents de démonstration : des sites ont deux agents formés.
+    assert Audit.objects.filter(
+        nature=Audit.Nature.CONTROLE, lignes__critere__code="agents", lignes__resultat="conforme"
+    ).exists()
     for compte, page in (
         ("prefecture", "labellisation:tableau"),
         ("national", "labellisation:tableau"),
