@@ -33,6 +33,7 @@ from guichet.labellisation.models import (
 )
 from guichet.labellisation.verifications import Resultat as Automatique
 from guichet.labellisation.verifications import verifier
+from guichet.plans_d_action.models import Action
 from guichet.reseau import demo as reseau_demo
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Commune
@@ -189,7 +190,26 @@ def _dossiers_labellises(structures, referentiel, auditeur, prefecture, hasard) 
             for a in audits
         ]
     )
+    _plans_d_action(
+        audits, {ligne.audit_id for ligne in lignes if ligne.resultat == ResultatAudit.NON_CONFORME}, auditeur
+    )
     return len(audits)
+
+
+def _plans_d_action(audits, non_conformes, auditeur):
+    """Dans le département de démonstration, les non-conformités des contrôles deviennent des plans d'action
+    (comme à la conclusion d'un audit), dont une action sur trois a passé son échéance : la préfecture les voit
+    en retard sur son tableau, le responsable du site les lit dans son dossier."""
+    concernes = (
+        Audit.objects.filter(pk__in=[a.pk for a in audits if a.pk in non_conformes])
+        .filter(dossier__structure__commune__departement__code=reseau_demo.DEPARTEMENT_DEMO)
+        .select_related("dossier__structure__commune__departement")
+        .order_by("pk")
+    )
+    plans = [p for p in (services.ouvrir_plan_des_non_conformites(a, auditeur) for a in concernes) if p]
+    actions = Action.objects.filter(plan__in=plans).order_by("pk")
+    en_retard = [pk for rang, pk in enumerate(actions.values_list("pk", flat=True)) if rang % 3 == 0]
+    Action.objects.filter(pk__in=en_retard).update(echeance=timezone.localdate() - timedelta(days=12))
 
 
 def _sites_en_projet(hasard, auditeur, prefecture, national) -> int:

@@ -49,7 +49,10 @@ def test_la_demonstration_a_des_dossiers_a_chaque_etape(geographie, client):  # 
     ):
         client.logout()
         connecter(client, Utilisateur.objects.get(email=f"{compte}@demo.guichet.fr"))
-        assert client.get(reverse(page)).status_code == 200
+        reponse = client.get(reverse(page))
+        assert reponse.status_code == 200
+        if compte == "prefecture":  # les non-conformités des contrôles du département, dont des actions en retard
+            assert reponse.context["tableau"].actions_en_retard
     tableau = client.get(reverse("labellisation:tableau"))  # encore le responsable : refusé
     assert tableau.status_code == 403
     # Relancée, la démonstration remplace la précédente.
