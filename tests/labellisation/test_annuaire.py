@@ -10,14 +10,16 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from guichet.labellisation import services
+from guichet.labellisation import documents, services
 from guichet.labellisation.models import Etape
 from guichet.reseau import annuaire
 from guichet.reseau import services as reseau_services
 from guichet.reseau.models import Structure
 from guichet.temps import PARIS, jour_local
 from tests.labellisation.factories import mettre_a, monde_labellisation
+from tests.pdf import texte_du_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +75,9 @@ def test_decision_a_une_date_future_le_site_entre_dans_l_annuaire_ce_jour_la(cli
     assert evenement.date == AUJOURD_HUI  # la décision est prise aujourd'hui, pour une date à venir
     assert evenement.libelle == f"Décision du préfet : site labellisé à compter du {DANS_DIX_JOURS:%d/%m/%Y}"
     assert m.site.historique.get().date == DANS_DIX_JOURS
+    texte = " ".join(texte_du_pdf(documents.contenu(m.dossier.documents.get())).split())
+    assert f"labellisée France Services à compter du {date_format(DANS_DIX_JOURS, 'j F Y')}" in texte
+    assert f"Fait le {date_format(AUJOURD_HUI, 'j F Y')}" in texte
 
     assert publie(client, m.site) == NULLE_PART
     assert client.get(f"/structures/{m.site.matricule}/").status_code == 404
