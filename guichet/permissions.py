@@ -682,6 +682,19 @@ def peut_voir_resultats_enquete(user, niveau) -> bool:
     return False
 
 
+def resultats_enquete_lisibles(user, niveaux) -> list[bool]:
+    """`peut_voir_resultats_enquete` pour chaque ligne d'un tableau par territoire (niveaux d'un même code),
+    en une requête au plus."""
+    if not niveaux or not peut_voir_enquetes(user):
+        return [False] * len(niveaux)
+    code = niveaux[0].code
+    if perimetre(user).tout_voir or code in ("national", "region"):
+        return [True] * len(niveaux)
+    lisibles = departements_statistiques(user) if code == "departement" else structures_statistiques(user)
+    ids = set(lisibles.filter(pk__in=[n.objet.pk for n in niveaux]).values_list("pk", flat=True))
+    return [n.objet.pk in ids for n in niveaux]
+
+
 def voit_textes_libres(user) -> bool:
     """Les réponses libres des enquêtes et les commentaires des évaluations : équipe nationale seulement."""
     return perimetre(user).tout_modifier

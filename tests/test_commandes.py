@@ -29,6 +29,7 @@ QUI_ECRIVENT = {
     "purger_demandes",
     "rechiffrer",
     "recompter_constats",
+    "recompter_enquetes",
     "relancer_demandes",
     "relancer_formation",
 }

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from guichet.comptes.models import Utilisateur
+from guichet.enquetes import services
 from guichet.enquetes.masquage import masquer_texte
 from guichet.enquetes.models import Campagne, EvaluationOperateur, Nature, Public, Question, Reponse, Valeur
 from guichet.plans_d_action import services as plans
@@ -90,6 +91,7 @@ def _repondre(hasard, campagne, questions, structures, par_structure, jours):
                 )
     Reponse.objects.bulk_create(reponses, batch_size=2000)
     Valeur.objects.bulk_create(valeurs, batch_size=5000)
+    services.recompter([campagne])  # écrites en masse, hors du seul écrivain : les comptes suivent
     return len(reponses)
 
 

@@ -123,15 +123,74 @@ class Valeur(models.Model):
 
     reponse = models.ForeignKey(Reponse, on_delete=models.CASCADE, related_name="valeurs")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="valeurs")
+    # Celle de la réponse, copiée pour lire les textes libres récents d'un territoire sans parcourir ses
+    # réponses (écrite par `services.enregistrer_reponse`, complétée par `services.recompter`).
+    structure = models.ForeignKey(
+        "reseau.Structure", on_delete=models.CASCADE, null=True, blank=True, related_name="+", editable=False
+    )
     note = models.PositiveSmallIntegerField(null=True, blank=True)
     choix = models.CharField(max_length=200, blank=True)
     texte = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["reponse", "question"], name="valeur_unique")]
+        indexes = [  # les textes libres les plus récents d'une question, partout ou par structure
+            models.Index(fields=["question", "-id"], condition=~models.Q(texte=""), name="valeur_textes_recents"),
+            models.Index(
+                fields=["question", "structure", "-id"], condition=~models.Q(texte=""), name="valeur_textes_structure"
+            ),
+        ]
 
     def __str__(self):
         return str(self.note if self.note is not None else self.choix or self.texte)
+
+
+class CompteQuestionnaires(models.Model):
+    """Combien de questionnaires d'une campagne une structure a reçus, et leurs premier et dernier jours :
+    tenu par `services.enregistrer_reponse` (seul écrivain), reconstruit par `services.recompter`. Les
+    résultats se lisent ici, jamais dans les réponses une à une. Le département est celui de la structure
+    à l'écriture (copié pour sommer un département ou une région sans remonter à la commune ; un
+    `recompter` suit une structure qui en change)."""
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="+")
+    structure = models.ForeignKey("reseau.Structure", on_delete=models.CASCADE, related_name="+")
+    departement = models.ForeignKey("territoires.Departement", on_delete=models.CASCADE, related_name="+")
+    nombre = models.PositiveIntegerField(default=0)
+    premier = models.DateField()
+    dernier = models.DateField()
+
+    class Meta:
+        verbose_name = "compte de questionnaires"
+        constraints = [models.UniqueConstraint(fields=["campagne", "structure"], name="compte_questionnaires_unique")]
+        indexes = [models.Index(fields=["campagne", "departement"], name="compte_questionnaires_dep")]
+
+    def __str__(self):
+        return f"{self.nombre} questionnaire(s)"
+
+
+class Compte(models.Model):
+    """Combien de valeurs une question a reçues d'une structure, par modalité : la note (« 4 ») d'une
+    échelle, le libellé d'un choix, ou "" pour un texte libre non vide. Même écrivain et même département
+    que `CompteQuestionnaires`."""
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="+")
+    structure = models.ForeignKey("reseau.Structure", on_delete=models.CASCADE, related_name="+")
+    departement = models.ForeignKey("territoires.Departement", on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    modalite = models.CharField("modalité", max_length=200, blank=True)
+    nombre = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "compte des réponses à une question"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campagne", "structure", "question", "modalite"], name="compte_valeurs_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["campagne", "departement"], name="compte_valeurs_dep")]
+
+    def __str__(self):
+        return f"{self.nombre} × « {self.modalite} »"
 
 
 class Participation(models.Model):

@@ -8,6 +8,7 @@ entre que par `services.ouvrir_plan`.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from guichet import permissions
 from guichet.comptes.forms import FormulaireDsfr
@@ -76,3 +77,17 @@ def plans_de_l_operateur(operateur, departement):
     return PlanDAction.objects.filter(
         origine=Origine.EVALUATION_OPERATEUR, operateur=operateur, departement=departement
     )
+
+
+def nombre_de_plans_par_operateur(visibles) -> dict:
+    """{(opérateur, département): nombre de plans ouverts sur sa note} parmi les plans `visibles`, en une requête."""
+    return {
+        (operateur_id, departement_id): n
+        for operateur_id, departement_id, n in PlanDAction.objects.filter(
+            origine=Origine.EVALUATION_OPERATEUR, pk__in=visibles.values("pk")
+        )
+        .values_list("operateur_id", "departement_id")
+        .annotate(n=Count("pk"))
+        .values_list("operateur_id", "departement_id", "n")
+        .order_by()
+    }

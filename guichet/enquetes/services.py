@@ -9,19 +9,29 @@ de moins de SEUIL réponses n'est pas montrée, ni la case qui permettrait de la
 réponses est masquée entière, et d'autres avec elle tant que les masquées somment à moins que le seuil
 (le total est publié au-dessus). Les textes libres (déjà masqués à l'écriture) ne sont rendus qu'à
 l'équipe nationale, et seulement à partir de SEUIL réponses au niveau demandé.
+
+Les chiffres se lisent dans des comptes (`CompteQuestionnaires`, `Compte` : par campagne × structure, et
+question × modalité, avec le département de la structure), jamais dans les réponses une à une :
+`enregistrer_reponse`, le seul écrivain des réponses, les tient dans la même transaction (un INSERT …
+ON CONFLICT qui ajoute, sans verrou applicatif) ; `recompter` les reconstruit depuis les réponses (après
+un chargement en masse ; commande `guichet recompter_enquetes`). Les niveaux supérieurs somment les
+comptes de leurs structures en SQL (quelques dizaines de milliers de lignes au national, quel que soit
+le nombre de réponses).
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Max, Min, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Avg, Count, Max, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from guichet.enquetes.masquage import masquer_texte
 from guichet.enquetes.models import (
     CRITERES_OPERATEUR,
     Campagne,
+    Compte,
+    CompteQuestionnaires,
     EvaluationOperateur,
     Nature,
     Participation,
@@ -76,9 +86,110 @@ def enregistrer_reponse(campagne: Campagne, structure: Structure, valeurs: list[
     reponse = Reponse.objects.create(campagne=campagne, structure=structure, le=jour)
     for valeur in valeurs:
         valeur.reponse = reponse
+        valeur.structure = structure
         valeur.texte = masquer_texte(valeur.texte)
     Valeur.objects.bulk_create(valeurs)
+    _compter(reponse, valeurs)
     return reponse
+
+
+def _modalite(valeur) -> str:
+    """La modalité comptée d'une valeur : sa note (« 4 »), son choix, ou "" pour un texte."""
+    return str(valeur.note) if valeur.note is not None else valeur.choix
+
+
+def _compter(reponse: Reponse, valeurs: list[Valeur]) -> None:
+    """Ajoute un questionnaire et ses valeurs aux comptes de sa structure (un seul INSERT … ON CONFLICT par
+    table : deux réponses simultanées s'ajoutent sans se perdre, en SQLite comme en PostgreSQL)."""
+    departement_id = Structure.objects.filter(pk=reponse.structure_id).values_list("commune__departement_id")[0][0]
+    nom = connection.ops.quote_name
+    questionnaires = nom(CompteQuestionnaires._meta.db_table)
+    comptes = nom(Compte._meta.db_table)
+    with connection.cursor() as curseur:
+        curseur.execute(
+            f"INSERT INTO {questionnaires} (campagne_id, structure_id, departement_id, nombre, premier, dernier) "
+            "VALUES (%s, %s, %s, 1, %s, %s) ON CONFLICT (campagne_id, structure_id) DO UPDATE SET "
+            f"nombre = {questionnaires}.nombre + 1, "
+            f"premier = CASE WHEN excluded.premier < {questionnaires}.premier "
+            f"THEN excluded.premier ELSE {questionnaires}.premier END, "
+            f"dernier = CASE WHEN excluded.dernier > {questionnaires}.dernier "
+            f"THEN excluded.dernier ELSE {questionnaires}.dernier END",
+            [reponse.campagne_id, reponse.structure_id, departement_id, reponse.le, reponse.le],
+        )
+        lignes = [
+            (reponse.campagne_id, reponse.structure_id, departement_id, v.question_id, _modalite(v))
+            for v in valeurs
+            if v.note is not None or v.choix or v.texte
+        ]
+        if lignes:
+            curseur.execute(
+                f"INSERT INTO {comptes} (campagne_id, structure_id, departement_id, question_id, modalite, nombre) "
+                "VALUES "
+                + ", ".join(["(%s, %s, %s, %s, %s, 1)"] * len(lignes))
+                + " ON CONFLICT (campagne_id, structure_id, question_id, modalite) DO UPDATE SET "
+                f"nombre = {comptes}.nombre + 1",
+                [champ for ligne in lignes for champ in ligne],
+            )
+
+
+@transaction.atomic
+def recompter(campagnes=None) -> int:
+    """Reconstruit les comptes depuis les réponses (toutes les campagnes, ou celles données) ; renvoie le
+    nombre de lignes de comptes écrites."""
+    reponses = Reponse.objects.all()
+    valeurs = Valeur.objects.all()
+    anciens_q = CompteQuestionnaires.objects.all()
+    anciens = Compte.objects.all()
+    if campagnes is not None:
+        reponses = reponses.filter(campagne__in=campagnes)
+        valeurs = valeurs.filter(reponse__campagne__in=campagnes)
+        anciens_q = anciens_q.filter(campagne__in=campagnes)
+        anciens = anciens.filter(campagne__in=campagnes)
+    anciens_q.delete()
+    anciens.delete()
+    valeurs.filter(structure__isnull=True).update(  # écrites en masse sans leur structure
+        structure_id=Subquery(Reponse.objects.filter(pk=OuterRef("reponse_id")).values("structure_id")[:1])
+    )
+    questionnaires = [
+        CompteQuestionnaires(
+            campagne_id=ligne["campagne_id"],
+            structure_id=ligne["structure_id"],
+            departement_id=ligne["structure__commune__departement_id"],
+            nombre=ligne["n"],
+            premier=ligne["premier"],
+            dernier=ligne["dernier"],
+        )
+        for ligne in reponses.values("campagne_id", "structure_id", "structure__commune__departement_id")
+        .annotate(n=Count("pk"), premier=Min("le"), dernier=Max("le"))
+        .order_by()
+    ]
+    CompteQuestionnaires.objects.bulk_create(questionnaires, batch_size=5000)
+    departements = {q.structure_id: q.departement_id for q in questionnaires}
+    cles = ("reponse__campagne_id", "reponse__structure_id", "question_id")
+    comptes = []
+    fermees = valeurs.filter(texte="").exclude(note__isnull=True, choix="")
+    for groupe in (fermees.values(*cles, "note", "choix"), valeurs.exclude(texte="").values(*cles)):
+        for ligne in groupe.annotate(n=Count("pk")).order_by():
+            modalite = str(ligne["note"]) if ligne.get("note") is not None else ligne.get("choix", "")
+            comptes.append(
+                Compte(
+                    campagne_id=ligne["reponse__campagne_id"],
+                    structure_id=ligne["reponse__structure_id"],
+                    departement_id=departements[ligne["reponse__structure_id"]],
+                    question_id=ligne["question_id"],
+                    modalite=modalite,
+                    nombre=ligne["n"],
+                )
+            )
+    Compte.objects.bulk_create(comptes, batch_size=5000)
+    return len(questionnaires) + len(comptes)
+
+
+def nombre_de_comptes(campagne: Campagne) -> int:
+    return (
+        CompteQuestionnaires.objects.filter(campagne=campagne).count()
+        + Compte.objects.filter(campagne=campagne).count()
+    )
 
 
 def a_repondu(campagne: Campagne, user) -> bool:
@@ -122,15 +233,11 @@ class Niveau:
         cle = self.objet.matricule if self.code == "structure" else self.objet.code
         return {"niveau": self.code, "code": cle}
 
-    def filtre(self, prefixe="") -> Q:
+    def filtre_comptes(self) -> Q:
+        """Le filtre du niveau sur les comptes, qui portent le département de leur structure."""
         if self.code == "national":
             return Q()
-        chemin = {
-            "region": "structure__commune__departement__region",
-            "departement": "structure__commune__departement",
-            "structure": "structure",
-        }[self.code]
-        return Q(**{f"{prefixe}{chemin}": self.objet})
+        return Q(**{{"region": "departement__region"}.get(self.code, self.code): self.objet})
 
 
 def lire_niveau(niveau: str, code: str) -> Niveau | None:
@@ -183,28 +290,26 @@ def _cases(question) -> list[tuple[str, str]]:
 
 
 def calculer(campagne: Campagne, niveau: Niveau, textes_libres: bool = False) -> Resultats:
-    reponses = Reponse.objects.filter(niveau.filtre(), campagne=campagne)
-    bornes = reponses.aggregate(n=Count("pk"), premier=Min("le"), dernier=Max("le"))
-    valeurs = Valeur.objects.filter(niveau.filtre("reponse__"), reponse__campagne=campagne)
-    comptes = {}
-    for question_id, note, choix, n in valeurs.values_list("question_id", "note", "choix").annotate(n=Count("pk")):
-        comptes.setdefault(question_id, {})[note if note is not None else choix] = n
-    textes_comptes = dict(
-        valeurs.exclude(texte="").values_list("question_id").annotate(n=Count("pk")).values_list("question_id", "n")
+    bornes = CompteQuestionnaires.objects.filter(niveau.filtre_comptes(), campagne=campagne).aggregate(
+        n=Sum("nombre"), premier=Min("premier"), dernier=Max("dernier")
     )
+    comptes = {}
+    for question_id, modalite, n in (
+        Compte.objects.filter(niveau.filtre_comptes(), campagne=campagne)
+        .values_list("question_id", "modalite")
+        .annotate(n=Sum("nombre"))
+        .values_list("question_id", "modalite", "n")
+        .order_by()
+    ):
+        comptes.setdefault(question_id, {})[modalite] = n
 
     resultats = []
     for question in campagne.questions.all():
         if question.nature == Nature.TEXTE:
-            n = textes_comptes.get(question.pk, 0)
+            n = comptes.get(question.pk, {}).get("", 0)
             r = ResultatQuestion(question, total=n if n >= SEUIL else None, masquee=n < SEUIL)
             if textes_libres and n >= SEUIL:
-                r.textes = list(
-                    valeurs.filter(question=question)
-                    .exclude(texte="")
-                    .order_by("-reponse__le", "pk")
-                    .values_list("texte", flat=True)[:TEXTES_MONTRES]
-                )
+                r.textes = _textes_recents(question, niveau)
             resultats.append(r)
             continue
         par_modalite = comptes.get(question.pk, {})
@@ -231,13 +336,27 @@ def calculer(campagne: Campagne, niveau: Niveau, textes_libres: bool = False) ->
     return Resultats(
         campagne=campagne,
         niveau=niveau,
-        reponses=bornes["n"],
+        reponses=bornes["n"] or 0,
         premier_jour=bornes["premier"],
         dernier_jour=bornes["dernier"],
         questions=resultats,
         detail_titre=titre,
         detail=detail,
     )
+
+
+def _textes_recents(question, niveau) -> list[str]:
+    """Les TEXTES_MONTRES textes libres les plus récents d'une question au niveau donné : par les index
+    partiels des textes (question, structure), sans passer par les réponses."""
+    textes = Valeur.objects.filter(question=question).exclude(texte="")
+    if niveau.code == "structure":
+        textes = textes.filter(structure=niveau.objet)
+    elif niveau.code != "national":
+        chemin = {"region": "commune__departement__region", "departement": "commune__departement"}[niveau.code]
+        textes = textes.filter(
+            structure__in=list(Structure.objects.filter(**{chemin: niveau.objet}).values_list("pk", flat=True))
+        )
+    return list(textes.order_by("-pk").values_list("texte", flat=True)[:TEXTES_MONTRES])
 
 
 def _proteger_la_moyenne(publiee, ligne, cles):
@@ -259,15 +378,16 @@ def _proteger_la_moyenne(publiee, ligne, cles):
     publiee["masquees"] = masquees
 
 
-def _modalites(question) -> list:
+def _modalites(question) -> list[str]:
+    """Les modalités d'une question fermée, telles que les comptes les écrivent."""
     if question.nature == Nature.ECHELLE:
-        return list(range(1, question.echelle_max + 1))
+        return [str(i) for i in range(1, question.echelle_max + 1)]
     return list(question.choix)
 
 
-SOUS_NIVEAU = {
-    "national": ("region", "structure__commune__departement__region", "Par région"),
-    "region": ("departement", "structure__commune__departement", "Par département"),
+SOUS_NIVEAU = {  # (niveau inférieur, chemin depuis les comptes, titre)
+    "national": ("region", "departement__region", "Par région"),
+    "region": ("departement", "departement", "Par département"),
     "departement": ("structure", "structure", "Par structure"),
 }
 
@@ -277,19 +397,28 @@ def _detail(campagne, niveau) -> tuple[str, list[dict]]:
     if niveau.code not in SOUS_NIVEAU:
         return "", []
     code, chemin, titre = SOUS_NIVEAU[niveau.code]
-    reponses = Reponse.objects.filter(niveau.filtre(), campagne=campagne)
-    nombres = dict(reponses.values_list(chemin).annotate(n=Count("pk")).values_list(chemin, "n"))
+    nombres = dict(
+        CompteQuestionnaires.objects.filter(niveau.filtre_comptes(), campagne=campagne)
+        .values_list(chemin)
+        .annotate(n=Sum("nombre"))
+        .values_list(chemin, "n")
+        .order_by()
+    )
     if not nombres:
         return titre, []
     echelles = [q for q in campagne.questions.all() if q.nature == Nature.ECHELLE]
-    moyennes = {}
-    for cle, question_id, moyenne in (
-        Valeur.objects.filter(niveau.filtre("reponse__"), reponse__campagne=campagne, question__in=echelles)
-        .values_list(f"reponse__{chemin}", "question_id")
-        .annotate(m=Avg("note"))
-        .values_list(f"reponse__{chemin}", "question_id", "m")
+    sommes = {}  # (territoire, question) → [somme des notes, nombre de notes]
+    for cle, question_id, modalite, n in (
+        Compte.objects.filter(niveau.filtre_comptes(), campagne=campagne, question__in=echelles)
+        .values_list(chemin, "question_id", "modalite")
+        .annotate(n=Sum("nombre"))
+        .values_list(chemin, "question_id", "modalite", "n")
+        .order_by()
     ):
-        moyennes[(cle, question_id)] = moyenne
+        somme = sommes.setdefault((cle, question_id), [0, 0])
+        somme[0] += int(modalite) * n
+        somme[1] += n
+    moyennes = {cle: total / n for cle, (total, n) in sommes.items() if n}
     modele = {"region": Region, "departement": Departement, "structure": Structure}[code]
     objets = modele.objects.in_bulk(list(nombres))
     lignes = [{"cle": cle, "reponses": n} for cle, n in nombres.items()]
@@ -409,6 +538,14 @@ def avis_des_structures(
     )
     operateurs = Operateur.objects.in_bulk({ligne["operateur_id"] for ligne in lignes})
     departements = Departement.objects.in_bulk({ligne["departement_id"] for ligne in lignes})
+    textes = {}  # (opérateur, département) → commentaires, en une requête
+    if commentaires:
+        for operateur_id, departement_id, texte in (
+            evaluations.exclude(commentaire="")
+            .order_by("le", "pk")
+            .values_list("operateur_id", "departement_id", "commentaire")
+        ):
+            textes.setdefault((operateur_id, departement_id), []).append(texte)
     avis = []
     for ligne in lignes:
         visible = ligne["n"] >= SEUIL
@@ -418,13 +555,8 @@ def avis_des_structures(
             structures=ligne["n"] if visible else None,
             moyennes={c: ligne[c] for c in CRITERES_OPERATEUR} if visible else {},
         )
-        if commentaires and visible:
-            a.commentaires = list(
-                evaluations.filter(operateur_id=ligne["operateur_id"], departement_id=ligne["departement_id"])
-                .exclude(commentaire="")
-                .order_by("le", "pk")
-                .values_list("commentaire", flat=True)
-            )
+        if visible:
+            a.commentaires = textes.get((ligne["operateur_id"], ligne["departement_id"]), [])
         avis.append(a)
     avis.sort(key=lambda a: (a.operateur.ordre, a.operateur.nom, a.departement.code))
     return avis

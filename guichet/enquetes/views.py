@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guichet import permissions
 from guichet.enquetes import plans, services
 from guichet.enquetes.forms import CampagneForm, EvaluationForm, QuestionForm, QuestionnaireForm
-from guichet.enquetes.models import Campagne, EvaluationOperateur, Public
+from guichet.enquetes.models import Campagne, Etat, EvaluationOperateur, Public
 from guichet.journal.services import journaliser
 from guichet.qr import qr_code_svg
 from guichet.qualite.forms import FiltreQualiteForm
@@ -156,8 +156,10 @@ def resultats(request, pk):
 def _page_resultats(request, campagne, niveau, form_plan=None):
     textes = permissions.voit_textes_libres(request.user)
     r = services.calculer(campagne, niveau, textes_libres=textes)
-    for ligne in r.detail:
-        ligne["lisible"] = permissions.peut_voir_resultats_enquete(request.user, ligne["niveau"])
+    parent = _parent_lisible(request.user, niveau)
+    lisibles = permissions.resultats_enquete_lisibles(request.user, [ligne["niveau"] for ligne in r.detail])
+    for ligne, lisible in zip(r.detail, lisibles, strict=True):
+        ligne["lisible"] = lisible
     return render(
         request,
         "enquetes/resultats.html",
@@ -166,9 +168,10 @@ def _page_resultats(request, campagne, niveau, form_plan=None):
             "campagne": campagne,
             "r": r,
             "niveau": niveau,
-            "parent": _parent(niveau),
+            "parent": parent,
+            "vers_national": niveau.code != "national" and (parent is None or parent.code != "national"),
             "textes": textes,
-            "raccourcis": [n for n in _raccourcis(request.user) if n != niveau],
+            "raccourcis": [n for n in _raccourcis(request.user) if n not in (niveau, parent)],
             "echelles": [q for q in campagne.questions.all() if q.nature == "echelle"],
             "export": reverse("enquetes:export", args=[campagne.pk]) + "?" + _encoder(niveau),
             **_plans_du_resultat(request.user, campagne, niveau, form_plan),
@@ -224,6 +227,15 @@ def _parent(niveau):
     if niveau.code == "region":
         return services.Niveau("national")
     return None
+
+
+def _parent_lisible(user, niveau):
+    """Le premier niveau au-dessus que l'utilisateur peut lire (une structure remonte à sa région si son
+    département ne lui est pas ouvert)."""
+    parent = _parent(niveau)
+    while parent is not None and not permissions.peut_voir_resultats_enquete(user, parent):
+        parent = _parent(parent)
+    return parent
 
 
 def _encoder(niveau):
@@ -326,6 +338,8 @@ def affiche(request, pk, matricule):
     campagne = get_object_or_404(Campagne, pk=pk, public=Public.USAGERS)
     structure = get_object_or_404(Structure, matricule=matricule[:40])
     _exiger(permissions.peut_voir_affiche_enquete(request.user, structure))
+    if campagne.etat() == Etat.CLOSE:
+        raise Http404  # le questionnaire n'est plus ouvert : pas d'affiche qui y mène
     url = request.build_absolute_uri(reverse("enquete:questionnaire", args=[campagne.pk, structure.matricule]))
     return render(
         request,

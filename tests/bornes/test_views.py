@@ -295,6 +295,13 @@ def test_la_borne_est_publique_et_sans_session(client, monde):
     assert Structure.objects.count() == 3
 
 
+def test_la_borne_dit_ses_delais_de_quelques_secondes(client, monde):
+    """Le merci reste 6 s, une question facultative sans geste part au bout de 30 s : des attributs de la page
+    que le script lit (le test de bout en bout les raccourcit)."""
+    page = client.get(reverse("bornes:borne")).content.decode()
+    assert 'data-delai="6"' in page and 'data-abandon="30"' in page
+
+
 # Plan d'action sur un score faible
 
 

@@ -84,6 +84,54 @@ def test_borne_hors_ligne_trois_avis_sans_doublon(page):
     assert Avis.objects.count() == 3
 
 
+def delais_courts(page, merci="1", abandon="1.5"):
+    """Sert la page de la borne avec ses propres délais raccourcis (attributs data-delai, data-abandon)."""
+
+    def raccourcir(route):
+        reponse = route.fetch()
+        corps = reponse.text()
+        assert 'data-delai="6"' in corps and 'data-abandon="30"' in corps
+        corps = corps.replace('data-delai="6"', f'data-delai="{merci}"').replace(
+            'data-abandon="30"', f'data-abandon="{abandon}"'
+        )
+        route.fulfill(response=reponse, body=corps)
+
+    page.route("**/borne/", raccourcir)
+
+
+def test_borne_merci_puis_retour_seul_au_debut_et_avis_a_moitie_abandonne(page):
+    """Après la dernière réponse, le merci, puis la première question d'elle-même au bout du délai ; une borne
+    laissée sur une question facultative envoie l'avis tel quel, remercie et revient au début."""
+    structure = StructureFactory(nom="France services d'Égletons")
+    _, jeton = services.appairer(structure, "Sortie")
+    delais_courts(page)
+    page.goto(f"/borne/#jeton={jeton}")
+    expect(page.locator("#lieu")).to_have_text("France services d'Égletons")
+    titre = page.get_by_role("heading", level=1)
+
+    expect(titre).to_have_text("Êtes-vous satisfait de votre visite ?")
+    page.get_by_role("button", name="Satisfait", exact=True).click()
+    for reponse in ("Oui", "10 à 30 min", "Oui"):
+        page.get_by_role("button", name=reponse, exact=True).click()
+    expect(titre).to_have_text("Merci pour votre avis !")
+    merci = time.monotonic()
+    expect(titre).to_have_text("Êtes-vous satisfait de votre visite ?", timeout=5_000)
+    assert time.monotonic() - merci >= 0.7  # le merci est resté le temps du délai, pas moins
+    attendre_file(page, 0)
+    assert Avis.objects.get().attente == "10_30"
+
+    # À moitié : un visage, une question facultative, puis plus rien.
+    page.get_by_role("button", name="Très mécontent", exact=True).click()
+    page.get_by_role("button", name="Non", exact=True).click()
+    expect(titre).to_have_text("Combien de temps avez-vous attendu ?")
+    expect(titre).to_have_text("Merci pour votre avis !", timeout=5_000)
+    expect(titre).to_have_text("Êtes-vous satisfait de votre visite ?", timeout=5_000)
+    attendre_file(page, 0)
+    abandonne = Avis.objects.get(note=1)
+    assert (abandonne.resolu, abandonne.attente, abandonne.reviendrait) == (False, "", None)
+    assert Avis.objects.count() == 2
+
+
 def test_borne_revoquee_garde_ses_avis(page):
     structure = StructureFactory(nom="France services d'Ussel")
     borne, jeton = services.appairer(structure, "Sortie")

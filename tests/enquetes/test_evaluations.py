@@ -125,3 +125,25 @@ def test_le_responsable_note_sa_structure(client, monde):
 def test_seul_le_responsable_de_structure_note(client, monde, personne):
     connecter(client, getattr(monde, personne))
     assert client.get(reverse("enquetes:evaluations")).status_code == 403
+
+
+def test_page_qualite_en_requetes_fixes_quel_que_soit_le_nombre_d_operateurs_notes(client, notes):
+    """Les commentaires et les plans de chaque couple opérateur × département sont lus en une requête chacun,
+    pas une par ligne : des opérateurs notés de plus n'ajoutent aucune requête."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guichet.reseau.models import Operateur
+
+    m = notes
+    connecter(client, m.national)
+    client.get(QUALITE)  # sessions, caches
+    with CaptureQueriesContext(connection) as avant:
+        assert client.get(QUALITE).status_code == 200
+    for operateur in Operateur.objects.filter(national=True).exclude(pk__in=[m.caf.pk, m.cpam.pk])[:4]:
+        _noter(m.a1, operateur, commentaire="Bien")
+        _noter(m.b, operateur)
+    with CaptureQueriesContext(connection) as apres:
+        page = client.get(QUALITE)
+    assert len(page.context["avis"]) >= 8
+    assert len(apres.captured_queries) == len(avant.captured_queries)

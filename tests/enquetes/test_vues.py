@@ -6,6 +6,7 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
+from guichet import permissions
 from guichet.enquetes.forms import SEL_JETON
 from guichet.enquetes.models import Participation, Reponse, Valeur
 from tests.comptes.conftest import connecter
@@ -259,3 +260,55 @@ def test_affiche_et_qr_code(client, monde, publique):
     page = client.get(reverse("enquetes:affiche", args=[campagne.pk, monde.a1.matricule])).content.decode()
     assert "<svg" in page and _url(campagne, monde.a1) in page
     assert client.get(reverse("enquetes:affiche", args=[campagne.pk, monde.b.matricule])).status_code == 403
+
+
+def test_lignes_du_tableau_par_territoire_lisibles_selon_les_droits(client, enquete):
+    """Chaque ligne du tableau par territoire ne mène qu'aux résultats que la personne peut lire (la même
+    règle que la page de ce niveau), calculée pour tout le tableau d'un coup."""
+    m = enquete.monde
+    region = m.dep_a.region
+    for personne in (m.prefecture_a, m.gestionnaire_a1, m.national):
+        for niveau, code in (("region", region.code), ("departement", "01"), ("national", "")):
+            page = _resultats(client, personne, enquete.campagne, niveau=niveau, code=code)
+            if page.status_code != 200:
+                continue
+            for ligne in page.context["r"].detail:
+                assert ligne["lisible"] == permissions.peut_voir_resultats_enquete(personne, ligne["niveau"])
+    departements = {
+        ligne["niveau"].objet.code: ligne["lisible"]
+        for ligne in _resultats(client, m.prefecture_a, enquete.campagne, niveau="region", code=region.code)
+        .context["r"]
+        .detail
+    }
+    assert departements.get("01") is True and departements.get("02", False) is False
+
+
+def test_pas_d_affiche_pour_une_campagne_close(client, monde):
+    """L'affiche mènerait à un questionnaire fermé : ni lien sur l'accueil, ni page."""
+    close = CampagneFactory(close=True, titre="Enquête close")
+    questionnaire_type(close)
+    connecter(client, monde.gestionnaire_a1)
+    accueil = client.get(reverse("enquetes:accueil")).content.decode()
+    assert "Enquête close" in accueil
+    assert reverse("enquetes:affiche", args=[close.pk, monde.a1.matricule]) not in accueil
+    assert client.get(reverse("enquetes:affiche", args=[close.pk, monde.a1.matricule])).status_code == 404
+
+
+def test_le_lien_vers_le_niveau_superieur_mene_a_une_page_lisible(client, enquete):
+    """Le responsable d'une structure ne lit pas son département : sa page remonte directement à la région."""
+    m = enquete.monde
+    page = _resultats(client, m.gestionnaire_a1, enquete.campagne, niveau="structure", code=m.a1.matricule)
+    parent = page.context["parent"]
+    assert parent.code == "region"
+    assert _resultats(client, m.gestionnaire_a1, enquete.campagne, **parent.parametres).status_code == 200
+    page = _resultats(client, m.prefecture_a, enquete.campagne, niveau="structure", code=m.a1.matricule)
+    assert page.context["parent"].code == "departement"
+
+
+def test_autres_niveaux_sans_doublon(client, enquete):
+    """La page d'une région ne propose « France entière » qu'une fois (c'est aussi son niveau supérieur)."""
+    m = enquete.monde
+    page = _resultats(client, m.national, enquete.campagne, niveau="region", code=m.dep_a.region.code)
+    assert page.content.decode().count(">France entière</a>") == 1
+    page = _resultats(client, m.national, enquete.campagne, niveau="departement", code="01")
+    assert page.content.decode().count(">France entière</a>") == 1

@@ -28,9 +28,9 @@ def avis_des_structures(context):
         departement_id=d["departement"].pk if d.get("departement") else None,
         commentaires=permissions.voit_textes_libres(request.user),
     )
-    visibles = permissions.plans_visibles(request.user)
+    nombres = plans.nombre_de_plans_par_operateur(permissions.plans_visibles(request.user))
     for a in avis:
-        a.plans = plans.plans_de_l_operateur(a.operateur, a.departement).filter(pk__in=visibles.values("pk")).count()
+        a.plans = nombres.get((a.operateur.pk, a.departement.pk), 0)
         a.peut_ouvrir_plan = permissions.peut_ouvrir_plan(request.user, a.departement)
         a.lien_plans = (
             reverse("enquetes:plan_operateur") + f"?operateur={a.operateur.pk}&departement={a.departement.pk}"

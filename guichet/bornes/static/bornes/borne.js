@@ -14,8 +14,9 @@
 
   const API = racine.dataset.api;
   const MOI = racine.dataset.moi;
-  const DELAI_MERCI = Number(racine.dataset.delai || "6") * 1000;
-  const DELAI_ABANDON = 30000; // sans geste sur une question facultative : l'avis part tel quel
+  // Les délais, en secondes, sont des attributs de la page (data-delai, data-abandon).
+  const DELAI_MERCI = Number(racine.dataset.delai || "6") * 1000; // le merci, puis retour au début
+  const DELAI_ABANDON = Number(racine.dataset.abandon || "30") * 1000; // sans geste sur une question facultative : l'avis part tel quel
   const CLE_JETON = "guichet-borne-jeton";
   const CLE_LIEU = "guichet-borne-lieu";
   const TAILLE_LOT = 200;
