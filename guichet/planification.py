@@ -57,6 +57,13 @@ TACHES = (
         "vérifie la chaîne du journal d'audit ; sort en erreur (courriel de cron) si elle est rompue",
     ),
     Tache(
+        "15 3 * * *",
+        "recompter_constats",
+        ("--wet-run",),
+        "refait les comptes par critère du tableau de la labellisation (la conclusion d'un audit les tient à "
+        "jour ; rattrape un site changé de département)",
+    ),
+    Tache(
         "0 8 * * 1",
         "relancer_formation",
         ("--wet-run",),

@@ -76,8 +76,8 @@ INSTALLED_APPS = [
     "guichet.pages",
     "guichet.plans_d_action",
     "guichet.mandats",
-    "guichet.labellisation",
     "guichet.formation",
+    "guichet.labellisation",  # après la formation : le critère « deux agents formés » la lit (démonstration comprise)
     "guichet.financement",
     "guichet.conventions",
     "guichet.enquetes",

@@ -28,6 +28,7 @@ QUI_ECRIVENT = {
     "import_territoires",
     "purger_demandes",
     "rechiffrer",
+    "recompter_constats",
     "recompter_enquetes",
     "relancer_demandes",
     "relancer_formation",

@@ -91,6 +91,8 @@ def structure(request, matricule: str):
         ),
         matricule=matricule,
     )
+    if s.label_a_venir():
+        raise Http404("Structure inconnue.")
     return schemas.StructureDetail.depuis(s, timezone.now())
 
 

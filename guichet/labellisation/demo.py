@@ -21,6 +21,7 @@ from guichet.comptes.models import Utilisateur
 from guichet.labellisation import services
 from guichet.labellisation.models import (
     Audit,
+    ComptageCritere,
     Document,
     Dossier,
     Etape,
@@ -32,6 +33,7 @@ from guichet.labellisation.models import (
 )
 from guichet.labellisation.verifications import Resultat as Automatique
 from guichet.labellisation.verifications import verifier
+from guichet.plans_d_action.models import Action
 from guichet.reseau import demo as reseau_demo
 from guichet.reseau.models import Structure
 from guichet.territoires.models import Commune
@@ -39,7 +41,12 @@ from guichet.territoires.models import Commune
 PREFIXE_PROJETS = "FS-PROJET-DEMO-"
 UN_SUR_CONTROLE = 3
 # Les non-conformités relevées sur place, en plus de celles que la plateforme calcule (code, probabilité).
-CONSTATS_SUR_PLACE = [("espace-confidentiel", 0.08), ("poste-webcam", 0.15), ("signaletique", 0.2), ("pmr", 0.05)]
+CONSTATS_SUR_PLACE = [
+    ("espace-confidentiel", 0.08),
+    ("poste-webcam", 0.15),
+    ("signaletique", 0.2),
+    ("accessibilite-pmr", 0.05),
+]
 
 # Les sites en projet du département de démonstration : (nom, étapes à franchir).
 PARCOURS = [
@@ -67,6 +74,7 @@ def nettoyer() -> int:
     fichiers += list(PieceAudit.objects.filter(ligne__audit__dossier__in=dossiers).values_list("fichier", flat=True))
     nombre, _ = dossiers.delete()
     Structure.objects.filter(matricule__startswith=PREFIXE_PROJETS).delete()
+    ComptageCritere.objects.recompter()  # les audits supprimés ne comptent plus au tableau
     for fichier in fichiers:
         transaction.on_commit(lambda f=fichier: supprimer_fichier(f))
     return nombre
@@ -89,6 +97,7 @@ def peupler(graine: int = 2026) -> dict[str, int]:
     )
     auditeur, prefecture, national = _compte("auditeur"), _compte("prefecture"), _compte("national")
     controles = _dossiers_labellises(labellisees, referentiel, auditeur, prefecture, hasard)
+    ComptageCritere.objects.recompter()  # les contrôles créés en masse, sans passer par leur conclusion
     projets = _sites_en_projet(hasard, auditeur, prefecture, national)
     # Un contrôle à venir pour le site des comptes de démonstration : son responsable le voit dans son dossier.
     site = _compte("gestionnaire").habilitations.get().structure
@@ -181,7 +190,26 @@ def _dossiers_labellises(structures, referentiel, auditeur, prefecture, hasard) 
             for a in audits
         ]
     )
+    _plans_d_action(
+        audits, {ligne.audit_id for ligne in lignes if ligne.resultat == ResultatAudit.NON_CONFORME}, auditeur
+    )
     return len(audits)
+
+
+def _plans_d_action(audits, non_conformes, auditeur):
+    """Dans le département de démonstration, les non-conformités des contrôles deviennent des plans d'action
+    (comme à la conclusion d'un audit), dont une action sur trois a passé son échéance : la préfecture les voit
+    en retard sur son tableau, le responsable du site les lit dans son dossier."""
+    concernes = (
+        Audit.objects.filter(pk__in=[a.pk for a in audits if a.pk in non_conformes])
+        .filter(dossier__structure__commune__departement__code=reseau_demo.DEPARTEMENT_DEMO)
+        .select_related("dossier__structure__commune__departement")
+        .order_by("pk")
+    )
+    plans = [p for p in (services.ouvrir_plan_des_non_conformites(a, auditeur) for a in concernes) if p]
+    actions = Action.objects.filter(plan__in=plans).order_by("pk")
+    en_retard = [pk for rang, pk in enumerate(actions.values_list("pk", flat=True)) if rang % 3 == 0]
+    Action.objects.filter(pk__in=en_retard).update(echeance=timezone.localdate() - timedelta(days=12))
 
 
 def _sites_en_projet(hasard, auditeur, prefecture, national) -> int:

@@ -63,7 +63,10 @@ class DecisionForm(FormulaireDsfr):
         widget=forms.RadioSelect,
     )
     date = forms.DateField(
-        label="Date de labellisation", widget=CHAMP_DATE, required=False, help_text="Aujourd'hui si vide."
+        label="Date de labellisation",
+        widget=CHAMP_DATE,
+        required=False,
+        help_text="Aujourd'hui si vide. Le site entre dans l'annuaire public ce jour-là (date à venir permise).",
     )
     email_responsable = forms.EmailField(label="Adresse du futur responsable (lien d'inscription)", required=False)
     motifs = _motifs("Motifs (obligatoires pour un refus)", requis=False)

@@ -10,12 +10,17 @@ La garde est posée au plus près des données : `save` et `delete` des deux mod
 « publié » à « remplacé » est permis, par `publier`).
 """
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
 from guichet.chiffrement import FichierChiffre
 from guichet.reseau.models import Structure
+from guichet.temps import jour_local
+from guichet.territoires.models import Departement
 
 
 class ReferentielFige(ValidationError):
@@ -406,20 +411,18 @@ class Dossier(models.Model):
 
     @transaction.atomic
     def labelliser(self, auteur, *, date=None, email_responsable=None):
-        """Décision du préfet : le site est labellisé à `date` (aujourd'hui par défaut, jamais dans le futur :
-        le site entre dans l'annuaire public à sa date de labellisation)."""
+        """Décision du préfet, prise aujourd'hui : le site est labellisé à compter de `date` (aujourd'hui par défaut ;
+        une date passée ou future est permise). Le site entre dans l'annuaire public ce jour-là
+        (`Structure.objects.ouvertes_au_public`), pas avant."""
         frais = self._verrouiller("labelliser le site", [Etape.AVIS_FAVORABLE])
-        date = date or timezone.localdate()
-        if date > timezone.localdate():
-            raise TransitionRefusee(
-                "Date de labellisation : elle ne peut pas être dans le futur "
-                "(le site entre dans l'annuaire ce jour-là)."
-            )
+        aujourd_hui = jour_local(timezone.now())
+        date = date or aujourd_hui
         if email_responsable is not None:
             frais.email_responsable = email_responsable.strip()
-        evenement = self._passer(
-            frais, Etape.LABELLISEE, auteur, "Décision du préfet : site labellisé", date=date, date_labellisation=date
-        )
+        libelle = "Décision du préfet : site labellisé"
+        if date != aujourd_hui:
+            libelle += f" à compter du {date:%d/%m/%Y}"
+        evenement = self._passer(frais, Etape.LABELLISEE, auteur, libelle, date=aujourd_hui, date_labellisation=date)
         structure = Structure.objects.select_for_update().get(pk=self.structure_id)
         structure.date_labellisation = date
         structure.changer_statut(Structure.Statut.LABELLISEE, date, "Labellisation (décision du préfet)", auteur)
@@ -544,6 +547,15 @@ class Audit(models.Model):
     )
     cree_le = models.DateTimeField(auto_now_add=True)
     realise_le = models.DateTimeField("réalisé le", null=True, blank=True, editable=False)
+    compte_dans = models.ForeignKey(
+        Departement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Le dernier audit conclu du dossier : ses constats comptent au tableau de ce département.",
+    )
 
     class Meta:
         verbose_name = "audit"
@@ -586,6 +598,7 @@ class Audit(models.Model):
         if conclusion == self.Conclusion.FAVORABLE and (raisons := self.raisons_defavorables()):
             raise TransitionRefusee("Conclusion favorable impossible. " + " ; ".join(raisons) + ".")
         dossier = self.dossier
+        frais = Dossier.objects.select_for_update().get(pk=dossier.pk)  # un audit conclu à la fois par dossier
         if self.nature == self.Nature.LABELLISATION:
             frais = dossier._verrouiller("conclure l'audit", [Etape.AUDIT_PLANIFIE])
             dossier._passer(
@@ -608,6 +621,7 @@ class Audit(models.Model):
         self.synthese = synthese
         self.realise_le = timezone.now()
         self.save(update_fields=["statut", "conclusion", "synthese", "realise_le"])
+        ComptageCritere.objects.remplacer(frais, self)
 
 
 class LigneAudit(models.Model):
@@ -628,6 +642,13 @@ class LigneAudit(models.Model):
 
     def __str__(self):
         return f"{self.critere.code} : {self.get_resultat_display() or 'à remplir'}"
+
+    @property
+    def libelle_automatique(self) -> str:
+        """Le résultat de la vérification automatique (ou de la déclaration au registre), en toutes lettres."""
+        return {"conforme": "conforme", "non_conforme": "non conforme", "a_verifier": "à vérifier"}.get(
+            self.resultat_automatique, "—"
+        )
 
 
 class PieceAudit(models.Model):
@@ -669,3 +690,150 @@ class Document(models.Model):
 
     def __str__(self):
         return self.nom
+
+
+# — Les constats par critère du tableau de la labellisation —
+#
+# Le tableau compte, sur le dernier audit conclu de chaque site, combien de sites sont conformes, non conformes
+# ou « sans objet » à chaque critère. Recompter ces lignes à chaque affichage coûte cher à l'échelle du réseau
+# (une trentaine de lignes par site) : les comptes sont tenus par département, critère et résultat, quelques
+# milliers de lignes en tout. Un seul écrivain les tient à jour, la conclusion d'un audit (`Audit.conclure`) :
+# les constats de l'audit précédent du dossier sont retirés de leur département, ceux du nouvel audit ajoutés au
+# département du site, dans la même transaction. `Audit.compte_dans` marque l'audit compté de chaque dossier et
+# où. `recompter` refait le tout depuis les lignes d'audit (données reprises en masse, démonstration, site
+# changé de département) : `guichet recompter_constats`, chaque nuit.
+
+
+def _verrouiller_departements(ids):
+    """Sérialise les écritures des comptes d'un département (dans l'ordre des clés : jamais d'interblocage).
+    FOR NO KEY UPDATE sur PostgreSQL : les lignes qui référencent le département ne sont pas bloquées."""
+    return list(
+        Departement.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+class ComptageCritereQuerySet(models.QuerySet):
+    def _reporter(self, audit_id, departement_id, signe):
+        """Ajoute (+1) ou retire (-1) les constats d'un audit aux comptes de leur département."""
+        par_resultat = defaultdict(list)
+        lignes = LigneAudit.objects.filter(audit_id=audit_id).exclude(resultat="")
+        for critere_id, resultat in lignes.values_list("critere_id", "resultat").order_by("critere_id"):
+            par_resultat[resultat].append(critere_id)
+        if signe > 0:
+            self.bulk_create(
+                [
+                    ComptageCritere(departement_id=departement_id, critere_id=critere_id, resultat=resultat)
+                    for resultat, criteres in sorted(par_resultat.items())
+                    for critere_id in criteres
+                ],
+                ignore_conflicts=True,
+            )
+        for resultat, criteres in sorted(par_resultat.items()):
+            self.filter(departement_id=departement_id, resultat=resultat, critere_id__in=criteres).update(
+                nombre=F("nombre") + signe
+            )
+
+    def remplacer(self, dossier, audit):
+        """L'audit qui vient d'être conclu devient celui que compte le tableau pour ce dossier (le dossier est
+        verrouillé par l'appelant)."""
+        departement_id = (
+            Structure.objects.filter(pk=dossier.structure_id).values_list("commune__departement_id", flat=True).get()
+        )
+        precedents = Audit.objects.filter(dossier_id=dossier.pk, compte_dans__isnull=False).exclude(pk=audit.pk)
+        _verrouiller_departements({departement_id, *precedents.values_list("compte_dans_id", flat=True)})
+        for precedent_id, ancien_departement_id in precedents.values_list("pk", "compte_dans_id"):
+            _verrouiller_departements([ancien_departement_id])  # déjà fait, sauf recomptage passé entre-temps
+            self._reporter(precedent_id, ancien_departement_id, -1)
+        precedents.update(compte_dans=None)
+        self._reporter(audit.pk, departement_id, +1)
+        Audit.objects.filter(pk=audit.pk).update(compte_dans_id=departement_id)
+
+    def par_critere(self, departements):
+        """[(code, titre, bloquant, resultat, nombre)] sur ces départements (identifiants), en une requête : les
+        critères dans l'ordre du référentiel, la version la plus récente d'abord pour un même code."""
+        return list(
+            self.filter(departement_id__in=departements, nombre__gt=0)
+            .values_list("critere__code", "critere__titre", "critere__bloquant", "resultat")
+            .annotate(n=models.Sum("nombre"))
+            .order_by("critere__ordre", "critere__code", "-critere__referentiel__date", "resultat")
+        )
+
+    @transaction.atomic
+    def recompter(self) -> dict:
+        """Refait les comptes depuis les lignes d'audit : le dernier audit conclu de chaque dossier (le plus
+        récemment réalisé), compté au département actuel de son site. Rend ce qui a changé."""
+        _verrouiller_departements(Departement.objects.values("pk"))
+        departement_de = dict(Dossier.objects.values_list("pk", "structure__commune__departement_id"))
+        derniers = {}
+        for dossier_id, audit_id in (
+            Audit.objects.filter(statut=Audit.Statut.REALISE)
+            .order_by("dossier_id", "-realise_le", "-pk")
+            .values_list("dossier_id", "pk")
+        ):
+            derniers.setdefault(dossier_id, audit_id)
+        voulu = {audit_id: departement_de[dossier_id] for dossier_id, audit_id in derniers.items()}
+        actuel = dict(Audit.objects.filter(compte_dans__isnull=False).values_list("pk", "compte_dans_id"))
+        audits_changes = {pk for pk in voulu.keys() | actuel.keys() if voulu.get(pk) != actuel.get(pk)}
+        if audits_changes:
+            Audit.objects.filter(pk__in=[pk for pk in audits_changes if pk in actuel]).update(compte_dans=None)
+            par_departement = defaultdict(list)
+            for pk in audits_changes & voulu.keys():
+                par_departement[voulu[pk]].append(pk)
+            for departement_id, audits in par_departement.items():
+                Audit.objects.filter(pk__in=audits).update(compte_dans_id=departement_id)
+        nouveaux = {
+            (departement_id, critere_id, resultat): n
+            for departement_id, critere_id, resultat, n in (
+                LigneAudit.objects.filter(audit__compte_dans__isnull=False)
+                .exclude(resultat="")
+                .values_list("audit__compte_dans_id", "critere_id", "resultat")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+        }
+        anciens = {
+            (d, c, r): n
+            for d, c, r, n in self.filter(nombre__gt=0).values_list(
+                "departement_id", "critere_id", "resultat", "nombre"
+            )
+        }
+        ecarts = sum(1 for cle in nouveaux.keys() | anciens.keys() if nouveaux.get(cle) != anciens.get(cle))
+        if ecarts or self.filter(nombre__lte=0).exists():
+            self.all().delete()
+            self.bulk_create(
+                [
+                    ComptageCritere(departement_id=d, critere_id=c, resultat=r, nombre=n)
+                    for (d, c, r), n in nouveaux.items()
+                ],
+                batch_size=5000,
+            )
+        return {
+            "sites_audites": len(voulu),
+            "audits_changes": len(audits_changes),
+            "comptes": len(nouveaux),
+            "ecarts": ecarts,
+        }
+
+
+class ComptageCritere(models.Model):
+    """Combien de sites d'un département ont, à leur dernier audit conclu, tel résultat à tel critère."""
+
+    departement = models.ForeignKey(Departement, on_delete=models.CASCADE, related_name="+")
+    critere = models.ForeignKey(Critere, on_delete=models.CASCADE, related_name="+")
+    resultat = models.CharField(max_length=12, choices=ResultatAudit.choices)
+    nombre = models.IntegerField(default=0)
+
+    objects = ComptageCritereQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "comptage des constats d'un critère"
+        verbose_name_plural = "comptages des constats par critère"
+        constraints = [
+            models.UniqueConstraint(fields=["departement", "critere", "resultat"], name="comptage_critere_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.departement_id} — {self.critere_id} — {self.resultat} : {self.nombre}"

@@ -15,7 +15,7 @@ from guichet.comptes.services import inviter
 from guichet.labellisation import documents
 from guichet.labellisation.models import Audit, Dossier, LigneAudit, PieceAudit, ResultatAudit
 from guichet.labellisation.verifications import Resultat as Automatique
-from guichet.labellisation.verifications import verifier
+from guichet.labellisation.verifications import constats_du_registre, verifier
 from guichet.plans_d_action import services as plans
 from guichet.plans_d_action.models import Origine
 from guichet.reseau.models import Structure
@@ -48,15 +48,20 @@ def proposer(structure: Structure, auteur, *, email_responsable="", par_porteur=
 
 def preremplir(audit: Audit, maintenant=None) -> None:
     """Une ligne par critère de la version de l'audit, pré-remplie du résultat automatique et de sa preuve
-    (un résultat « à vérifier » reste à remplir par l'auditeur)."""
+    (un résultat « à vérifier » reste à remplir par l'auditeur). Les équipements déclarés au registre sont
+    montrés comme preuve des critères à contrôler sur place, sans en remplir le résultat."""
     criteres = list(audit.referentiel.criteres.all())
-    (site,) = verifier(Structure.objects.filter(pk=audit.dossier.structure_id), criteres, maintenant)
+    structures = Structure.objects.filter(pk=audit.dossier.structure_id)
+    (site,) = verifier(structures, criteres, maintenant)
+    declares = constats_du_registre(structures.get())
     lignes = []
     for critere in criteres:
         constat = site.constats.get(critere.code)
         resultat = ""
         if constat is not None and constat.resultat in (Automatique.CONFORME, Automatique.NON_CONFORME):
             resultat = constat.resultat
+        elif constat is None:
+            constat = declares.get(critere.code)
         lignes.append(
             LigneAudit(
                 audit=audit,

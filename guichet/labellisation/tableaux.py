@@ -3,19 +3,21 @@
 Tout se compte en base, par agrégats, jamais structure par structure : les dossiers par étape et par
 département, les audits à réaliser, et, sur le dernier audit conclu de chaque site, les non-conformités par
 critère et la part des sites conformes à chaque critère (conformes parmi conformes et non conformes ; « sans
-objet » n'y compte pas). Une poignée de requêtes quel que soit le nombre de sites.
+objet » n'y compte pas). Ces derniers se lisent dans les comptes tenus par département et critère à la
+conclusion de chaque audit (`ComptageCritere`), pas dans les lignes d'audit. Une poignée de requêtes quel que
+soit le nombre de sites.
 """
 
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 from openpyxl import Workbook
 
 from guichet import tableurs
-from guichet.labellisation.models import Audit, Critere, Dossier, Etape, LigneAudit, ResultatAudit
+from guichet.labellisation.models import Audit, ComptageCritere, Dossier, Etape, ResultatAudit
 from guichet.plans_d_action import services as plans
 from guichet.plans_d_action.models import Origine
 
@@ -71,28 +73,17 @@ class Tableau:
     criteres: list[LigneCritere]
     sites_audites: int
     maintenant: object
+    departement_ids: list = field(default_factory=list)
 
     @property
     def etapes(self):
         return [(e.value, e.label, self.par_etape.get(e.value, 0)) for e in Etape]
 
 
-def derniers_audits_conclus(dossiers) -> list[int]:
-    """L'identifiant du dernier audit conclu de chaque dossier : une requête sur les seuls audits conclus, le
-    choix du dernier en Python (plus rapide qu'une sous-requête corrélée par dossier, et portable)."""
-    derniers = {}
-    for dossier_id, audit_id in (
-        Audit.objects.filter(dossier__in=dossiers, statut=Audit.Statut.REALISE)
-        .order_by("dossier_id", "-realise_le", "-pk")
-        .values_list("dossier_id", "pk")
-    ):
-        derniers.setdefault(dossier_id, audit_id)
-    return list(derniers.values())
-
-
 def calculer(departements, national=False, jour=None) -> Tableau:
     jour = jour or timezone.localdate()
-    departements = list(departements.select_related("region").order_by("code"))
+    # Jamais les contours (GeoJSON) des départements et des communes : le tableau n'en montre rien.
+    departements = list(departements.select_related("region").only("code", "nom", "region__nom").order_by("code"))
     ids = [d.pk for d in departements]
     dossiers = Dossier.objects.filter(structure__commune__departement_id__in=ids)
 
@@ -107,9 +98,7 @@ def calculer(departements, national=False, jour=None) -> Tableau:
         lignes[departement_id].par_etape[etape] = n
         par_etape[etape] += n
 
-    audits_planifies = Audit.objects.filter(dossier__in=dossiers, statut=Audit.Statut.PLANIFIE).select_related(
-        "dossier__structure__commune__departement", "auditeur"
-    )
+    audits_planifies = Audit.objects.filter(dossier__in=dossiers, statut=Audit.Statut.PLANIFIE)
     for departement_id, n in (
         audits_planifies.filter(date_prevue__lte=jour)
         .values_list("dossier__structure__commune__departement_id")
@@ -117,7 +106,18 @@ def calculer(departements, national=False, jour=None) -> Tableau:
         .order_by()
     ):
         lignes[departement_id].audits_dus = n
-    audits_dus = list(audits_planifies.order_by("date_prevue")[:50])
+    audits_dus = list(
+        audits_planifies.select_related("dossier__structure", "auditeur")
+        .only(
+            "nature",
+            "date_prevue",
+            "dossier__structure__nom",
+            "auditeur__first_name",
+            "auditeur__last_name",
+            "auditeur__email",
+        )
+        .order_by("date_prevue", "pk")[:50]
+    )
     for audit in audits_dus:
         audit.en_retard = audit.date_prevue < jour
 
@@ -125,23 +125,15 @@ def calculer(departements, national=False, jour=None) -> Tableau:
     for departement_id, n in en_retard.values_list("plan__departement_id").annotate(n=Count("pk")).order_by():
         lignes[departement_id].actions_en_retard = n
 
-    derniers = derniers_audits_conclus(dossiers)
-    comptes = (
-        LigneAudit.objects.filter(audit_id__in=derniers)
-        .exclude(resultat="")
-        .values_list("critere_id", "resultat")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    criteres, par_id = {}, {}
-    for critere_id, resultat, n in comptes:
-        par_id.setdefault(critere_id, {})[resultat] = n
-    for critere in Critere.objects.filter(pk__in=par_id).order_by("ordre", "code"):
-        ligne = criteres.setdefault(critere.code, LigneCritere(critere.code, critere.titre, critere.bloquant))
-        resultats = par_id[critere.pk]
-        ligne.conformes += resultats.get(ResultatAudit.CONFORME, 0)
-        ligne.non_conformes += resultats.get(ResultatAudit.NON_CONFORME, 0)
-        ligne.sans_objet += resultats.get(ResultatAudit.SANS_OBJET, 0)
+    criteres = {}
+    for code, titre, bloquant, resultat, n in ComptageCritere.objects.par_critere(ids):
+        ligne = criteres.setdefault(code, LigneCritere(code, titre, bloquant))
+        if resultat == ResultatAudit.CONFORME:
+            ligne.conformes += n
+        elif resultat == ResultatAudit.NON_CONFORME:
+            ligne.non_conformes += n
+        else:
+            ligne.sans_objet += n
 
     regions = defaultdict(lambda: dict(zeros, en_attente=0))
     for ligne in lignes.values():
@@ -156,10 +148,16 @@ def calculer(departements, national=False, jour=None) -> Tableau:
         regions=sorted(regions.items()),
         par_etape=dict(par_etape),
         audits_dus=audits_dus,
-        actions_en_retard=list(en_retard.order_by("echeance", "pk")[:50]),
+        actions_en_retard=list(
+            en_retard.select_related(None)
+            .select_related("plan__structure")
+            .only("libelle", "echeance", "plan__titre", "plan__structure__nom")
+            .order_by("echeance", "pk")[:50]
+        ),
         criteres=sorted(criteres.values(), key=lambda c: (-c.non_conformes, c.code)),
-        sites_audites=len(derniers),
+        sites_audites=Audit.objects.filter(compte_dans_id__in=ids).count(),
         maintenant=timezone.localtime(),
+        departement_ids=ids,
     )
 
 
@@ -187,18 +185,50 @@ def _lignes_criteres(tableau):
         ]
 
 
+ENTETE_CRITERES_DEPARTEMENTS = ["Département", "Nom", *ENTETE_CRITERES]
+
+
+def _lignes_criteres_par_departement(tableau):
+    """La part des sites conformes à chaque critère, département par département (exports seulement)."""
+    yield ENTETE_CRITERES_DEPARTEMENTS
+    lignes = {}
+    for code_dep, nom_dep, code, titre, bloquant, resultat, n in (
+        ComptageCritere.objects.filter(departement_id__in=tableau.departement_ids, nombre__gt=0)
+        .values_list(
+            "departement__code", "departement__nom", "critere__code", "critere__titre", "critere__bloquant", "resultat"
+        )
+        .annotate(n=Sum("nombre"))
+        .order_by("departement__code", "critere__ordre", "critere__code", "-critere__referentiel__date")
+    ):
+        cle = (code_dep, nom_dep, code)
+        ligne = lignes.setdefault(cle, LigneCritere(code, titre, bloquant))
+        ligne.conformes += n if resultat == ResultatAudit.CONFORME else 0
+        ligne.non_conformes += n if resultat == ResultatAudit.NON_CONFORME else 0
+        ligne.sans_objet += n if resultat == ResultatAudit.SANS_OBJET else 0
+    for (code_dep, nom_dep, _), c in lignes.items():
+        part = c.part_conformes if c.part_conformes is not None else ""
+        bloquant = "oui" if c.bloquant else "non"
+        yield [code_dep, nom_dep, c.code, c.titre, bloquant, c.conformes, c.non_conformes, c.sans_objet, part]
+
+
 def en_csv(tableau) -> bytes:
     flux = io.StringIO()
     ecrivain = tableurs.EcrivainCsv(flux, delimiter=";")
     ecrivain.writerows(_lignes(tableau))
     ecrivain.writerow([])
     ecrivain.writerows(_lignes_criteres(tableau))
+    ecrivain.writerow([])
+    ecrivain.writerows(_lignes_criteres_par_departement(tableau))
     return ("\ufeff" + flux.getvalue()).encode("utf-8")
 
 
 def en_xlsx(tableau) -> bytes:
     classeur = Workbook(write_only=True)
-    for titre, lignes in (("Départements", _lignes(tableau)), ("Critères", _lignes_criteres(tableau))):
+    for titre, lignes in (
+        ("Départements", _lignes(tableau)),
+        ("Critères", _lignes_criteres(tableau)),
+        ("Critères par département", _lignes_criteres_par_departement(tableau)),
+    ):
         feuille = classeur.create_sheet(titre)
         for valeurs in lignes:
             feuille.append(tableurs.ligne(valeurs))

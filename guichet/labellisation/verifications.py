@@ -18,6 +18,10 @@ Les vérifications :
   formation initiale est complète (`guichet.formation.services.agents_formes_par_structure`) ;
 - opérateurs : chaque opérateur national a au moins un référent (compte actif) dans le département ;
 - outils : au moins un accompagnement saisi dans l'outil de suivi ces 30 derniers jours.
+
+Les équipements déclarés au registre (poste en libre accès, webcam, espace confidentiel, accès des personnes à
+mobilité réduite) servent de preuve aux critères correspondants, qui restent à contrôler sur place
+(`constats_du_registre`) : l'audit les montre à l'auditeur sans décider à sa place.
 """
 
 from collections import defaultdict
@@ -224,3 +228,30 @@ def comptes_par_critere(sites: list[Site], criteres) -> dict[str, dict[str, int]
         for code, constat in site.constats.items():
             comptes[code][constat.resultat] += 1
     return comptes
+
+
+# Les critères à contrôler sur place que le registre documente : code du critère → (champ de la structure, libellé).
+EQUIPEMENTS = {
+    "poste-libre-acces": ("poste_libre_acces", "un poste informatique en libre accès"),
+    "poste-webcam": ("poste_webcam", "un ordinateur équipé d'une webcam"),
+    "espace-confidentiel": ("espace_confidentiel", "un espace confidentiel"),
+    "accessibilite-pmr": ("accessible_pmr", "l'accès des personnes à mobilité réduite"),
+}
+
+
+def constats_du_registre(structure: Structure) -> dict[str, Constat]:
+    """Ce que le registre déclare des équipements du site, par code de critère. Une case non cochée peut n'avoir
+    jamais été renseignée : « à vérifier », jamais « non conforme » ; une case cochée reste à confirmer sur place."""
+    constats = {}
+    for code, (champ, libelle) in EQUIPEMENTS.items():
+        if getattr(structure, champ):
+            constats[code] = Constat(Resultat.CONFORME, f"Déclaré au registre : {libelle}. À confirmer sur place.")
+        elif code == "accessibilite-pmr" and structure.forme != Structure.Forme.FIXE:
+            constats[code] = Constat(
+                Resultat.A_VERIFIER, "Site itinérant ou multisite : sans objet si les lieux d'accueil sont accessibles."
+            )
+        else:
+            constats[code] = Constat(
+                Resultat.A_VERIFIER, f"Le registre ne déclare pas {libelle} : à vérifier sur place."
+            )
+    return constats

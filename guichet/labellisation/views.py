@@ -5,6 +5,7 @@ Les droits sont ceux de `guichet.permissions` ; les règles, celles des modèles
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +18,15 @@ from guichet.labellisation.forms import ACTIONS, ConclureForm, PieceForm, Planif
 from guichet.labellisation.models import Audit, Document, Dossier, Etape, LigneAudit, PieceAudit, ResultatAudit
 from guichet.plans_d_action import services as plans
 
+# Les contours (GeoJSON) des communes et départements ne servent à aucune de ces pages : jamais lus.
+SANS_CONTOURS = ("structure__commune__contour", "structure__commune__departement__contour")
+PAR_PAGE = 100
+
 
 def _dossier_visible(request, pk) -> Dossier:
-    dossier = get_object_or_404(Dossier.objects.select_related("structure__commune__departement"), pk=pk)
+    dossier = get_object_or_404(
+        Dossier.objects.select_related("structure__commune__departement").defer(*SANS_CONTOURS), pk=pk
+    )
     if not permissions.peut_voir_dossier(request.user, dossier):
         raise Http404
     return dossier
@@ -27,7 +34,10 @@ def _dossier_visible(request, pk) -> Dossier:
 
 def _audit_visible(request, pk) -> Audit:
     audit = get_object_or_404(
-        Audit.objects.select_related("dossier__structure__commune", "referentiel", "auditeur"), pk=pk
+        Audit.objects.select_related("dossier__structure__commune", "referentiel", "auditeur").defer(
+            "dossier__structure__commune__contour"
+        ),
+        pk=pk,
     )
     if not permissions.peut_voir_audit(request.user, audit):
         raise Http404
@@ -38,13 +48,18 @@ def _audit_visible(request, pk) -> Audit:
 def liste(request):
     if not permissions.peut_voir_dossiers(request.user):
         raise PermissionDenied
-    dossiers = permissions.dossiers_visibles(request.user).select_related("structure__commune__departement")
+    dossiers = (
+        permissions.dossiers_visibles(request.user)
+        .select_related("structure__commune__departement")
+        .defer(*SANS_CONTOURS)
+    )
     etape = request.GET.get("etape", "")
     if etape in Etape.values:
         dossiers = dossiers.filter(etape=etape)
     audits = (
         permissions.audits_assignes(request.user)
         .select_related("dossier__structure__commune")
+        .defer("dossier__structure__commune__contour")
         .order_by("statut", "date_prevue")
     )
     return render(
@@ -52,7 +67,9 @@ def liste(request):
         "labellisation/liste.html",
         {
             "titre": "Labellisation",
-            "dossiers": dossiers.order_by("structure__nom")[:500],
+            "page_obj": Paginator(dossiers.order_by("structure__nom", "pk"), PAR_PAGE).get_page(
+                request.GET.get("page")
+            ),
             "etapes": Etape.choices,
             "etape": etape,
             "audits": audits,
@@ -119,6 +136,7 @@ def dossier(request, pk):
             "titre": f"Dossier de labellisation — {dossier.structure.nom}",
             "dossier": dossier,
             "structure": dossier.structure,
+            "label_a_venir": dossier.structure.label_a_venir(),
             "evenements": dossier.evenements.select_related("auteur"),
             "audits": dossier.audits.select_related("auditeur", "referentiel"),
             "documents": dossier.documents.all(),

@@ -5,6 +5,8 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from guichet.temps import jour_local
+
 
 class OperateurQuerySet(models.QuerySet):
     def joignables_dans(self, departements):
@@ -111,8 +113,11 @@ class Operateur(models.Model):
 
 
 class StructureQuerySet(models.QuerySet):
-    def ouvertes_au_public(self):
-        return self.filter(statut=Structure.Statut.LABELLISEE)
+    def ouvertes_au_public(self, jour=None):
+        """Ce que le public trouve (recherche, carte, API, export ouvert) : les structures labellisées, à partir de
+        leur date de labellisation (jour de Paris, aujourd'hui par défaut) ; le préfet peut la fixer à venir."""
+        jour = jour or jour_local(timezone.now())
+        return self.filter(statut=Structure.Statut.LABELLISEE).exclude(date_labellisation__gt=jour)
 
 
 class Structure(models.Model):
@@ -209,6 +214,13 @@ class Structure(models.Model):
             self.date_labellisation = date
         self.save(update_fields=["statut", "date_labellisation", "modifie_le"])
         return self.historique.create(statut=statut, date=date, commentaire=commentaire, auteur=auteur)
+
+    def label_a_venir(self, jour=None) -> bool:
+        """Labellisée à une date encore à venir : le public ne la trouve pas avant, sa page publique non plus."""
+        jour = jour or jour_local(timezone.now())
+        return (
+            self.statut == self.Statut.LABELLISEE and bool(self.date_labellisation) and self.date_labellisation > jour
+        )
 
     def semaine(self):
         """Les horaires hebdomadaires et les exceptions, pour calculer « ouvert maintenant »."""

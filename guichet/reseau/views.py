@@ -63,6 +63,8 @@ def structure(request, matricule):
         ),
         matricule=matricule,
     )
+    if structure.label_a_venir():
+        raise Http404("Cette structure ouvrira au public à sa date de labellisation.")
     maintenant = timezone.now()
     semaine = structure.semaine()
     jours = [(libelle, semaine.jours.get(valeur)) for valeur, libelle in Jour.choices]

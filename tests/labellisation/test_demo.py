@@ -37,6 +37,10 @@ def test_la_demonstration_a_des_dossiers_a_chaque_etape(geographie, client):  # 
     auditeur = Utilisateur.objects.get(email="auditeur@demo.guichet.fr")
     assert Audit.objects.filter(auditeur=auditeur, statut=Audit.Statut.PLANIFIE).count() >= 3
     assert Audit.objects.filter(statut=Audit.Statut.REALISE, lignes__resultat="non_conforme").exists()
+    # Les contrôles sont faits après la formation des agents de démonstration : des sites ont deux agents formés.
+    assert Audit.objects.filter(
+        nature=Audit.Nature.CONTROLE, lignes__critere__code="agents", lignes__resultat="conforme"
+    ).exists()
     for compte, page in (
         ("prefecture", "labellisation:tableau"),
         ("national", "labellisation:tableau"),
@@ -45,7 +49,10 @@ def test_la_demonstration_a_des_dossiers_a_chaque_etape(geographie, client):  # 
     ):
         client.logout()
         connecter(client, Utilisateur.objects.get(email=f"{compte}@demo.guichet.fr"))
-        assert client.get(reverse(page)).status_code == 200
+        reponse = client.get(reverse(page))
+        assert reponse.status_code == 200
+        if compte == "prefecture":  # les non-conformités des contrôles du département, dont des actions en retard
+            assert reponse.context["tableau"].actions_en_retard
     tableau = client.get(reverse("labellisation:tableau"))  # encore le responsable : refusé
     assert tableau.status_code == 403
     # Relancée, la démonstration remplace la précédente.

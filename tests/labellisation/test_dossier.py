@@ -135,15 +135,6 @@ def test_parcours_complet_reporte_dans_l_historique_de_la_structure(m):
     ]
 
 
-def test_label_dans_le_futur_refuse(m):
-    mettre_a(m.dossier, Etape.AVIS_FAVORABLE)
-    with pytest.raises(TransitionRefusee, match="ne peut pas être dans le futur"):
-        services.labelliser(m.dossier, m.prefecture, date=DEMAIN)
-    m.dossier.refresh_from_db()
-    assert m.dossier.etape == Etape.AVIS_FAVORABLE
-    assert not m.dossier.documents.exists()
-
-
 def test_avis_defavorable_exige_des_motifs(m):
     mettre_a(m.dossier, Etape.AUDIT_REALISE)
     with pytest.raises(TransitionRefusee, match="Motifs de l'avis défavorable"):

@@ -60,6 +60,19 @@ def test_liste_des_dossiers(client, m, nom, attendu):
     assert statut(client, getattr(m, nom), reverse("labellisation:liste")) == attendu
 
 
+def test_liste_paginee_avec_son_filtre(client, m, monkeypatch):
+    from guichet.labellisation import views
+    from guichet.labellisation.models import Dossier
+
+    monkeypatch.setattr(views, "PAR_PAGE", 1)
+    Dossier.objects.create(structure=m.site_ailleurs)
+    connecter(client, m.national)
+    page = client.get(reverse("labellisation:liste"), {"etape": "projet"}).content.decode()
+    assert "Dossiers de labellisation (2, page 1 sur 2)" in page and "etape=projet&amp;page=2" in page
+    deuxieme = client.get(reverse("labellisation:liste"), {"etape": "projet", "page": 2}).content.decode()
+    assert "page 2 sur 2" in deuxieme and ("Égletons" in page) != ("Égletons" in deuxieme)
+
+
 def test_anonyme_renvoye_a_la_connexion(client, m):
     reponse = client.get(reverse("labellisation:dossier", args=[m.dossier.pk]))
     assert reponse.status_code == 302 and "/comptes/" in reponse["Location"]
@@ -227,6 +240,23 @@ def test_lignes_preremplies_du_resultat_automatique(avec_audit):
     assert m.audit.lignes.count() == m.audit.referentiel.criteres.count()
 
 
+def test_les_equipements_du_registre_sont_montres_sans_decider_a_la_place_de_l_auditeur(client, m):
+    Structure.objects.filter(pk=m.site.pk).update(poste_webcam=True, espace_confidentiel=False)
+    mettre_a(m.dossier, Etape.CANDIDATURE)
+    audit = services.planifier_audit(m.dossier, m.prefecture, auditeur=m.auditeur, date_prevue=DEMAIN)
+    webcam = audit.lignes.get(critere__code="poste-webcam")
+    confidentiel = audit.lignes.get(critere__code="espace-confidentiel")
+    assert (webcam.resultat_automatique, webcam.resultat) == ("conforme", "")
+    assert (
+        webcam.preuve_automatique == "Déclaré au registre : un ordinateur équipé d'une webcam. À confirmer sur place."
+    )
+    assert (confidentiel.resultat_automatique, confidentiel.resultat) == ("a_verifier", "")
+    assert "ne déclare pas un espace confidentiel" in confidentiel.preuve_automatique
+    connecter(client, m.auditeur)
+    page = client.get(reverse("labellisation:audit", args=[audit.pk])).content.decode()
+    assert "Registre des structures (à vérifier) :" in page and "Vérification automatique (à vérifier) :" in page
+
+
 def test_non_conformite_bloquante_interdit_la_conclusion_favorable(client, avec_audit):
     m = avec_audit
     m.audit.lignes.update(resultat=ResultatAudit.CONFORME)
@@ -365,7 +395,7 @@ def test_tableau_departemental_et_exports(client, avec_audit):
     csv = client.get(reverse("labellisation:export", args=["csv"])).content.decode("utf-8-sig")
     assert csv.splitlines()[1].startswith("19;Corrèze;")
     classeur = load_workbook(io.BytesIO(client.get(reverse("labellisation:export", args=["xlsx"])).content))
-    assert classeur.sheetnames == ["Départements", "Critères"]
+    assert classeur.sheetnames == ["Départements", "Critères", "Critères par département"]
     assert client.get(reverse("labellisation:export", args=["pdf"])).status_code == 404
 
 
