@@ -54,7 +54,7 @@ logger = logging.getLogger(__name__)
 # bm25s règle son journal sur DEBUG : on le ramène au niveau des avertissements.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-VERSION = 5  # change quand le format de l'index change : l'index est alors reconstruit
+VERSION = 6  # change quand le format de l'index change : l'index est alors reconstruit
 CHAMPS = {"titre": 4.0, "resume": 1.5, "corps": 0.5}  # réglés sur la moitié « réglage » du banc
 # Le score d'une fiche : titre, résumé et corps entier pondérés (CHAMPS), plus son meilleur passage × POIDS_PASSAGE.
 POIDS_PASSAGE = 1.0
@@ -201,6 +201,7 @@ class EntreeLexique:
     alternatives: list
     nature: str
     cle_racines: list | None  # racines de la clé (None pour un sigle, reconnu mot pour mot)
+    lisible: str = ""  # les équivalents tels que le lexique les écrit (montrés : « compris … »)
 
 
 @dataclass
@@ -211,7 +212,8 @@ class Index:
     documents: list  # [{pk, identifiant, type, audience, themes, operateurs, date}]
     df: dict  # racine → nombre de fiches qui la contiennent (corps)
     vocabulaire: dict  # mot (sans accents) → (racine, fréquence)
-    lexique: list  # [(mots normalisés, texte brut, casse exacte, [alternatives de racines], nature)]
+    # [(mots normalisés, texte brut, casse exacte, [alternatives de racines], nature, [équivalents lisibles])]
+    lexique: list
     passages: object = None  # bm25s.BM25 des passages (situations, sections, cas)
     passage_debut: np.ndarray = None  # passages de la fiche i : passage_debut[i] ≤ p < passage_debut[i + 1]
     passage_ancres: list = field(default_factory=list)
@@ -248,9 +250,16 @@ class Index:
             self.passage_fiche = np.repeat(np.arange(len(self.documents)), np.diff(self.passage_debut))
         self.lexique_par_tete = {}
         tries = sorted(self.lexique, key=lambda e: -len(e[0]))
-        for rang, (cle, brut, casse, alternatives, nature) in enumerate(tries):
+        for rang, (cle, brut, casse, alternatives, nature, lisibles) in enumerate(tries):
             entree = EntreeLexique(
-                rang, list(cle), brut, casse, alternatives, nature, None if nature == "sigle" else racines(list(cle))
+                rang,
+                list(cle),
+                brut,
+                casse,
+                alternatives,
+                nature,
+                None if nature == "sigle" else racines(list(cle)),
+                " ; ".join(lisibles),
             )
             tetes = {cle[0]} if entree.cle_racines is None else {cle[0], entree.cle_racines[0]}
             for tete in tetes:
@@ -297,29 +306,30 @@ def _lexique_depuis_base():
 
     entrees = {}
 
-    def ajouter(texte, casse, alternatives, nature):
+    def ajouter(texte, casse, lisibles, nature):
+        """`lisibles` : les développements ou équivalents tels qu'écrits (montrés), leurs racines cherchées."""
         cle = mots(texte)
         if not cle:
             return
-        alternatives = [a for a in alternatives if a]
-        if nature == "remplissage":
-            alternatives = []
+        lisibles = [a for a in lisibles if jetons(a)] if nature != "remplissage" else []
+        alternatives = [jetons(a) for a in lisibles]
         cle_entree = (tuple(cle), casse, nature == "sigle")
         if cle_entree in entrees:
-            for a in alternatives:
+            for a, lisible in zip(alternatives, lisibles, strict=True):
                 if a not in entrees[cle_entree][3]:
                     entrees[cle_entree][3].append(a)
+                    entrees[cle_entree][5].append(lisible)
             return
-        entrees[cle_entree] = [cle, texte, casse, alternatives, nature]
+        entrees[cle_entree] = [cle, texte, casse, alternatives, nature, lisibles]
 
     for sigle in Sigle.objects.all():
-        ajouter(sigle.sigle, sigle.casse_exacte, [jetons(alt) for alt in sigle.expansion.split(";")], "sigle")
+        ajouter(sigle.sigle, sigle.casse_exacte, [alt.strip() for alt in sigle.expansion.split(";")], "sigle")
     for e in Expression.objects.all():
         equivalents = [alt.strip() for alt in e.equivalents.split(";") if alt.strip()]
-        ajouter(e.expression, False, [jetons(alt) for alt in equivalents], e.nature)
+        ajouter(e.expression, False, equivalents, e.nature)
         if e.nature == "nom":
             for alt in equivalents:
-                ajouter(alt, False, [jetons(e.expression)] + [jetons(a) for a in equivalents if a != alt], "nom")
+                ajouter(alt, False, [e.expression] + [a for a in equivalents if a != alt], "nom")
     return [tuple(v) for v in entrees.values()]
 
 
@@ -702,7 +712,7 @@ def analyser(index: Index, texte: str) -> Question:
         if nature == "sigle":
             question.sigles.append((brut, developpement))
         else:
-            question.expressions.append((" ".join(o for o, _ in bruts[i : i + n]), developpement))
+            question.expressions.append((" ".join(o for o, _ in bruts[i : i + n]), entree.lisible))
     # 2. Les autres mots pleins, corrigés s'ils sont inconnus de l'index.
     vus = {r for g in question.groupes for r in g.poids}
     for (original, mot), racine, deja in zip(bruts, racines_question, pris, strict=True):
