@@ -8,10 +8,14 @@ racines Snowball (pluriels et flexions confondus). La question est enrichie :
 - aucun résultat vide pour une vraie question : toute fiche qui a au moins un terme est classée, celles
   qui ont tous les termes favorisées (score × part des termes présents, voir `classer_lexical`).
 
-Trois champs pondérés : titre, résumé (description et introduction), corps. L'index est construit depuis
-la base, enregistré sous settings.DATA_DIR/index_fiches/, chargé une fois par processus et reconstruit
-quand la base a changé (empreinte : nombre et dernière modification des fiches, sigles, sources
-autorisées et rattachements des thèmes aux opérateurs).
+Trois champs pondérés : titre, résumé (description et introduction), corps ; et les passages (situations,
+sections, cas : guichet.connaissances.passages), dont le meilleur compte pour sa fiche et fournit l'extrait.
+L'index est construit depuis la base, enregistré sous settings.DATA_DIR/index_fiches/, chargé une fois par
+processus et reconstruit quand la base a changé (empreinte : nombre et dernière modification des fiches,
+sigles, expressions, sources autorisées et rattachements des thèmes aux opérateurs, lue en une requête au plus
+une fois par seconde). Tout ce qui ne dépend que du corpus est calculé une fois par index : lexique trié et
+rangé par premier mot, textes des passages (fichier lu par mmap : l'extrait des 10 résultats montrés ne relit
+pas les fiches entières), et ce que la page répète à chaque question (`Index.memo`).
 Classement hybride facultatif : voir guichet.connaissances.semantique (fusion par rangs réciproques).
 """
 
@@ -22,33 +26,35 @@ import html
 import json
 import logging
 import math
+import mmap
 import os
 import re
 import shutil
 import threading
 import time
+import unicodedata
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import bm25s
 import numpy as np
 import Stemmer
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from guichet.connaissances import passages as decoupage
-from guichet.texte import sans_accents
 
 logger = logging.getLogger(__name__)
 # bm25s règle son journal sur DEBUG : on le ramène au niveau des avertissements.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-VERSION = 4  # change quand le format de l'index change : l'index est alors reconstruit
+VERSION = 6  # change quand le format de l'index change : l'index est alors reconstruit
 CHAMPS = {"titre": 4.0, "resume": 1.5, "corps": 0.5}  # réglés sur la moitié « réglage » du banc
 # Le score d'une fiche : titre, résumé et corps entier pondérés (CHAMPS), plus son meilleur passage × POIDS_PASSAGE.
 POIDS_PASSAGE = 1.0
@@ -101,7 +107,9 @@ def normaliser(texte: str) -> str:
     for avant, apres in REMPLACEMENTS:
         if avant in texte:
             texte = texte.replace(avant, apres)
-    return sans_accents(texte).encode("ascii", "ignore").decode("ascii")
+    # Décomposition de compatibilité (guichet.texte.sans_accents) puis tout non-ASCII retiré, accents compris :
+    # le même résultat que sans_accents suivi du filtre ASCII, en deux passes C (l'extrait normalise ses passages).
+    return unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii")
 
 
 def mots(texte: str) -> list[str]:
@@ -153,6 +161,49 @@ class Analyseur:
 # L'index ------------------------------------------------------------------------------------------
 
 
+class Textes:
+    """Les textes des passages, bout à bout en UTF-8 (en mémoire, ou fichier lu par mmap) : le passage p est
+    entre positions[p] et positions[p + 1]. L'extrait d'un résultat lit son passage, pas la fiche entière."""
+
+    def __init__(self, tampon, positions):
+        self.tampon = tampon
+        self.positions = positions
+
+    @classmethod
+    def depuis(cls, textes: list[str]) -> "Textes":
+        morceaux = [t.encode() for t in textes]
+        positions = np.zeros(len(morceaux) + 1, dtype=np.int64)
+        np.cumsum([len(m) for m in morceaux], out=positions[1:])
+        return cls(b"".join(morceaux), positions)
+
+    @classmethod
+    def lire(cls, chemin: Path, positions) -> "Textes":
+        with open(chemin, "rb") as f:
+            if os.fstat(f.fileno()).st_size == 0:
+                return cls(b"", positions)
+            return cls(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), positions)
+
+    def __len__(self):
+        return len(self.positions) - 1
+
+    def __getitem__(self, p: int) -> str:
+        return bytes(self.tampon[int(self.positions[p]) : int(self.positions[p + 1])]).decode()
+
+
+@dataclass
+class EntreeLexique:
+    """Une entrée du lexique préparée pour la lecture des questions (guichet.connaissances.recherche.analyser)."""
+
+    rang: int  # l'ordre de priorité : les plus longues d'abord, puis l'ordre du lexique
+    cle: list  # mots normalisés
+    brut: str
+    casse: bool
+    alternatives: list
+    nature: str
+    cle_racines: list | None  # racines de la clé (None pour un sigle, reconnu mot pour mot)
+    lisible: str = ""  # les équivalents tels que le lexique les écrit (montrés : « compris … »)
+
+
 @dataclass
 class Index:
     dossier: Path
@@ -161,11 +212,14 @@ class Index:
     documents: list  # [{pk, identifiant, type, audience, themes, operateurs, date}]
     df: dict  # racine → nombre de fiches qui la contiennent (corps)
     vocabulaire: dict  # mot (sans accents) → (racine, fréquence)
-    lexique: list  # [(mots normalisés, texte brut, casse exacte, [alternatives de racines], nature)]
+    # [(mots normalisés, texte brut, casse exacte, [alternatives de racines], nature, [équivalents lisibles])]
+    lexique: list
     passages: object = None  # bm25s.BM25 des passages (situations, sections, cas)
     passage_debut: np.ndarray = None  # passages de la fiche i : passage_debut[i] ≤ p < passage_debut[i + 1]
     passage_ancres: list = field(default_factory=list)
     passage_fiche: np.ndarray = None  # la fiche de chaque passage
+    passage_titres: list = field(default_factory=list)
+    passage_textes: Textes = None
     themes: np.ndarray = None
     operateurs: np.ndarray = None
     semantique: object = None  # guichet.connaissances.semantique.Plongements ou None
@@ -175,6 +229,8 @@ class Index:
     identifiants: dict = field(default_factory=dict)
     sigles_connus: set = field(default_factory=set)
     verifie_le: float = 0.0  # time.monotonic() de la dernière comparaison avec la base
+    lexique_par_tete: dict = field(default_factory=dict)  # premier mot (ou sa racine) → [EntreeLexique]
+    memos: dict = field(default_factory=dict)
 
     @property
     def taille(self):
@@ -192,6 +248,35 @@ class Index:
         self.sigles_connus = {" ".join(e[0]) for e in self.lexique if e[4] == "sigle"}
         if self.passage_debut is not None:
             self.passage_fiche = np.repeat(np.arange(len(self.documents)), np.diff(self.passage_debut))
+        self.lexique_par_tete = {}
+        tries = sorted(self.lexique, key=lambda e: -len(e[0]))
+        for rang, (cle, brut, casse, alternatives, nature, lisibles) in enumerate(tries):
+            entree = EntreeLexique(
+                rang,
+                list(cle),
+                brut,
+                casse,
+                alternatives,
+                nature,
+                None if nature == "sigle" else racines(list(cle)),
+                " ; ".join(lisibles),
+            )
+            tetes = {cle[0]} if entree.cle_racines is None else {cle[0], entree.cle_racines[0]}
+            for tete in tetes:
+                self.lexique_par_tete.setdefault(tete, []).append(entree)
+
+    def memo(self, cle: str, calcul):
+        """Ce que la page répète à chaque question et qui ne change qu'avec le corpus (thèmes, opérateurs
+        filtrables, date des fiches) : calculé une fois par index, oublié avec lui."""
+        if cle not in self.memos:
+            self.memos[cle] = calcul()
+        return self.memos[cle]
+
+    @property
+    def date_du_corpus(self):
+        """La date de la fiche la plus récente (None sans fiche)."""
+        plus_recente = self.memo("date", lambda: max((d["date"] for d in self.documents), default=None))
+        return date.fromisoformat(plus_recente) if plus_recente else None
 
 
 def dossier_index() -> Path:
@@ -202,11 +287,15 @@ def empreinte_base() -> str:
     """Ce qui, s'il change, rend l'index périmé : fiches, sigles, sources autorisées, thèmes des opérateurs."""
     from guichet.connaissances.models import Expression, Fiche, Sigle, SourceAutorisee, ThemeOperateur
 
-    morceaux = [f"v{VERSION}"]
-    for modele in (Fiche, Sigle, Expression, SourceAutorisee, ThemeOperateur):
-        a = modele.objects.aggregate(n=Count("pk"), m=Max("modifie_le"))
-        morceaux.append(f"{a['n']}:{a['m'].isoformat() if a['m'] else '-'}")
-    return "|".join(morceaux)
+    q = connection.ops.quote_name
+    requete = " UNION ALL ".join(
+        f"SELECT {i}, COUNT(*), MAX({q('modifie_le')}) FROM {q(modele._meta.db_table)}"
+        for i, modele in enumerate((Fiche, Sigle, Expression, SourceAutorisee, ThemeOperateur))
+    )
+    with connection.cursor() as curseur:  # une seule requête : la vérification revient à chaque seconde
+        curseur.execute(requete)
+        lignes = sorted(curseur.fetchall())
+    return "|".join([f"v{VERSION}"] + [f"{n}:{m if m is not None else '-'}" for _, n, m in lignes])
 
 
 def _lexique_depuis_base():
@@ -217,29 +306,30 @@ def _lexique_depuis_base():
 
     entrees = {}
 
-    def ajouter(texte, casse, alternatives, nature):
+    def ajouter(texte, casse, lisibles, nature):
+        """`lisibles` : les développements ou équivalents tels qu'écrits (montrés), leurs racines cherchées."""
         cle = mots(texte)
         if not cle:
             return
-        alternatives = [a for a in alternatives if a]
-        if nature == "remplissage":
-            alternatives = []
+        lisibles = [a for a in lisibles if jetons(a)] if nature != "remplissage" else []
+        alternatives = [jetons(a) for a in lisibles]
         cle_entree = (tuple(cle), casse, nature == "sigle")
         if cle_entree in entrees:
-            for a in alternatives:
+            for a, lisible in zip(alternatives, lisibles, strict=True):
                 if a not in entrees[cle_entree][3]:
                     entrees[cle_entree][3].append(a)
+                    entrees[cle_entree][5].append(lisible)
             return
-        entrees[cle_entree] = [cle, texte, casse, alternatives, nature]
+        entrees[cle_entree] = [cle, texte, casse, alternatives, nature, lisibles]
 
     for sigle in Sigle.objects.all():
-        ajouter(sigle.sigle, sigle.casse_exacte, [jetons(alt) for alt in sigle.expansion.split(";")], "sigle")
+        ajouter(sigle.sigle, sigle.casse_exacte, [alt.strip() for alt in sigle.expansion.split(";")], "sigle")
     for e in Expression.objects.all():
         equivalents = [alt.strip() for alt in e.equivalents.split(";") if alt.strip()]
-        ajouter(e.expression, False, [jetons(alt) for alt in equivalents], e.nature)
+        ajouter(e.expression, False, equivalents, e.nature)
         if e.nature == "nom":
             for alt in equivalents:
-                ajouter(alt, False, [jetons(e.expression)] + [jetons(a) for a in equivalents if a != alt], "nom")
+                ajouter(alt, False, [e.expression] + [a for a in equivalents if a != alt], "nom")
     return [tuple(v) for v in entrees.values()]
 
 
@@ -299,6 +389,8 @@ def construire(enregistrer: bool = True, progression: bool = False) -> Index:
     corpus_passages = []
     passage_debut = [0]
     passage_ancres = []
+    passage_titres = []
+    passage_textes = []
     for ligne in lignes.iterator(chunk_size=500):
         pk, identifiant, type_, audience, titre, cerfa, description, introduction, texte, domaines, date_ = ligne[:11]
         vus = set()
@@ -311,6 +403,8 @@ def construire(enregistrer: bool = True, progression: bool = False) -> Index:
         for morceau in morceaux:
             corpus_passages.append(analyseur.jetons(morceau.texte))
             passage_ancres.append(morceau.ancre)
+            passage_titres.append(morceau.titre)
+            passage_textes.append(morceau.texte)
         passage_debut.append(len(passage_ancres))
         corpus["titre"].append(jetons_titre)
         corpus["resume"].append(resume)
@@ -360,6 +454,8 @@ def construire(enregistrer: bool = True, progression: bool = False) -> Index:
         passages=index_passages,
         passage_debut=np.array(passage_debut, dtype=np.int64),
         passage_ancres=passage_ancres,
+        passage_titres=passage_titres,
+        passage_textes=Textes.depuis(passage_textes),
     )
     _matrices(index)
     index.preparer()
@@ -396,8 +492,17 @@ def _enregistrer(index: Index):
     if index.passages is not None:
         index.passages.save(str(temporaire / "passages"), show_progress=False)
     (temporaire / "passages.json").write_text(
-        json.dumps({"debut": index.passage_debut.tolist(), "ancres": index.passage_ancres}, ensure_ascii=False)
+        json.dumps(
+            {
+                "debut": index.passage_debut.tolist(),
+                "ancres": index.passage_ancres,
+                "titres": index.passage_titres,
+                "positions": index.passage_textes.positions.tolist(),
+            },
+            ensure_ascii=False,
+        )
     )
+    (temporaire / "passages.txt").write_bytes(bytes(index.passage_textes.tampon))
     (temporaire / "etat.json").write_text(
         json.dumps(
             {
@@ -439,6 +544,7 @@ def _charger(dossier: Path) -> Index | None:
             index_passages = bm25s.BM25.load(
                 str(dossier / "passages"), show_progress=False, verbosity=0, load_vocab=True
             )
+        textes = Textes.lire(dossier / "passages.txt", np.array(decoupe["positions"], dtype=np.int64))
         mtime = etat_chemin.stat().st_mtime_ns
     except (OSError, ValueError, KeyError) as exc:
         logger.warning("Index des fiches illisible dans %s (%s) : il sera reconstruit.", dossier, exc)
@@ -454,6 +560,8 @@ def _charger(dossier: Path) -> Index | None:
         passages=index_passages,
         passage_debut=np.array(decoupe["debut"], dtype=np.int64),
         passage_ancres=decoupe["ancres"],
+        passage_titres=decoupe["titres"],
+        passage_textes=textes,
         mtime=mtime,
     )
     _matrices(index)
@@ -559,43 +667,52 @@ def analyser(index: Index, texte: str) -> Question:
     racines_question = racines(normalises)
     question = Question(texte=texte, groupes=[])
     pris = [False] * len(bruts)
-    # 1. Le lexique : sigles (mot pour mot), expressions (par racines), les plus longs d'abord.
-    for cle, brut, casse, alternatives, nature in sorted(index.lexique, key=lambda e: -len(e[0])):
+    # 1. Le lexique : sigles (mot pour mot), expressions (par racines), les plus longs d'abord. Seules les
+    # entrées dont le premier mot (ou sa racine) est dans la question sont essayées, dans l'ordre du lexique trié.
+    essais = {}
+    for i, (mot, racine) in enumerate(zip(normalises, racines_question, strict=True)):
+        for tete in {mot, racine}:
+            for entree in index.lexique_par_tete.get(tete, ()):
+                essais[(entree.rang, i)] = entree
+    for (_, i), entree in sorted(essais.items(), key=lambda e: e[0]):
+        cle, brut, casse, alternatives, nature = (
+            entree.cle,
+            entree.brut,
+            entree.casse,
+            entree.alternatives,
+            entree.nature,
+        )
         n = len(cle)
-        cle_racines = racines(cle) if nature != "sigle" else None
-        for i in range(len(bruts) - n + 1):
-            if any(pris[i : i + n]):
+        if i + n > len(bruts) or any(pris[i : i + n]):
+            continue
+        if nature == "sigle":
+            if normalises[i : i + n] != cle:
                 continue
-            if nature == "sigle":
-                if normalises[i : i + n] != cle:
-                    continue
-                if casse and " ".join(o for o, _ in bruts[i : i + n]) != brut:
-                    continue
-            elif racines_question[i : i + n] != cle_racines and normalises[i : i + n] != cle:
+            if casse and " ".join(o for o, _ in bruts[i : i + n]) != brut:
                 continue
-            for j in range(i, i + n):
-                pris[j] = True
-            if nature == "remplissage":
-                question.retires.append(" ".join(o for o, _ in bruts[i : i + n]))
-                continue
-            # Un mot courant ou d'argot n'est pas celui des fiches (« viré » n'est pas « virement ») : seuls ses
-            # équivalents comptent ; un sigle ou un nom compte aussi pour lui-même.
-            racine_terme = [r for m, r in zip(cle, racines(cle), strict=True) if not est_vide(m)]
-            if nature == "courant":
-                racine_terme = []
-            poids = {r: 1.0 for r in racine_terme}
-            poids_alt = POIDS_EXPANSION if nature == "sigle" else POIDS_EQUIVALENT
-            for alt in alternatives:
-                for r in alt:
-                    poids.setdefault(r, poids_alt)
-            question.groupes.append(
-                Groupe(brut, poids, ([racine_terme] if racine_terme else []) + alternatives, nature)
-            )
-            developpement = " ; ".join(" ".join(a) for a in alternatives)
-            if nature == "sigle":
-                question.sigles.append((brut, developpement))
-            else:
-                question.expressions.append((" ".join(o for o, _ in bruts[i : i + n]), developpement))
+        elif racines_question[i : i + n] != entree.cle_racines and normalises[i : i + n] != cle:
+            continue
+        for j in range(i, i + n):
+            pris[j] = True
+        if nature == "remplissage":
+            question.retires.append(" ".join(o for o, _ in bruts[i : i + n]))
+            continue
+        # Un mot courant ou d'argot n'est pas celui des fiches (« viré » n'est pas « virement ») : seuls ses
+        # équivalents comptent ; un sigle ou un nom compte aussi pour lui-même.
+        racine_terme = [r for m, r in zip(cle, entree.cle_racines or racines(cle), strict=True) if not est_vide(m)]
+        if nature == "courant":
+            racine_terme = []
+        poids = {r: 1.0 for r in racine_terme}
+        poids_alt = POIDS_EXPANSION if nature == "sigle" else POIDS_EQUIVALENT
+        for alt in alternatives:
+            for r in alt:
+                poids.setdefault(r, poids_alt)
+        question.groupes.append(Groupe(brut, poids, ([racine_terme] if racine_terme else []) + alternatives, nature))
+        developpement = " ; ".join(" ".join(a) for a in alternatives)
+        if nature == "sigle":
+            question.sigles.append((brut, developpement))
+        else:
+            question.expressions.append((" ".join(o for o, _ in bruts[i : i + n]), entree.lisible))
     # 2. Les autres mots pleins, corrigés s'ils sont inconnus de l'index.
     vus = {r for g in question.groupes for r in g.poids}
     for (original, mot), racine, deja in zip(bruts, racines_question, pris, strict=True):
@@ -664,6 +781,16 @@ class Reponse:
     duree_ms: float = 0.0
 
 
+def _colonne(bm, racine: str):
+    """(documents, scores) d'une racine dans un index bm25s : sa colonne de la matrice creuse des scores
+    précalculés (ce que fait `get_scores`, sans tableau dense ni conversions par appel) ; None si absente."""
+    ident = bm.vocab_dict.get(racine)
+    if ident is None:
+        return None
+    debut, fin = bm.scores["indptr"][ident], bm.scores["indptr"][ident + 1]
+    return bm.scores["indices"][debut:fin], bm.scores["data"][debut:fin]
+
+
 def _scores(index: Index, question: Question):
     """Pour chaque fiche : score BM25 pondéré par champ plus celui de son meilleur passage, et nombre de groupes
     satisfaits ; pour chaque passage, son score (le passage à montrer sous le résultat).
@@ -682,8 +809,9 @@ def _scores(index: Index, question: Question):
         if racine not in cache:
             s = np.zeros(n, dtype=np.float32)
             for nom, bm in index.champs.items():
-                if racine in bm.vocab_dict:
-                    s += CHAMPS[nom] * bm.get_scores([racine])
+                colonne = _colonne(bm, racine)
+                if colonne is not None:
+                    s[colonne[0]] += CHAMPS[nom] * colonne[1]
             cache[racine] = s
         return cache[racine]
 
@@ -708,8 +836,11 @@ def _scores(index: Index, question: Question):
             if masque is None:
                 continue
             total += poids * np.where(masque, scores_de(racine), 0)
-            if index.passages is not None and racine in index.passages.vocab_dict:
-                scores_passages += (poids * index.passages.get_scores([racine])) * masque[index.passage_fiche]
+            colonne = _colonne(index.passages, racine) if index.passages is not None else None
+            if colonne is not None:
+                lignes, valeurs = colonne
+                gardes = masque[index.passage_fiche[lignes]]
+                scores_passages[lignes[gardes]] += poids * valeurs[gardes]
     if nombre_passages and POIDS_PASSAGE:
         # Chaque fiche a au moins un passage (son texte entier à défaut) : reduceat sur des tranches non vides.
         total += POIDS_PASSAGE * np.maximum.reduceat(scores_passages, index.passage_debut[:-1])
@@ -771,8 +902,10 @@ def chercher(
     strategie: str = "douce",
     extraits: bool = True,
     index: Index | None = None,
+    decalage: int = 0,
 ) -> Reponse:
-    """La recherche complète : analyse, classement, fiches et extraits surlignés.
+    """La recherche complète : analyse, classement, fiches et extraits surlignés des `limite` résultats montrés
+    (à partir du rang `decalage` : les pages suivantes).
 
     mode : « lexical », « hybride » (avertit s'il est indisponible) ou « auto » (hybride dès que les plongements
     sont calculés, lexical avant, sans avertissement mais en le disant dans `information`)."""
@@ -795,6 +928,8 @@ def chercher(
     if index.taille == 0:
         reponse.duree_ms = (time.perf_counter() - debut) * 1000
         return reponse
+    # Le vecteur de la question (hybride) se calcule dans un autre fil pendant le classement lexical.
+    vecteur = semantique.vecteur_en_fond(index, texte) if mode in ("hybride", "auto") else None
     masque = _masque(index, operateur, theme, types)
     ordre, total, complets, scores_passages = classer_lexical(index, question, masque, strategie)
     reponse.total = int(ordre.size)
@@ -802,7 +937,7 @@ def chercher(
     rangs_lexicaux = {int(i): r for r, i in enumerate(ordre[:NOMBRE_CANDIDATS_HYBRIDE])}
     rangs_semantiques = {}
     if mode in ("hybride", "auto"):
-        fusion = semantique.fusionner(index, texte, ordre, masque)
+        fusion = semantique.fusionner(index, texte, ordre, masque, vecteur)
         if fusion is None:
             if mode == "hybride":
                 reponse.avertissement = semantique.raison_indisponible(index)
@@ -812,12 +947,13 @@ def chercher(
             ordre, rangs_semantiques = fusion
             reponse.mode = "hybride"
             reponse.total = max(reponse.total, int(ordre.size))
-    retenus = [int(i) for i in ordre[:limite]]
+    retenus = [int(i) for i in ordre[decalage : decalage + limite]]
     pks = [index.documents[i]["pk"] for i in retenus]
+    # Une requête pour les fiches montrées, sans leur contenu ni leur texte (les extraits viennent de l'index).
     champs = ["pk", "identifiant", "type", "nature", "titre", "audience", "date", "description", "introduction"]
-    champs += ["ressources", "url", "numero_cerfa", "url_source"] + (["texte", "contenu"] if extraits else [])
+    champs += ["ressources", "url", "numero_cerfa", "url_source"]
     fiches = Fiche.objects.only(*champs).in_bulk(pks)
-    racines_question = question.racines
+    extracteur = Extracteur(question.racines, index) if extraits else None
     for i in retenus:
         fiche = fiches.get(index.documents[i]["pk"])
         if fiche is None:  # supprimée depuis la construction de l'index
@@ -837,7 +973,7 @@ def chercher(
         )
         if extraits:
             resultat.extrait, resultat.ancre, resultat.titre_passage = extrait_du_passage(
-                fiche, i, racines_question, index, scores_passages
+                fiche, i, extracteur, index, scores_passages
             )
         reponse.resultats.append(resultat)
     reponse.duree_ms = (time.perf_counter() - debut) * 1000
@@ -864,37 +1000,46 @@ def surligner(texte: str, racines_question: set) -> SafeString:
     return mark_safe("".join(morceaux))
 
 
-def _meilleur_passage(fiche, racines_question: set, index: Index, texte: str | None = None) -> str:
-    """La ligne (paragraphe, titre de section, ligne de tableau) qui porte le plus de poids de la question, dans
-    `texte` (un passage) ou, à défaut, dans toute la fiche.
+class Extracteur:
+    """Le meilleur morceau d'un texte pour une question : poids des racines et motif de repérage calculés une fois
+    par question, pour les extraits de tous ses résultats."""
 
-    Une passe d'expression régulière sur tout le texte normalisé repère les racines (approximation par
-    sous-chaîne) ; les quelques lignes les mieux placées sont ensuite vérifiées mot à mot."""
-    if texte is None:
-        texte = f"{fiche.description}\n{fiche.texte or ''}"
-    texte = texte.replace("\r", " ")
-    if not texte.strip():
-        return fiche.introduction or ""
-    lignes = texte.split("\n")
-    normal = normaliser(texte)  # garde les sauts de ligne (et donc la numérotation des lignes)
-    poids = {r: _poids_racine(index, r) for r in racines_question if len(r) >= 2}
-    premiere = next((ligne for ligne in lignes if ligne.strip()), "")
-    if not poids or normal.count("\n") != len(lignes) - 1:
-        return premiere
-    motif = re.compile("|".join(re.escape(r) for r in sorted(poids, key=len, reverse=True)))
-    debuts = [0] + [m.end() for m in re.finditer("\n", normal)]
-    par_ligne: dict[int, set] = {}
-    for m in motif.finditer(normal):
-        par_ligne.setdefault(bisect.bisect_right(debuts, m.start()) - 1, set()).add(m.group())
-    approches = sorted(par_ligne, key=lambda i: (-sum(poids[r] for r in par_ligne[i]), i))[:4]
-    meilleur, meilleur_score = premiere, 0.0
-    for i in approches:
-        ligne = lignes[i]
-        presentes = {r for mot in MOT_ORIGINAL.findall(ligne) for r in racines_du_mot(mot) if r in poids}
-        score = sum(poids[r] for r in presentes) - 0.002 * max(0, len(ligne) - 400)
-        if score > meilleur_score:
-            meilleur, meilleur_score = ligne, score
-    return meilleur
+    def __init__(self, racines_question: set, index: Index):
+        self.racines = racines_question
+        self.poids = {r: _poids_racine(index, r) for r in racines_question if len(r) >= 2}
+        motif = "|".join(re.escape(r) for r in sorted(self.poids, key=len, reverse=True))
+        self.motif = re.compile(motif) if motif else None
+
+    def meilleure_ligne(self, texte: str) -> str:
+        """La ligne (paragraphe, titre de section, ligne de tableau) de `texte` qui porte le plus de poids de la
+        question ; la première ligne si aucune n'en porte.
+
+        Une passe d'expression régulière sur le texte normalisé repère les racines (approximation par
+        sous-chaîne) ; les quelques lignes les mieux placées sont ensuite vérifiées mot à mot."""
+        texte = texte.replace("\r", " ")
+        lignes = texte.split("\n")
+        premiere = next((ligne for ligne in lignes if ligne.strip()), "")
+        normal = normaliser(texte)  # garde les sauts de ligne (et donc la numérotation des lignes)
+        if self.motif is None or normal.count("\n") != len(lignes) - 1:
+            return premiere
+        poids = self.poids
+        debuts = [0] + [m.end() for m in re.finditer("\n", normal)]
+        par_ligne: dict[int, set] = {}
+        for m in self.motif.finditer(normal):
+            par_ligne.setdefault(bisect.bisect_right(debuts, m.start()) - 1, set()).add(m.group())
+        approches = sorted(par_ligne, key=lambda i: (-sum(poids[r] for r in par_ligne[i]), i))[:4]
+        meilleur, meilleur_score = premiere, 0.0
+        for i in approches:
+            ligne = lignes[i]
+            presentes = {r for mot in MOT_ORIGINAL.findall(ligne) for r in racines_du_mot(mot) if r in poids}
+            score = sum(poids[r] for r in presentes) - 0.002 * max(0, len(ligne) - 400)
+            if score > meilleur_score:
+                meilleur, meilleur_score = ligne, score
+        return meilleur
+
+    def extrait(self, texte: str) -> SafeString:
+        """La meilleure ligne de `texte`, coupée autour du premier mot de la question et surlignée."""
+        return surligner(_couper(self.meilleure_ligne(texte), self.racines), self.racines)
 
 
 def _couper(texte: str, racines_question: set) -> str:
@@ -916,22 +1061,13 @@ def _couper(texte: str, racines_question: set) -> str:
     return ("… " if debut else "") + texte[debut:fin].strip() + (" …" if fin < len(texte) else "")
 
 
-def extrait(fiche, racines_question: set, index: Index) -> SafeString:
-    """Le passage de la fiche qui répond le mieux à la question, coupé et surligné."""
-    passage = _couper(_meilleur_passage(fiche, racines_question, index), racines_question)
-    return surligner(passage, racines_question)
-
-
-def extrait_du_passage(fiche, i: int, racines_question: set, index: Index, scores_passages) -> tuple:
-    """(extrait surligné, ancre, titre du passage) : la meilleure ligne du passage de la fiche qui a le mieux
-    répondu ; le début de la fiche si aucun passage ne contient un mot de la question."""
+def extrait_du_passage(fiche, i: int, extracteur: Extracteur, index: Index, scores_passages) -> tuple:
+    """(extrait surligné, ancre, titre du passage) : la meilleure ligne du passage de la fiche i qui a le mieux
+    répondu (texte gardé par l'index : la fiche entière n'est pas relue) ; sa description et son introduction si
+    aucun passage ne contient un mot de la question (la question répond alors au titre ou au résumé)."""
     a, b = int(index.passage_debut[i]), int(index.passage_debut[i + 1])
     if scores_passages.size and b > a:
         p = a + int(np.argmax(scores_passages[a:b]))
-        ancre = index.passage_ancres[p]
-        if scores_passages[p] > 0 and ancre:
-            morceau = next((m for m in decoupage.passages(fiche.contenu) if m.ancre == ancre), None)
-            if morceau is not None:
-                ligne = _meilleur_passage(fiche, racines_question, index, morceau.texte)
-                return surligner(_couper(ligne, racines_question), racines_question), ancre, morceau.titre
-    return extrait(fiche, racines_question, index), "", ""
+        if scores_passages[p] > 0:
+            return extracteur.extrait(index.passage_textes[p]), index.passage_ancres[p], index.passage_titres[p]
+    return extracteur.extrait(f"{fiche.description}\n{fiche.introduction}".strip()), "", ""

@@ -7,7 +7,8 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Max, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from django.utils import timezone
 
 from guichet.connaissances import recherche, rendu, semantique
@@ -15,6 +16,9 @@ from guichet.connaissances.models import Fiche, SourceAutorisee, Theme
 from guichet.reseau.models import Operateur
 from guichet.temps import jour_local
 
+# Les résultats d'une page (leurs extraits seuls sont calculés) ; au-delà de PAGES_MAX pages, mieux vaut préciser.
+PAR_PAGE = 10
+PAGES_MAX = 10
 # Au-delà, la page avertit que les fiches sont peut-être périmées et dit comment les rafraîchir.
 FRAICHEUR_MAX_JOURS = 365
 COMMANDE_RAFRAICHIR = "guichet import_fiches CHEMIN --wet-run"
@@ -32,20 +36,48 @@ def reponse(question: str, limite: int = 10, operateur=None, theme=None, mode: s
     return recherche.chercher(question, limite=limite, operateur=operateur, theme=theme, mode=mode)
 
 
+def page_de_resultats(question: str, numero, operateur=None, theme=None, mode: str = "auto") -> tuple:
+    """(réponse, page) : les PAR_PAGE résultats de la page demandée (la dernière si elle est au-delà), avec
+    leurs extraits ; `page` (django.core.paginator.Page) porte la pagination des PAGES_MAX premières pages."""
+    try:
+        numero = max(1, min(int(numero or 1), PAGES_MAX))
+    except (TypeError, ValueError):
+        numero = 1
+    filtres = {"operateur": operateur, "theme": theme, "mode": mode, "limite": PAR_PAGE}
+    reponse = recherche.chercher(question, decalage=(numero - 1) * PAR_PAGE, **filtres)
+    paginateur = Paginator(range(min(reponse.total, PAR_PAGE * PAGES_MAX)), PAR_PAGE)
+    if numero > paginateur.num_pages:  # adresse d'une page qui n'existe pas (ou plus) : la dernière
+        numero = paginateur.num_pages
+        reponse = recherche.chercher(question, decalage=(numero - 1) * PAR_PAGE, **filtres)
+    return reponse, Page(reponse.resultats, numero, paginateur)
+
+
 def hybride_disponible() -> bool:
     return semantique.disponible()
 
 
-def operateurs_filtrables():
-    """Les opérateurs qui ont au moins un domaine parmi les sources autorisées actives."""
-    return Operateur.objects.filter(
-        pk__in=SourceAutorisee.objects.actives().exclude(operateur=None).values("operateur")
-    ).order_by("ordre", "nom")
+def operateurs_filtrables() -> list:
+    """Les opérateurs qui ont au moins un domaine parmi les sources autorisées actives (lus une fois par index :
+    les sources autorisées sont dans son empreinte)."""
+    return recherche.index_courant().memo(
+        "operateurs",
+        lambda: list(
+            Operateur.objects.filter(
+                pk__in=SourceAutorisee.objects.actives().exclude(operateur=None).values("operateur")
+            ).order_by("ordre", "nom")
+        ),
+    )
 
 
-def themes_principaux():
-    """Les thèmes de premier niveau (Argent, Famille, Papiers - Citoyenneté…) qui ont des fiches."""
-    return Theme.objects.filter(niveau=Theme.Niveau.THEME, parent=None).filter(fiches__isnull=False).distinct()
+def themes_principaux() -> list:
+    """Les thèmes de premier niveau (Argent, Famille, Papiers - Citoyenneté…) qui ont des fiches (lus une fois
+    par index : les thèmes ne changent qu'avec les fiches)."""
+    return recherche.index_courant().memo(
+        "themes",
+        lambda: list(
+            Theme.objects.filter(niveau=Theme.Niveau.THEME, parent=None).filter(fiches__isnull=False).distinct()
+        ),
+    )
 
 
 def _identifiants_cites(fiche) -> set:
@@ -151,8 +183,9 @@ class Fraicheur:
 
 
 def fraicheur(aujourd_hui: date | None = None) -> Fraicheur:
-    """L'âge du corpus : la date de sa fiche la plus récente (une archive de la DILA est datée par ses fiches)."""
-    plus_recente = Fiche.objects.aggregate(d=Max("date"))["d"]
+    """L'âge du corpus : la date de sa fiche la plus récente (une archive de la DILA est datée par ses fiches),
+    lue dans l'index de la recherche (à jour de la base, sans requête de plus)."""
+    plus_recente = recherche.index_courant().date_du_corpus
     if plus_recente is None:
         return Fraicheur(None)
     aujourd_hui = aujourd_hui or jour_local(timezone.now())

@@ -19,13 +19,13 @@ def recherche(request):
     operateurs = list(services.operateurs_filtrables())
     themes = list(services.themes_principaux())
     form = RechercheForm(request.GET or None, operateurs=operateurs, themes=themes)
-    reponse = None
+    reponse = page = None
     resultats = []
     if form.is_valid() and form.cleaned_data["q"].strip():
         donnees = form.cleaned_data
-        reponse = services.reponse(
+        reponse, page = services.page_de_resultats(
             donnees["q"],
-            limite=20,
+            request.GET.get("page"),
             operateur=donnees["operateur"] or None,
             theme=donnees["theme"] or None,
             mode=donnees["mode"] or "auto",
@@ -38,6 +38,7 @@ def recherche(request):
         "form": form,
         "reponse": reponse,
         "resultats": resultats,
+        "page_obj": page,
         "hybride": services.hybride_disponible(),
         "fraicheur": services.fraicheur(),
     }

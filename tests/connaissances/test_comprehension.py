@@ -67,6 +67,8 @@ def test_mot_courant_vers_les_mots_des_fiches(corpus):
     reponse = recherche.chercher("il cherche du taf")
     assert ids(reponse)[0] == "F1001"
     assert reponse.expressions == [("taf", "travail ; emploi")]
+    # Montré tel que le lexique l'écrit, accents compris, pas en racines.
+    assert recherche.chercher("son chomdu").expressions == [("chomdu", "chômage")]
 
 
 def test_un_mot_d_argot_ne_compte_pas_pour_lui_meme(corpus):

@@ -109,3 +109,13 @@ def test_fraicheur_seuil_de_douze_mois():
     date = Fiche.objects.order_by("-date").first().date
     assert not services.fraicheur(date + timedelta(days=365)).perimee
     assert services.fraicheur(date + timedelta(days=366)).perimee
+
+
+def test_fusion_le_rang_lexical_d_abord_le_sens_departage():
+    # Réglée sur la moitié « réglage » du banc : une fiche que seul le sens trouve ne passe pas devant la première
+    # fiche lexicale, mais le sens départage deux rangs lexicaux voisins et repêche ce que les mots ont manqué.
+    from guichet.connaissances.semantique import score_rrf
+
+    assert score_rrf(0, None) > score_rrf(None, 0)
+    assert score_rrf(1, 0) > score_rrf(0, None)
+    assert score_rrf(None, 0) > score_rrf(40, None)
