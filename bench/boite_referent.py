@@ -23,6 +23,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from guichet.demandes import permissions as permissions_demandes
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._commun import afficher, percentiles, preparer_django  # noqa: E402
@@ -195,12 +197,11 @@ def main():
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
 
-    from guichet import permissions
     from guichet.demandes.models import Demande
 
     debut = time.perf_counter()
     referent, appareil = remplir(args.demandes, args.part)
-    boite = permissions.demandes_de_l_operateur(referent)
+    boite = permissions_demandes.demandes_de_l_operateur(referent)
     print(
         f"Base {connection.vendor} : {Demande.objects.count()} demandes "
         f"créées en {time.perf_counter() - debut:.0f} s ; "

@@ -15,6 +15,22 @@ from django import template
 from django.urls import reverse
 
 from guichet import permissions
+from guichet.bornes import permissions as permissions_bornes
+from guichet.bureau import permissions as permissions_bureau
+from guichet.conventions import permissions as permissions_conventions
+from guichet.couverture import permissions as permissions_couverture
+from guichet.demandes import permissions as permissions_demandes
+from guichet.enquetes import permissions as permissions_enquetes
+from guichet.exploitation import permissions as permissions_exploitation
+from guichet.financement import permissions as permissions_financement
+from guichet.formation import permissions as permissions_formation
+from guichet.labellisation import permissions as permissions_labellisation
+from guichet.mandats import permissions as permissions_mandats
+from guichet.pages import permissions as permissions_pages
+from guichet.plans_d_action import permissions as permissions_plans_d_action
+from guichet.qualite import permissions as permissions_qualite
+from guichet.statistiques import permissions as permissions_statistiques
+from guichet.visites import permissions as permissions_visites
 
 register = template.Library()
 
@@ -58,11 +74,11 @@ OUTILS = (
         "demandes",
         "Demandes",
         "demandes:liste",
-        permissions.peut_voir_demandes,
+        permissions_demandes.peut_voir_demandes,
         libelle_outils="Demandes au back-office",
     ),
-    Outil("statistiques", "Statistiques", "statistiques:tableau", permissions.peut_voir_statistiques),
-    Outil("qualite", "Qualité du back-office", "qualite:tableau", permissions.peut_voir_qualite),
+    Outil("statistiques", "Statistiques", "statistiques:tableau", permissions_statistiques.peut_voir_statistiques),
+    Outil("qualite", "Qualité du back-office", "qualite:tableau", permissions_qualite.peut_voir_qualite),
     Outil(
         "connaissances",
         "Connaissances",
@@ -77,7 +93,7 @@ OUTILS = (
         "liens",
         "Liens des opérateurs",
         "bureau:liens",
-        permissions.peut_gerer_liens_operateurs,
+        permissions_bureau.peut_gerer_liens_operateurs,
         menu=False,
         precision="(gestion nationale)",
     ),
@@ -85,7 +101,7 @@ OUTILS = (
         "pages",
         "Pages institutionnelles",
         "pages:liste",
-        permissions.peut_modifier_pages_institutionnelles,
+        permissions_pages.peut_modifier_pages_institutionnelles,
         menu=False,
         precision=": accessibilité, mentions légales, données personnelles",
     ),
@@ -93,7 +109,7 @@ OUTILS = (
         "sante",
         "Santé de la plateforme",
         "exploitation:sante",
-        permissions.peut_voir_sante_plateforme,
+        permissions_exploitation.peut_voir_sante_plateforme,
         menu=False,
         precision=": tâches de fond",
     ),
@@ -101,7 +117,7 @@ OUTILS = (
         "plans_d_action",
         "Plans d'action",
         "plans_d_action:liste",
-        permissions.peut_voir_plans,
+        permissions_plans_d_action.peut_voir_plans,
         menu=False,
         precision=": actions, responsables, échéances et suivi après un constat",
     ),
@@ -109,7 +125,7 @@ OUTILS = (
         "mandats",
         "Mandats des usagers",
         "mandats:liste",
-        permissions.peut_recueillir_mandat,
+        permissions_mandats.peut_recueillir_mandat,
         menu=False,
         precision=": recueillir, révoquer, remettre le reçu",
     ),
@@ -117,7 +133,7 @@ OUTILS = (
         "carte",
         "Ma carte de conseiller",
         "mandats:carte",
-        permissions.peut_recueillir_mandat,
+        permissions_mandats.peut_recueillir_mandat,
         menu=False,
         precision=": le code de mon badge, mon habilitation de tiers de confiance",
     ),
@@ -125,7 +141,7 @@ OUTILS = (
         "verifier_mandat",
         "Vérifier un mandat",
         "mandats:verifier",
-        permissions.peut_verifier_mandat,
+        permissions_mandats.peut_verifier_mandat,
         menu=False,
         precision=": état et portée d'une référence de mandat",
     ),
@@ -133,14 +149,14 @@ OUTILS = (
         "labellisation",
         "Labellisation",
         "labellisation:liste",
-        permissions.peut_voir_dossiers,
+        permissions_labellisation.peut_voir_dossiers,
         precision=": dossiers des sites, audits",
     ),
     Outil(
         "tableau_labellisation",
         "Tableau de la labellisation",
         "labellisation:tableau",
-        permissions.peut_voir_tableau_labellisation,
+        permissions_labellisation.peut_voir_tableau_labellisation,
         menu=False,
         precision=": sites par étape, audits à réaliser, non-conformités",
     ),
@@ -149,7 +165,7 @@ OUTILS = (
         "formation",
         "Formation",
         "formation:accueil",
-        permissions.peut_voir_formation,
+        permissions_formation.peut_voir_formation,
         libelle_outils="Formation des conseillers",
         precision=": parcours, sessions, agents formés",
     ),
@@ -157,7 +173,7 @@ OUTILS = (
         "financement",
         "Subvention de fonctionnement",
         "financement:tableau",
-        permissions.peut_voir_financement,
+        permissions_financement.peut_voir_financement,
         menu=False,
         precision=": dû, versé, reste à verser",
     ),
@@ -165,7 +181,7 @@ OUTILS = (
         "conventions",
         "Conventions-cadres départementales",
         "conventions:liste",
-        permissions.peut_voir_conventions,
+        permissions_conventions.peut_voir_conventions,
         menu=False,
         precision=": signataires, engagements des opérateurs, annexes",
     ),
@@ -173,7 +189,7 @@ OUTILS = (
         "enquetes",
         "Enquêtes",
         "enquetes:accueil",
-        permissions.peut_voir_enquetes,
+        permissions_enquetes.peut_voir_enquetes,
         menu=False,
         libelle_outils="Enquêtes annuelles",
         precision=": usagers et conseillers, résultats sous secret statistique",
@@ -182,16 +198,16 @@ OUTILS = (
         "evaluations",
         "Évaluer le back-office des opérateurs",
         "enquetes:evaluations",
-        permissions.peut_evaluer_operateurs,
+        permissions_enquetes.peut_evaluer_operateurs,
         menu=False,
         precision=": l'évaluation annuelle de la structure",
     ),
-    Outil("visites", "Visites mystères", "visites:accueil", permissions.peut_voir_visites, menu=False),
+    Outil("visites", "Visites mystères", "visites:accueil", permissions_visites.peut_voir_visites, menu=False),
     Outil(
         "couverture",
         "Couverture",
         "couverture:accueil",
-        permissions.peut_voir_couverture,
+        permissions_couverture.peut_voir_couverture,
         libelle_outils="Couverture du territoire",
         precision=": temps d'accès à la France services la plus proche, zones blanches, simulations",
     ),
@@ -199,11 +215,11 @@ OUTILS = (
         "satisfaction",
         "Satisfaction des usagers",
         "bornes:resultats",
-        permissions.peut_voir_satisfaction,
+        permissions_bornes.peut_voir_satisfaction,
         menu=False,
         precision=": avis des bornes et des codes QR, sur 12 mois",
     ),
-    Outil("bornes", "Bornes de satisfaction", "bornes:gestion", permissions.peut_gerer_bornes, menu=False),
+    Outil("bornes", "Bornes de satisfaction", "bornes:gestion", permissions_bornes.peut_gerer_bornes, menu=False),
 )
 
 

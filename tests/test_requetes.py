@@ -13,6 +13,9 @@ from django.urls import reverse
 
 from guichet import permissions
 from guichet.comptes.models import Habilitation, Role
+from guichet.demandes import permissions as permissions_demandes
+from guichet.qualite import permissions as permissions_qualite
+from guichet.statistiques import permissions as permissions_statistiques
 from tests.activite.factories import AccompagnementFactory
 from tests.comptes.conftest import connecter
 from tests.comptes.factories import HabilitationFactory
@@ -83,19 +86,19 @@ def test_perimetre_lu_une_fois_par_objet_utilisateur(m, django_assert_num_querie
         for _ in range(3):
             permissions.perimetre(m.prefecture_a)
         permissions.exige_double_facteur(m.prefecture_a)
-        permissions.peut_voir_qualite(m.prefecture_a)
-        permissions.peut_voir_statistiques(m.prefecture_a)
+        permissions_qualite.peut_voir_qualite(m.prefecture_a)
+        permissions_statistiques.peut_voir_statistiques(m.prefecture_a)
         permissions.est_professionnel(m.prefecture_a)
-        permissions.vues_des_demandes(m.prefecture_a)
+        permissions_demandes.vues_des_demandes(m.prefecture_a)
 
 
 def test_perimetre_relu_apres_un_changement_de_droits(m):
     user = m.sans_role
     assert not permissions.est_professionnel(user)
     user.is_staff = True
-    assert permissions.statistiques_nationales(user)
+    assert permissions_statistiques.statistiques_nationales(user)
     user.is_staff = False
-    assert not permissions.statistiques_nationales(user)
+    assert not permissions_statistiques.statistiques_nationales(user)
 
 
 def test_habilitation_retiree_oubliee_aussitot(m):

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet import hors_ligne, permissions
+from guichet.activite import permissions as permissions_activite
 from guichet.activite import services
 from guichet.activite.forms import AccompagnementForm
 from guichet.activite.models import Resultat
@@ -141,7 +142,7 @@ def mes_saisies(request):
     if not permissions.peut_saisir(request.user):
         raise PermissionDenied
     accompagnements = (
-        permissions.accompagnements_corrigeables(request.user)
+        permissions_activite.accompagnements_corrigeables(request.user)
         .select_related("structure", "operateur", "demarche")
         .order_by("-le")
     )
@@ -153,7 +154,7 @@ def mes_saisies(request):
 
 
 def _corrigeable(request, pk):
-    accompagnement = permissions.accompagnements_corrigeables(request.user).filter(pk=pk).first()
+    accompagnement = permissions_activite.accompagnements_corrigeables(request.user).filter(pk=pk).first()
     if accompagnement is None:
         raise Http404("Aucun accompagnement à corriger à cette adresse.")
     return accompagnement

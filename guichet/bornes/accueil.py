@@ -3,21 +3,21 @@ département de la préfecture, national), et ses bornes."""
 
 from django.urls import reverse
 
-from guichet import permissions
 from guichet.accueil import Bloc, Chiffre
+from guichet.bornes import permissions as permissions_bornes
 from guichet.bornes import resultats, services
 from guichet.bornes.models import Borne
 from guichet.statistiques.secret import SEUIL
 
 
 def blocs(user) -> list[Bloc]:
-    if not permissions.peut_voir_satisfaction(user):
+    if not permissions_bornes.peut_voir_satisfaction(user):
         return []
     periode = services.periode_12_mois()
-    if permissions.satisfaction_nationale(user):
+    if permissions_bornes.satisfaction_nationale(user):
         filtres = {}
     else:
-        filtres = {"structure__in": permissions.structures_satisfaction(user)}
+        filtres = {"structure__in": permissions_bornes.structures_satisfaction(user)}
     total = _total(periode, filtres)
     chiffres = []
     if total["reponses"] >= SEUIL:
@@ -34,8 +34,8 @@ def blocs(user) -> list[Bloc]:
         Chiffre("avis reçus (12 mois)", total["reponses"] if total["reponses"] >= SEUIL else f"moins de {SEUIL}")
     )
     liens = [("Résultats de satisfaction", reverse("bornes:resultats"))]
-    if permissions.peut_gerer_bornes(user):
-        actives = Borne.objects.actives().filter(structure__in=permissions.structures_des_bornes(user)).count()
+    if permissions_bornes.peut_gerer_bornes(user):
+        actives = Borne.objects.actives().filter(structure__in=permissions_bornes.structures_des_bornes(user)).count()
         chiffres.append(Chiffre("bornes actives", actives, reverse("bornes:gestion")))
         liens.append(("Bornes de satisfaction", reverse("bornes:gestion")))
     return [Bloc("Satisfaction des usagers", ordre=60, chiffres=tuple(chiffres), liens=tuple(liens))]

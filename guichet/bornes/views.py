@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet import hors_ligne, permissions
 from guichet.activite.models import Accompagnement
+from guichet.bornes import permissions as permissions_bornes
 from guichet.bornes import resultats, services
 from guichet.bornes.forms import AppairageForm, AvisForm, PlanSatisfactionForm
 from guichet.bornes.models import Borne
@@ -99,9 +100,9 @@ def avis(request, jeton):
 @require_http_methods(["GET", "POST"])
 def gestion(request):
     """Les bornes des structures de l'utilisateur ; un appairage montre le jeton une seule fois."""
-    if not permissions.peut_gerer_bornes(request.user):
+    if not permissions_bornes.peut_gerer_bornes(request.user):
         raise PermissionDenied
-    structures = permissions.structures_des_bornes(request.user)
+    structures = permissions_bornes.structures_des_bornes(request.user)
     form = AppairageForm(request.POST or None, structures=structures)
     nouveau = None
     if request.method == "POST" and form.is_valid():
@@ -122,7 +123,7 @@ def gestion(request):
             "titre": "Bornes de satisfaction",
             "form": form,
             "nouveau": nouveau,
-            "bornes": bornes[:200] if permissions.satisfaction_nationale(request.user) else bornes,
+            "bornes": bornes[:200] if permissions_bornes.satisfaction_nationale(request.user) else bornes,
         },
     )
     reponse["Cache-Control"] = "no-store"
@@ -133,7 +134,7 @@ def gestion(request):
 @require_POST
 def revoquer(request, pk):
     borne = get_object_or_404(Borne.objects.select_related("structure"), pk=pk)
-    if not permissions.peut_gerer_bornes(request.user, borne.structure):
+    if not permissions_bornes.peut_gerer_bornes(request.user, borne.structure):
         raise Http404("Aucune borne à cette adresse.")
     services.revoquer(borne)
     messages.success(request, f"Borne « {borne.nom} » révoquée : ses envois sont désormais refusés.")
@@ -149,12 +150,12 @@ FORMATS = {"csv": "text/csv; charset=utf-8"}
 def resultats_accueil(request):
     """Le tableau que l'utilisateur peut voir : national, sinon son département, sinon sa structure (ou la liste)."""
     user = request.user
-    if not permissions.peut_voir_satisfaction(user):
+    if not permissions_bornes.peut_voir_satisfaction(user):
         raise PermissionDenied
-    if permissions.satisfaction_nationale(user):
+    if permissions_bornes.satisfaction_nationale(user):
         return redirect("bornes:national")
-    departements = list(permissions.departements_satisfaction(user).order_by("code"))
-    structures = list(permissions.structures_satisfaction(user).exclude(commune__departement__in=departements))
+    departements = list(permissions_bornes.departements_satisfaction(user).order_by("code"))
+    structures = list(permissions_bornes.structures_satisfaction(user).exclude(commune__departement__in=departements))
     liens = [(f"{d.code} {d.nom}", reverse("bornes:departement", args=[d.code])) for d in departements]
     liens += [(s.nom, reverse("bornes:structure", args=[s.pk])) for s in structures]
     if len(liens) == 1:
@@ -171,9 +172,11 @@ def _rendre(request, t, format, export, structure=None):
         reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
         return reponse
     plans_possibles = t.niveau == "departement" and any(
-        permissions.peut_ouvrir_plan_satisfaction(request.user, ligne.objet) for ligne in t.lignes if ligne.faible
+        permissions_bornes.peut_ouvrir_plan_satisfaction(request.user, ligne.objet)
+        for ligne in t.lignes
+        if ligne.faible
     )
-    plan_structure = structure is not None and permissions.peut_ouvrir_plan_satisfaction(request.user, structure)
+    plan_structure = structure is not None and permissions_bornes.peut_ouvrir_plan_satisfaction(request.user, structure)
     contexte = {
         "titre": t.titre,
         "t": t,
@@ -188,7 +191,7 @@ def _rendre(request, t, format, export, structure=None):
 
 @login_required
 def national(request, format=None):
-    if not permissions.satisfaction_nationale(request.user):
+    if not permissions_bornes.satisfaction_nationale(request.user):
         raise PermissionDenied
     t = resultats.national(services.periode_12_mois(), lambda d: reverse("bornes:departement", args=[d.code]))
     return _rendre(request, t, format, reverse("bornes:national_export", args=["csv"]))
@@ -197,7 +200,7 @@ def national(request, format=None):
 @login_required
 def departement(request, code, format=None):
     d = get_object_or_404(Departement, code=code)
-    if not permissions.peut_voir_satisfaction_departement(request.user, d):
+    if not permissions_bornes.peut_voir_satisfaction_departement(request.user, d):
         raise PermissionDenied
     t = resultats.departement(d, services.periode_12_mois(), lambda s: reverse("bornes:structure", args=[s.pk]))
     return _rendre(request, t, format, reverse("bornes:departement_export", args=[d.code, "csv"]))
@@ -206,7 +209,7 @@ def departement(request, code, format=None):
 @login_required
 def structure(request, pk, format=None):
     s = get_object_or_404(Structure.objects.select_related("commune__departement"), pk=pk)
-    if not permissions.peut_voir_satisfaction_structure(request.user, s):
+    if not permissions_bornes.peut_voir_satisfaction_structure(request.user, s):
         raise PermissionDenied
     t = resultats.structure(s, services.periode_12_mois())
     return _rendre(
@@ -224,7 +227,7 @@ def ouvrir_plan(request, pk):
     """Un plan d'action sur la satisfaction d'une structure (origine « borne », la structure pour source) :
     préfecture de son département, équipe nationale."""
     s = get_object_or_404(Structure.objects.select_related("commune__departement"), pk=pk)
-    if not permissions.peut_ouvrir_plan_satisfaction(request.user, s):
+    if not permissions_bornes.peut_ouvrir_plan_satisfaction(request.user, s):
         raise PermissionDenied
     periode = services.periode_12_mois()
     total = resultats.structure(s, periode).total
@@ -282,7 +285,7 @@ def code_qr(request):
     invitation = None
     if request.method == "POST":
         accompagnement = Accompagnement.objects.filter(pk=request.POST.get("accompagnement") or None).first()
-        if not permissions.peut_inviter_avis(request.user, accompagnement):
+        if not permissions_bornes.peut_inviter_avis(request.user, accompagnement):
             raise Http404("Aucun accompagnement de votre saisie à cette adresse.")
         objet, clair = services.inviter(accompagnement, request.user)
         adresse = request.build_absolute_uri(reverse("bornes:avis", args=[clair]))

@@ -10,6 +10,7 @@ from django.db.models import Count
 
 from guichet import permissions
 from guichet.activite.models import Accompagnement
+from guichet.bureau import permissions as permissions_bureau
 from guichet.bureau.models import EtapeGuide, LienOperateur
 from guichet.connaissances.models import Fiche
 from guichet.demarches.models import EvenementDeVie
@@ -57,7 +58,7 @@ def liens_par_operateur(liens=None) -> list[tuple]:
 def annuaire_referents(user, departements=None) -> list[tuple]:
     """[(département, [(opérateur, [habilitations de référent ou de responsable])])] pour les départements
     que l'utilisateur peut consulter (`departements`, s'il est donné, restreint encore)."""
-    habilitations = permissions.referents_visibles(user)
+    habilitations = permissions_bureau.referents_visibles(user)
     if departements is not None:
         habilitations = habilitations.filter(departement__in=departements)
     habilitations = habilitations.select_related("utilisateur", "operateur", "departement").order_by(

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet import permissions
+from guichet.bureau import permissions as permissions_bureau
 from guichet.bureau import services
 from guichet.bureau.forms import LienOperateurForm
 from guichet.bureau.models import LienOperateur
@@ -43,7 +44,7 @@ def accueil(request):
             "liens": services.liens_par_operateur(),
             "annuaire": services.annuaire_referents(user, services.departements_des_structures(user)),
             "evenements": services.evenements_avec_guide(),
-            "peut_gerer_liens": permissions.peut_gerer_liens_operateurs(user),
+            "peut_gerer_liens": permissions_bureau.peut_gerer_liens_operateurs(user),
         },
     )
 
@@ -109,7 +110,7 @@ def annuaire(request):
 
 
 def _exiger_gestion_liens(user):
-    if not permissions.peut_gerer_liens_operateurs(user):
+    if not permissions_bureau.peut_gerer_liens_operateurs(user):
         raise PermissionDenied
 
 

@@ -3,16 +3,16 @@ en vigueur et celles qui attendent encore des signatures."""
 
 from django.urls import reverse
 
-from guichet import permissions
 from guichet.accueil import Bloc, Chiffre
+from guichet.conventions import permissions as permissions_conventions
 from guichet.conventions.models import Convention, Signataire
 
 
 def blocs(user) -> list[Bloc]:
-    if not permissions.peut_voir_conventions(user):
+    if not permissions_conventions.peut_voir_conventions(user):
         return []
     en_vigueur = Convention.objects.filter(
-        departement__in=permissions.departements_conventions(user), suivante__isnull=True
+        departement__in=permissions_conventions.departements_conventions(user), suivante__isnull=True
     )
     a_signer = en_vigueur.filter(signataires__statut=Signataire.Statut.A_SIGNER).distinct().count()
     lien = reverse("conventions:liste")

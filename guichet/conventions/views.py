@@ -8,21 +8,21 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from guichet import permissions
+from guichet.conventions import permissions as permissions_conventions
 from guichet.conventions import services
 from guichet.conventions.forms import AnnexeForm, EngagementForm, PreparationForm, SignatureForm
 from guichet.conventions.models import Annexe, Convention, Engagement, Signataire
 
 
 def _visibles(user):
-    return Convention.objects.filter(departement__in=permissions.departements_conventions(user))
+    return Convention.objects.filter(departement__in=permissions_conventions.departements_conventions(user))
 
 
 @login_required
 def liste(request):
-    if not permissions.peut_voir_conventions(request.user):
+    if not permissions_conventions.peut_voir_conventions(request.user):
         raise PermissionDenied
-    departements = permissions.departements_conventions(request.user)
+    departements = permissions_conventions.departements_conventions(request.user)
     form = PreparationForm(request.POST or None, departements=departements)
     if request.method == "POST" and form.is_valid():
         try:

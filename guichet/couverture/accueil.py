@@ -2,16 +2,16 @@
 
 from django.urls import reverse
 
-from guichet import permissions
 from guichet.accueil import Bloc, Chiffre
+from guichet.couverture import permissions as permissions_couverture
 
 
 def blocs(user) -> list[Bloc]:
-    if not permissions.peut_voir_couverture(user):
+    if not permissions_couverture.peut_voir_couverture(user):
         return []
     from guichet.couverture import calcul, services
 
-    if permissions.peut_voir_couverture_nationale(user):
+    if permissions_couverture.peut_voir_couverture_nationale(user):
         s = services.synthese_nationale()
         lien = reverse("couverture:nationale")
         chiffres = (
@@ -19,7 +19,7 @@ def blocs(user) -> list[Bloc]:
         )
     else:
         chiffres = []
-        for d in permissions.departements_couverture(user)[:5]:
+        for d in permissions_couverture.departements_couverture(user)[:5]:
             s = calcul.synthese(services.couverture_memorisee(d.code), (20,))
             part = s["part_sous_seuil"]["20"]
             chiffres.append(

@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from guichet import permissions
 from guichet.couverture import calcul, services
+from guichet.couverture import permissions as permissions_couverture
 from guichet.couverture.donnees import LIBELLES_TYPES
 from guichet.couverture.models import Mesure
 from guichet.couverture.routier import GrapheIndisponible
@@ -25,9 +25,9 @@ LIGNES_ZONES_BLANCHES = 100
 
 @login_required
 def accueil(request):
-    if permissions.peut_voir_couverture_nationale(request.user):
+    if permissions_couverture.peut_voir_couverture_nationale(request.user):
         return redirect("couverture:nationale")
-    departements = list(permissions.departements_couverture(request.user))
+    departements = list(permissions_couverture.departements_couverture(request.user))
     if not departements:
         raise PermissionDenied
     if len(departements) == 1:
@@ -39,7 +39,7 @@ def accueil(request):
 
 @login_required
 def nationale(request):
-    if not permissions.peut_voir_couverture_nationale(request.user):
+    if not permissions_couverture.peut_voir_couverture_nationale(request.user):
         raise PermissionDenied
     s = services.synthese_nationale()
     noms = dict(Departement.objects.values_list("code", "nom"))
@@ -70,7 +70,7 @@ def nationale(request):
 
 def _departement_permis(request, code) -> Departement:
     departement = get_object_or_404(Departement, code=code)
-    if not permissions.peut_voir_couverture_departement(request.user, departement):
+    if not permissions_couverture.peut_voir_couverture_departement(request.user, departement):
         raise PermissionDenied
     return departement
 

@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from guichet import permissions
 from guichet.accueil import Bloc, Chiffre
 from guichet.comptes.models import Habilitation, Role
+from guichet.demandes import permissions as permissions_demandes
 from guichet.reseau.models import Operateur
 
 NB_DEPARTEMENTS_CITES = 6
@@ -36,10 +37,10 @@ def _boite(vue, **parametres) -> str:
 
 def bloc_du_referent(user) -> list[Bloc]:
     """La boîte du référent en trois chiffres, chacun lien vers la liste filtrée."""
-    if "operateur" not in permissions.vues_des_demandes(user):
+    if "operateur" not in permissions_demandes.vues_des_demandes(user):
         return []
     # Une requête : les trois comptes sont des filtres de la même boîte (ceux de DemandeQuerySet).
-    boite = permissions.demandes_de_l_operateur(user)
+    boite = permissions_demandes.demandes_de_l_operateur(user)
     attendues = boite.en_attente_de_reponse()
     comptes = boite.aggregate(
         a_traiter=Count("pk", filter=Q(pk__in=attendues.values("pk"))),
@@ -67,9 +68,9 @@ def bloc_du_referent(user) -> list[Bloc]:
 
 def blocs(user) -> list[Bloc]:
     referent = bloc_du_referent(user)
-    if not permissions.voit_tableau_d_accueil(user) or "anonyme" not in permissions.vues_des_demandes(user):
+    if not permissions.voit_tableau_d_accueil(user) or "anonyme" not in permissions_demandes.vues_des_demandes(user):
         return referent
-    demandes = permissions.demandes_anonymes(user)
+    demandes = permissions_demandes.demandes_anonymes(user)
     en_retard = demandes.en_retard(timezone.now()).count()
     en_cours = demandes.ouvertes().count()
     resultat = referent + [

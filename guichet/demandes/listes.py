@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 
-from guichet import permissions
+from guichet.demandes import permissions as permissions_demandes
 from guichet.demandes.models import Demande, Lecture, Statut
 from guichet.texte import chiffres
 
@@ -139,10 +139,10 @@ class ListeDeDemandes:
 
 def _parties(user, vue) -> list:
     if vue == "operateur":
-        return permissions.boite_operateur(user)
+        return permissions_demandes.boite_operateur(user)
     if vue == "agent":
-        return [permissions.demandes_des_structures(user)]
-    return [permissions.demandes_anonymes(user)]
+        return [permissions_demandes.demandes_des_structures(user)]
+    return [permissions_demandes.demandes_anonymes(user)]
 
 
 def _decorer(demandes, user, maintenant) -> None:
@@ -161,7 +161,7 @@ def _decorer(demandes, user, maintenant) -> None:
 
 
 def liste_de_demandes(user, vue, filtre, numero_page, *, maintenant, criteres=None) -> ListeDeDemandes:
-    """La page `numero_page` de la liste `vue` (une de `permissions.vues_des_demandes(user)`), filtrée
+    """La page `numero_page` de la liste `vue` (une de `permissions_demandes.vues_des_demandes(user)`), filtrée
     par l'onglet `filtre` (le premier si le code est inconnu) et par les `criteres` (recherche, filtres)."""
     criteres = criteres or Criteres()
     parties, filtres = _parties(user, vue), FILTRES[vue]

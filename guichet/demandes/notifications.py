@@ -10,8 +10,8 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 
-from guichet import permissions
 from guichet.demandes import destinataires as qui
+from guichet.demandes import permissions as permissions_demandes
 from guichet.demandes.models import NotificationEnAttente
 
 SIGNATURE = (
@@ -64,12 +64,12 @@ def destinataires(demande, evenement, operateur_id=None):
         return list(qui.responsables(demande.operateur_id, demande.departement_id))
     if evenement == "message_agent":
         charge = demande.prise_en_charge_par
-        if charge is not None and charge.is_active and permissions.cote_dans_demande(charge, demande):
+        if charge is not None and charge.is_active and permissions_demandes.cote_dans_demande(charge, demande):
             return [charge]
         return list(qui.referents_de_la_demande(demande))
     if evenement == "message_referent":
         auteur = demande.auteur
-        if auteur is not None and auteur.is_active and permissions.cote_dans_demande(auteur, demande):
+        if auteur is not None and auteur.is_active and permissions_demandes.cote_dans_demande(auteur, demande):
             return [auteur]
         return list(qui.equipe_de_la_structure(demande))
     raise ValueError(f"Événement inconnu : {evenement}")

@@ -18,6 +18,7 @@ from guichet import permissions
 from guichet.activite import services as activite
 from guichet.activite.models import Accompagnement, Resultat
 from guichet.chiffrement import enregistrer_chiffre, supprimer_fichier
+from guichet.demandes import permissions as permissions_demandes
 from guichet.demandes import taches
 from guichet.demandes.destinataires import (
     operateurs_avec_referent,
@@ -214,7 +215,7 @@ def _ajouter(demande, auteur, nature, *, cote, corps="", interne=False, pieces=(
     with _FichiersOrphelins() as stockes, transaction.atomic():
         # Verrou : deux actions simultanées sur la même demande s'appliquent l'une après l'autre.
         Demande.objects.select_for_update().filter(pk=demande.pk).first()
-        operateur_id = permissions.operateur_du_referent(auteur, demande) if cote == Cote.REFERENT else None
+        operateur_id = permissions_demandes.operateur_du_referent(auteur, demande) if cote == Cote.REFERENT else None
         message = Message.objects.create(
             demande=demande,
             auteur=auteur,
@@ -238,7 +239,7 @@ def _ajouter(demande, auteur, nature, *, cote, corps="", interne=False, pieces=(
 
 
 def _cote(auteur, demande):
-    cote = permissions.cote_dans_demande(auteur, demande)
+    cote = permissions_demandes.cote_dans_demande(auteur, demande)
     if cote is None:
         raise PermissionDenied
     if demande.donnees_effacees:
@@ -294,7 +295,7 @@ def marquer_traitee(demande, auteur, corps="", *, maintenant=None) -> Message:
 def rerouter(demande, auteur, operateur, corps="", *, maintenant=None) -> Message:
     """« Pas le bon interlocuteur » : la demande part aux référents de `operateur` dans le même département."""
     _exiger_referent_de(demande, auteur)
-    if not permissions.peut_rerouter(auteur, demande):
+    if not permissions_demandes.peut_rerouter(auteur, demande):
         raise PermissionDenied
     if operateur.pk == demande.operateur_id:
         raise ActionImpossible("La demande est déjà adressée à cet opérateur.")
@@ -374,9 +375,9 @@ def demandes_en_attente_pour(user):
     est arrivée (réponse reçue ou demande traitée). Référent : demandes ouvertes de son opérateur ×
     département (ou où son opérateur est invité) qui attendent une première réponse ou une relance.
     """
-    agent = permissions.demandes_des_structures(user).en_attente_de_l_agent()
-    referent = permissions.demandes_de_l_operateur(user).en_attente_de_reponse()
+    agent = permissions_demandes.demandes_des_structures(user).en_attente_de_l_agent()
+    referent = permissions_demandes.demandes_de_l_operateur(user).en_attente_de_reponse()
     p = permissions.perimetre(user)
-    if p.structures_lues and permissions.voit_boite_operateur(user):
+    if p.structures_lues and permissions_demandes.voit_boite_operateur(user):
         return Demande.objects.filter(pk__in=agent.values("pk")) | Demande.objects.filter(pk__in=referent.values("pk"))
-    return referent if permissions.voit_boite_operateur(user) else agent
+    return referent if permissions_demandes.voit_boite_operateur(user) else agent

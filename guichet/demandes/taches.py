@@ -9,9 +9,9 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from guichet import permissions
 from guichet.comptes.models import Utilisateur
 from guichet.demandes import notifications
+from guichet.demandes import permissions as permissions_demandes
 from guichet.demandes.models import Demande
 
 # Les événements d'une demande à moins de ce délai les uns des autres partent dans un même courriel.
@@ -50,7 +50,7 @@ def envoyer_recapitulatif(utilisateur_id: int, jour: str) -> int:
     utilisateur = Utilisateur.objects.filter(pk=utilisateur_id, is_active=True).first()
     if utilisateur is None:
         return 0
-    boite = permissions.demandes_de_l_operateur(utilisateur)
+    boite = permissions_demandes.demandes_de_l_operateur(utilisateur)
     a_traiter = boite.en_attente_de_reponse().count()
     if not a_traiter:
         return 0

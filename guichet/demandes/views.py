@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from guichet import permissions
 from guichet.chiffrement import ErreurDechiffrement, lire_dechiffre
 from guichet.demandes import listes, services
+from guichet.demandes import permissions as permissions_demandes
 from guichet.demandes.forms import (
     ClotureForm,
     InvitationForm,
@@ -39,7 +40,7 @@ from guichet.reseau.models import Operateur
 
 def _vue_de_liste(request):
     """« operateur » (boîte du référent), « agent » (demandes de ses structures) ou « anonyme »."""
-    vues = permissions.vues_des_demandes(request.user)
+    vues = permissions_demandes.vues_des_demandes(request.user)
     if not vues:
         raise PermissionDenied
     voulue = request.GET.get("vue")
@@ -160,7 +161,7 @@ def _demande(request, pk):
         ),
         pk=pk,
     )
-    acces = permissions.acces_demande(request.user, demande)
+    acces = permissions_demandes.acces_demande(request.user, demande)
     if acces is None:
         raise Http404
     return demande, acces
@@ -168,7 +169,7 @@ def _demande(request, pk):
 
 def _demande_pour_agir(request, pk):
     demande, acces = _demande(request, pk)
-    if acces != permissions.ACCES_COMPLET:
+    if acces != permissions_demandes.ACCES_COMPLET:
         raise PermissionDenied
     return demande
 
@@ -187,7 +188,7 @@ def _afficher(request, demande, acces, formulaires=None, statut=200):
         "titre": f"Demande n° {demande.pk}",
         "demande": demande,
         "acces": acces,
-        "anonyme": acces == permissions.ACCES_ANONYME,
+        "anonyme": acces == permissions_demandes.ACCES_ANONYME,
         "statut": demande.statut_au(maintenant),
         "restant": demande.heures_restantes(maintenant),
         "invitations": demande.invitations.select_related("operateur"),
@@ -195,11 +196,11 @@ def _afficher(request, demande, acces, formulaires=None, statut=200):
         "Nature": Nature,
         "accreditation_auteur": None,
     }
-    if acces == permissions.ACCES_ANONYME:
+    if acces == permissions_demandes.ACCES_ANONYME:
         contexte["fil"] = demande.messages.filter(interne=False).defer("corps").select_related("operateur_cible")
         return render(request, "demandes/detail.html", contexte, status=statut)
-    cote = permissions.cote_dans_demande(user, demande)
-    permises = permissions.actions_demande(user, demande, cote)
+    cote = permissions_demandes.cote_dans_demande(user, demande)
+    permises = permissions_demandes.actions_demande(user, demande, cote)
     formulaires = formulaires or {}
     fabriques = {
         "message": lambda: MessageForm(notes_internes=cote == Cote.REFERENT, prefix="message"),
@@ -224,7 +225,7 @@ def _afficher(request, demande, acces, formulaires=None, statut=200):
 def detail(request, pk):
     demande, acces = _demande(request, pk)
     journaliser(request.user, "lecture", demande, {"acces": acces})
-    if acces == permissions.ACCES_COMPLET:
+    if acces == permissions_demandes.ACCES_COMPLET:
         services.marquer_lue(demande, request.user)
     return _afficher(request, demande, acces)
 
@@ -242,14 +243,14 @@ def _executer(request, demande, action, *args, succes, **kwargs):
 
 def _formulaire_invalide(request, demande, nom, form):
     messages.error(request, "Le formulaire contient des erreurs : corrigez les champs signalés.")
-    return _afficher(request, demande, permissions.ACCES_COMPLET, {nom: form}, statut=400)
+    return _afficher(request, demande, permissions_demandes.ACCES_COMPLET, {nom: form}, statut=400)
 
 
 @login_required
 @require_POST
 def message(request, pk):
     demande = _demande_pour_agir(request, pk)
-    cote = permissions.cote_dans_demande(request.user, demande)
+    cote = permissions_demandes.cote_dans_demande(request.user, demande)
     form = MessageForm(request.POST, request.FILES, notes_internes=cote == Cote.REFERENT, prefix="message")
     if not form.is_valid():
         return _formulaire_invalide(request, demande, "message", form)
@@ -292,7 +293,7 @@ def traitee(request, pk):
 @require_POST
 def rerouter(request, pk):
     demande = _demande_pour_agir(request, pk)
-    if not permissions.peut_rerouter(request.user, demande):
+    if not permissions_demandes.peut_rerouter(request.user, demande):
         raise PermissionDenied
     form = ReroutageForm(request.POST, demande=demande, prefix="reroutage")
     if not form.is_valid():
@@ -359,12 +360,12 @@ def piece_jointe(request, pk):
     piece = get_object_or_404(PieceJointe.objects.select_related("message__demande"), pk=pk)
     message_: Message = piece.message
     demande = message_.demande
-    acces = permissions.acces_demande(request.user, demande)
+    acces = permissions_demandes.acces_demande(request.user, demande)
     if acces is None:
         raise Http404
-    if acces != permissions.ACCES_COMPLET:
+    if acces != permissions_demandes.ACCES_COMPLET:
         raise PermissionDenied
-    if message_.interne and permissions.cote_dans_demande(request.user, demande) != Cote.REFERENT:
+    if message_.interne and permissions_demandes.cote_dans_demande(request.user, demande) != Cote.REFERENT:
         raise Http404
     try:
         contenu = lire_dechiffre(piece.fichier)

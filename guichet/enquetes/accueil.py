@@ -7,16 +7,17 @@ from django.utils import timezone
 
 from guichet import permissions
 from guichet.accueil import Bloc, Chiffre
+from guichet.enquetes import permissions as permissions_enquetes
 from guichet.enquetes import services
 from guichet.enquetes.models import Campagne, EvaluationOperateur
 
 
 def blocs(user) -> list[Bloc]:
-    if not permissions.peut_voir_enquetes(user):
+    if not permissions_enquetes.peut_voir_enquetes(user):
         return []
     url = reverse("enquetes:accueil")
     chiffres, liens = [], []
-    if permissions.peut_gerer_enquetes(user):
+    if permissions_enquetes.peut_gerer_enquetes(user):
         jour = timezone.localdate()
         chiffres.append(Chiffre("campagnes ouvertes", Campagne.objects.ouvertes(jour).count(), url))
         chiffres.append(Chiffre("campagnes à venir", Campagne.objects.filter(debut__gt=jour).count(), url))
@@ -25,10 +26,10 @@ def blocs(user) -> list[Bloc]:
     a_repondre = services.campagnes_a_repondre(user, structures)
     if a_repondre:
         chiffres.append(Chiffre("questionnaires à remplir", len(a_repondre), url, alerte=True))
-    if permissions.peut_evaluer_operateurs(user):
+    if permissions_enquetes.peut_evaluer_operateurs(user):
         annee = timezone.localdate().year
         notes = EvaluationOperateur.objects.filter(
-            annee=annee, structure__in=permissions.structures_qui_evaluent(user)
+            annee=annee, structure__in=permissions_enquetes.structures_qui_evaluent(user)
         ).count()
         chiffres.append(Chiffre(f"opérateurs notés en {annee}", notes, reverse("enquetes:evaluations")))
     return [Bloc("Enquêtes annuelles", ordre=60, chiffres=tuple(chiffres), liens=tuple(liens))]

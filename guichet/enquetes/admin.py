@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from guichet import permissions
+from guichet.enquetes import permissions as permissions_enquetes
 from guichet.enquetes.models import Campagne, Question
 
 
@@ -10,7 +10,7 @@ class QuestionInline(admin.TabularInline):
     fields = ["ordre", "libelle", "nature", "echelle_max", "choix", "obligatoire"]
 
     def has_change_permission(self, request, obj=None):
-        return (obj is None or obj.modifiable) and permissions.peut_gerer_enquetes(request.user)
+        return (obj is None or obj.modifiable) and permissions_enquetes.peut_gerer_enquetes(request.user)
 
     has_add_permission = has_delete_permission = has_change_permission
 

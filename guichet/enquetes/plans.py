@@ -10,8 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from guichet import permissions
 from guichet.comptes.forms import FormulaireDsfr
+from guichet.plans_d_action import permissions as permissions_plans_d_action
 from guichet.plans_d_action import services as plans
 from guichet.plans_d_action.forms import ChampDate
 from guichet.plans_d_action.models import Origine, PlanDAction
@@ -25,7 +25,7 @@ class PlanDepuisConstatForm(FormulaireDsfr):
 
 def visibles(user, plans_qs) -> list[PlanDAction]:
     """Parmi ces plans, ceux que l'utilisateur peut ouvrir, les plus récents d'abord."""
-    ids = permissions.plans_visibles(user).values("pk")
+    ids = permissions_plans_d_action.plans_visibles(user).values("pk")
     return list(plans_qs.filter(pk__in=ids).select_related("departement").order_by("-ouvert_le"))
 
 

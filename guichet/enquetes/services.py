@@ -522,7 +522,7 @@ def avis_des_structures(
     perimetre, du: date, au: date, operateur_id=None, departement_id=None, commentaires=False
 ) -> list[AvisOperateur]:
     """Les notes des structures par opérateur × département, dans la période [du, au] (jour de la note) et le
-    périmètre du tableau de qualité (`permissions.PerimetreQualite`) ; moins de SEUIL structures : masqué."""
+    périmètre du tableau de qualité (`permissions_qualite.PerimetreQualite`) ; moins de SEUIL structures : masqué."""
     evaluations = EvaluationOperateur.objects.filter(le__gte=du, le__lte=au)
     if operateur_id:
         evaluations = evaluations.filter(operateur_id=operateur_id)

@@ -16,13 +16,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet import permissions
+from guichet.enquetes import permissions as permissions_enquetes
 from guichet.enquetes import plans, services
 from guichet.enquetes.forms import CampagneForm, EvaluationForm, QuestionForm, QuestionnaireForm
 from guichet.enquetes.models import Campagne, Etat, EvaluationOperateur, Public
 from guichet.journal.services import journaliser
+from guichet.plans_d_action import permissions as permissions_plans_d_action
 from guichet.qr import qr_code_svg
+from guichet.qualite import permissions as permissions_qualite
 from guichet.qualite.forms import FiltreQualiteForm
 from guichet.reseau.models import Operateur, Structure
+from guichet.statistiques import permissions as permissions_statistiques
 from guichet.tableurs import EcrivainCsv
 from guichet.territoires.models import Departement
 
@@ -40,8 +44,8 @@ def _exiger(condition):
 
 @login_required
 def accueil(request):
-    _exiger(permissions.peut_voir_enquetes(request.user))
-    gerer = permissions.peut_gerer_enquetes(request.user)
+    _exiger(permissions_enquetes.peut_voir_enquetes(request.user))
+    gerer = permissions_enquetes.peut_gerer_enquetes(request.user)
     campagnes = Campagne.objects.all() if gerer else Campagne.objects.filter(debut__lte=timezone.localdate())
     structures = list(permissions.structures_de_l_agent(request.user))
     return render(
@@ -53,7 +57,7 @@ def accueil(request):
             "gerer": gerer,
             "a_repondre": services.campagnes_a_repondre(request.user, [s.pk for s in structures]),
             "structures": structures,
-            "evaluer": permissions.peut_evaluer_operateurs(request.user),
+            "evaluer": permissions_enquetes.peut_evaluer_operateurs(request.user),
         },
     )
 
@@ -61,7 +65,7 @@ def accueil(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def nouvelle(request):
-    _exiger(permissions.peut_gerer_enquetes(request.user))
+    _exiger(permissions_enquetes.peut_gerer_enquetes(request.user))
     form = CampagneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.instance.creee_par = request.user
@@ -74,7 +78,7 @@ def nouvelle(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campagne(request, pk):
-    _exiger(permissions.peut_gerer_enquetes(request.user))
+    _exiger(permissions_enquetes.peut_gerer_enquetes(request.user))
     campagne = get_object_or_404(Campagne, pk=pk)
     form = QuestionForm(request.POST or None)
     if request.method == "POST":
@@ -113,8 +117,8 @@ def _niveau_demande(request, campagne):
             raise Http404
     else:
         p = permissions.perimetre(request.user)
-        departement = permissions.departements_statistiques(request.user).order_by("code").first()
-        structure = permissions.structures_statistiques(request.user).order_by("nom").first()
+        departement = permissions_statistiques.departements_statistiques(request.user).order_by("code").first()
+        structure = permissions_statistiques.structures_statistiques(request.user).order_by("nom").first()
         if p.tout_voir:
             niveau = services.Niveau("national")
         elif p.departements_suivis and departement is not None:
@@ -123,14 +127,14 @@ def _niveau_demande(request, campagne):
             niveau = services.Niveau("structure", structure)
         else:
             niveau = services.Niveau("national")
-    _exiger(permissions.peut_voir_resultats_enquete(request.user, niveau))
+    _exiger(permissions_enquetes.peut_voir_resultats_enquete(request.user, niveau))
     return niveau
 
 
 def _campagne_lisible(request, pk):
-    _exiger(permissions.peut_voir_enquetes(request.user))
+    _exiger(permissions_enquetes.peut_voir_enquetes(request.user))
     campagne = get_object_or_404(Campagne, pk=pk)
-    if campagne.debut > timezone.localdate() and not permissions.peut_gerer_enquetes(request.user):
+    if campagne.debut > timezone.localdate() and not permissions_enquetes.peut_gerer_enquetes(request.user):
         raise Http404
     return campagne
 
@@ -140,7 +144,7 @@ def _raccourcis(user):
     liens = []
     if permissions.perimetre(user).tout_voir:
         return liens  # le national descend par le tableau des régions
-    for departement in permissions.departements_statistiques(user).order_by("code")[:5]:
+    for departement in permissions_statistiques.departements_statistiques(user).order_by("code")[:5]:
         liens.append(services.Niveau("departement", departement))
     for structure in permissions.structures_de_l_agent(user)[:5]:
         liens.append(services.Niveau("structure", structure))
@@ -154,10 +158,10 @@ def resultats(request, pk):
 
 
 def _page_resultats(request, campagne, niveau, form_plan=None):
-    textes = permissions.voit_textes_libres(request.user)
+    textes = permissions_enquetes.voit_textes_libres(request.user)
     r = services.calculer(campagne, niveau, textes_libres=textes)
     parent = _parent_lisible(request.user, niveau)
-    lisibles = permissions.resultats_enquete_lisibles(request.user, [ligne["niveau"] for ligne in r.detail])
+    lisibles = permissions_enquetes.resultats_enquete_lisibles(request.user, [ligne["niveau"] for ligne in r.detail])
     for ligne, lisible in zip(r.detail, lisibles, strict=True):
         ligne["lisible"] = lisible
     return render(
@@ -182,7 +186,7 @@ def _page_resultats(request, campagne, niveau, form_plan=None):
 
 def _plans_du_resultat(user, campagne, niveau, form=None):
     departement = plans.departement_du_niveau(niveau)
-    peut_ouvrir = departement is not None and permissions.peut_ouvrir_plan(user, departement)
+    peut_ouvrir = departement is not None and permissions_plans_d_action.peut_ouvrir_plan(user, departement)
     if peut_ouvrir and form is None:
         form = plans.PlanDepuisConstatForm(
             initial={"titre": f"Enquête « {campagne.titre} » — {niveau.libelle}"}, prefix="plan"
@@ -201,7 +205,7 @@ def plan_resultat(request, pk):
     campagne = _campagne_lisible(request, pk)
     niveau = _niveau_demande(request, campagne)
     departement = plans.departement_du_niveau(niveau)
-    _exiger(departement is not None and permissions.peut_ouvrir_plan(request.user, departement))
+    _exiger(departement is not None and permissions_plans_d_action.peut_ouvrir_plan(request.user, departement))
     form = plans.PlanDepuisConstatForm(request.POST, prefix="plan")
     if form.is_valid():
         plan = plans.ouvrir(
@@ -233,7 +237,7 @@ def _parent_lisible(user, niveau):
     """Le premier niveau au-dessus que l'utilisateur peut lire (une structure remonte à sa région si son
     département ne lui est pas ouvert)."""
     parent = _parent(niveau)
-    while parent is not None and not permissions.peut_voir_resultats_enquete(user, parent):
+    while parent is not None and not permissions_enquetes.peut_voir_resultats_enquete(user, parent):
         parent = _parent(parent)
     return parent
 
@@ -265,7 +269,7 @@ def export(request, pk):
 def repondre(request, pk):
     campagne = get_object_or_404(Campagne, pk=pk, public=Public.AGENTS)
     _exiger(permissions.est_agent(request.user))
-    if not permissions.peut_repondre_enquete(request.user, campagne):
+    if not permissions_enquetes.peut_repondre_enquete(request.user, campagne):
         raise Http404
     if services.a_repondu(campagne, request.user):
         messages.info(request, "Vous avez déjà répondu à cette enquête : merci.")
@@ -337,7 +341,7 @@ def affiche(request, pk, matricule):
     """Le lien public et le QR code d'une structure pour une enquête des usagers, à imprimer."""
     campagne = get_object_or_404(Campagne, pk=pk, public=Public.USAGERS)
     structure = get_object_or_404(Structure, matricule=matricule[:40])
-    _exiger(permissions.peut_voir_affiche_enquete(request.user, structure))
+    _exiger(permissions_enquetes.peut_voir_affiche_enquete(request.user, structure))
     if campagne.etat() == Etat.CLOSE:
         raise Http404  # le questionnaire n'est plus ouvert : pas d'affiche qui y mène
     url = request.build_absolute_uri(reverse("enquete:questionnaire", args=[campagne.pk, structure.matricule]))
@@ -360,7 +364,7 @@ def affiche(request, pk, matricule):
 @login_required
 @require_http_methods(["GET", "POST"])
 def evaluations(request):
-    structures = list(permissions.structures_qui_evaluent(request.user).order_by("nom"))
+    structures = list(permissions_enquetes.structures_qui_evaluent(request.user).order_by("nom"))
     _exiger(structures)
     choisie = request.GET.get("structure") or request.POST.get("structure")
     structure = next((s for s in structures if str(s.pk) == choisie), structures[0]) if choisie else structures[0]
@@ -406,14 +410,14 @@ def plan_operateur(request):
     """Les notes des structures au back-office d'un opérateur dans un département, ses plans d'action, et
     l'ouverture d'un plan (préfecture du département, ANCT) que le responsable départemental de l'opérateur
     verra et suivra."""
-    perimetre = permissions.perimetre_qualite(request.user)
+    perimetre = permissions_qualite.perimetre_qualite(request.user)
     _exiger(perimetre is not None)
     operateur = Operateur.objects.filter(pk=_entier(request.GET.get("operateur"))).first()
     departement = Departement.objects.filter(pk=_entier(request.GET.get("departement"))).first()
     if operateur is None or departement is None:
         raise Http404
     _exiger(perimetre.couvre(operateur.pk, departement.pk))
-    peut_ouvrir = permissions.peut_ouvrir_plan(request.user, departement)
+    peut_ouvrir = permissions_plans_d_action.peut_ouvrir_plan(request.user, departement)
     form = None
     if peut_ouvrir:
         titre = f"Back-office {operateur.nom} — {departement.nom} ({departement.code})"
@@ -438,7 +442,7 @@ def plan_operateur(request):
         timezone.localdate(),
         operateur_id=operateur.pk,
         departement_id=departement.pk,
-        commentaires=permissions.voit_textes_libres(request.user),
+        commentaires=permissions_enquetes.voit_textes_libres(request.user),
     )
     return render(
         request,
@@ -464,7 +468,7 @@ def _entier(valeur) -> int | None:
 
 @login_required
 def export_evaluations(request):
-    perimetre = permissions.perimetre_qualite(request.user)
+    perimetre = permissions_qualite.perimetre_qualite(request.user)
     _exiger(perimetre is not None)
     form = FiltreQualiteForm(request.GET or {}, perimetre=perimetre)
     valide = form.is_valid()

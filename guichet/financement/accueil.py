@@ -4,21 +4,21 @@ département, l'équipe nationale le total national."""
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet import permissions
 from guichet.accueil import Bloc, Chiffre
+from guichet.financement import permissions as permissions_financement
 from guichet.financement import services
 from guichet.financement.calcul import euros
 
 
 def blocs(user) -> list[Bloc]:
     annee = timezone.localdate().year
-    if permissions.peut_voir_financement_national(user):
+    if permissions_financement.peut_voir_financement_national(user):
         structures, lien = None, reverse("financement:tableau")
     else:
-        departements = list(permissions.departements_financement(user))
+        departements = list(permissions_financement.departements_financement(user))
         if not departements:
             return []
-        structures = permissions.structures_financement(user).filter(commune__departement__in=departements)
+        structures = permissions_financement.structures_financement(user).filter(commune__departement__in=departements)
         lien = reverse("financement:departement", args=[departements[0].code]) if len(departements) == 1 else ""
         lien = lien or reverse("financement:tableau")
     try:

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet import permissions
 from guichet.financement import exports, services
+from guichet.financement import permissions as permissions_financement
 from guichet.financement.calcul import euros
 from guichet.financement.forms import AnneeForm, VersementForm
 from guichet.financement.models import Bareme, Versement
@@ -46,17 +46,17 @@ def _subvention(annee, structures):
 @login_required
 def tableau(request):
     user = request.user
-    if not permissions.peut_voir_financement(user):
+    if not permissions_financement.peut_voir_financement(user):
         raise PermissionDenied
     annee = _annee(request)
     contexte = _contexte_annee(annee) | {"titre": f"Subvention de fonctionnement {annee}"}
-    if permissions.peut_voir_financement_national(user):
+    if permissions_financement.peut_voir_financement_national(user):
         subvention, erreur = _subvention(annee, None)
         return render(request, "financement/national.html", contexte | {"subvention": subvention, "erreur": erreur})
-    departements = list(permissions.departements_financement(user).order_by("code"))
+    departements = list(permissions_financement.departements_financement(user).order_by("code"))
     if len(departements) == 1:
         return redirect(reverse("financement:departement", args=[departements[0].code]) + f"?annee={annee}")
-    structures = permissions.structures_financement(user)
+    structures = permissions_financement.structures_financement(user)
     if departements:
         structures = structures.filter(commune__departement__in=departements)
     subvention, erreur = _subvention(annee, structures)
@@ -69,7 +69,7 @@ def tableau(request):
 
 def _departement(request, code):
     departement = get_object_or_404(Departement, code=code)
-    if not permissions.peut_voir_financement_departement(request.user, departement):
+    if not permissions_financement.peut_voir_financement_departement(request.user, departement):
         raise PermissionDenied
     return departement
 
@@ -92,7 +92,7 @@ def departement(request, code):
             "departement": departement,
             "subvention": subvention,
             "erreur": erreur,
-            "national": permissions.peut_voir_financement_national(request.user),
+            "national": permissions_financement.peut_voir_financement_national(request.user),
         },
     )
 
@@ -119,7 +119,7 @@ def export_departement(request, code, format):
 
 @login_required
 def export_national(request, format):
-    if not permissions.peut_voir_financement_national(request.user):
+    if not permissions_financement.peut_voir_financement_national(request.user):
         raise PermissionDenied
     if format not in TYPES:
         raise Http404
@@ -133,7 +133,7 @@ def export_national(request, format):
 @login_required
 def site(request, matricule):
     structure = get_object_or_404(Structure.objects.select_related("commune__departement"), matricule=matricule)
-    if not permissions.peut_voir_financement_structure(request.user, structure):
+    if not permissions_financement.peut_voir_financement_structure(request.user, structure):
         raise PermissionDenied
     annee = _annee(request)
     try:
@@ -141,7 +141,7 @@ def site(request, matricule):
         erreur = ""
     except services.BaremeManquant as e:
         ligne, erreur = None, str(e)
-    saisie = permissions.peut_saisir_versement(request.user, structure) and not erreur
+    saisie = permissions_financement.peut_saisir_versement(request.user, structure) and not erreur
     reste = ligne.reste if ligne else 0
     form = None
     if saisie:
@@ -172,6 +172,6 @@ def site(request, matricule):
             "form": form,
             "versements": Versement.objects.filter(structure=structure, annee=annee).select_related("source"),
             "departement": departement,
-            "voit_departement": permissions.peut_voir_financement_departement(request.user, departement),
+            "voit_departement": permissions_financement.peut_voir_financement_departement(request.user, departement),
         },
     )

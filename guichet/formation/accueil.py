@@ -5,12 +5,13 @@ from django.urls import reverse
 
 from guichet import permissions
 from guichet.accueil import Bloc, Chiffre
+from guichet.formation import permissions as permissions_formation
 from guichet.formation import services
 from guichet.reseau.models import Structure
 
 
 def blocs(user) -> list[Bloc]:
-    if not permissions.peut_voir_formation(user):
+    if not permissions_formation.peut_voir_formation(user):
         return []
     p = permissions.perimetre(user)
     resultat = []
@@ -29,7 +30,7 @@ def blocs(user) -> list[Bloc]:
         ]
         resultat.append(Bloc("Formation de mes équipes", ordre=40, chiffres=tuple(chiffres)))
     if p.departements_suivis and not p.tout_voir:
-        for ligne in services.chiffres_par_departement(permissions.departements_formation(user)):
+        for ligne in services.chiffres_par_departement(permissions_formation.departements_formation(user)):
             lien = reverse("formation:departement", args=[ligne.code])
             resultat.append(
                 Bloc(
@@ -46,8 +47,8 @@ def blocs(user) -> list[Bloc]:
                     ),
                 )
             )
-    if permissions.voit_chiffres_nationaux_formation(user):
-        chiffres = services.chiffres_par_departement(permissions.departements_formation(user))
+    if permissions_formation.voit_chiffres_nationaux_formation(user):
+        chiffres = services.chiffres_par_departement(permissions_formation.departements_formation(user))
         lien = reverse("formation:accueil")
         resultat.append(
             Bloc(

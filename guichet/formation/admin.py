@@ -2,25 +2,25 @@
 
 from django.contrib import admin
 
-from guichet import permissions
+from guichet.formation import permissions as permissions_formation
 from guichet.formation.models import Inscription, Module, Parcours, Session
 
 
 class GestionNationale:
     def has_module_permission(self, request):
-        return permissions.peut_gerer_formation(request.user)
+        return permissions_formation.peut_gerer_formation(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return permissions.peut_gerer_formation(request.user)
+        return permissions_formation.peut_gerer_formation(request.user)
 
     def has_add_permission(self, request, obj=None):
-        return permissions.peut_gerer_formation(request.user)
+        return permissions_formation.peut_gerer_formation(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return permissions.peut_gerer_formation(request.user)
+        return permissions_formation.peut_gerer_formation(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return permissions.peut_gerer_formation(request.user)
+        return permissions_formation.peut_gerer_formation(request.user)
 
 
 class ModuleInline(GestionNationale, admin.TabularInline):

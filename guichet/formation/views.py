@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from guichet import permissions
 from guichet.comptes.models import Utilisateur
 from guichet.documents import pdf_depuis_gabarit
+from guichet.formation import permissions as permissions_formation
 from guichet.formation import services
 from guichet.formation.forms import InscriptionForm, PresencesForm, SessionForm
 from guichet.formation.models import Session
@@ -23,7 +24,7 @@ SESSIONS_AFFICHEES = 50
 
 
 def _exiger_formation(user):
-    if not permissions.peut_voir_formation(user):
+    if not permissions_formation.peut_voir_formation(user):
         raise PermissionDenied
 
 
@@ -35,8 +36,8 @@ def accueil(request):
     equipes = []
     if p.structures_gerees:
         equipes = services.sites_en_formation(Structure.objects.filter(pk__in=p.structures_gerees))
-    departements = permissions.departements_formation(user)
-    national = permissions.voit_chiffres_nationaux_formation(user)
+    departements = permissions_formation.departements_formation(user)
+    national = permissions_formation.voit_chiffres_nationaux_formation(user)
     chiffres = services.chiffres_par_departement(departements) if (national or p.departements_suivis) else []
     total = None
     if national:
@@ -56,14 +57,14 @@ def accueil(request):
             "chiffres": chiffres,
             "total": total,
             "parcours": services.parcours_en_vigueur(),
-            "peut_gerer": permissions.peut_gerer_formation(user),
+            "peut_gerer": permissions_formation.peut_gerer_formation(user),
         },
     )
 
 
 def _agent_visible(request, pk) -> Utilisateur:
     agent = get_object_or_404(Utilisateur, pk=pk)
-    if not permissions.peut_voir_parcours(request.user, agent):
+    if not permissions_formation.peut_voir_parcours(request.user, agent):
         raise Http404
     return agent
 
@@ -100,9 +101,9 @@ def attestation(request, pk):
 @require_http_methods(["GET", "POST"])
 def equipe(request, pk):
     structure = get_object_or_404(Structure, pk=pk)
-    if not permissions.peut_voir_formation_structure(request.user, structure):
+    if not permissions_formation.peut_voir_formation_structure(request.user, structure):
         raise Http404
-    peut_inscrire = permissions.peut_inscrire_en_formation(request.user, structure)
+    peut_inscrire = permissions_formation.peut_inscrire_en_formation(request.user, structure)
     membres = services.equipe_en_formation(structure)
     form = None
     if peut_inscrire:
@@ -136,7 +137,7 @@ def equipe(request, pk):
 
 @login_required
 def departement(request, code):
-    departement = get_object_or_404(permissions.departements_formation(request.user), code=code)
+    departement = get_object_or_404(permissions_formation.departements_formation(request.user), code=code)
     structures = Structure.objects.filter(commune__departement=departement, statut=Structure.Statut.LABELLISEE)
     sites = services.sites_en_formation(structures)
     return render(
@@ -169,7 +170,7 @@ def sessions(request):
             "titre": "Sessions de formation",
             "a_venir": a_venir[:SESSIONS_AFFICHEES],
             "passees": passees[:SESSIONS_AFFICHEES],
-            "peut_gerer": permissions.peut_gerer_formation(request.user),
+            "peut_gerer": permissions_formation.peut_gerer_formation(request.user),
         },
     )
 
@@ -179,14 +180,14 @@ def sessions(request):
 def session(request, pk):
     _exiger_formation(request.user)
     session = get_object_or_404(Session.objects.select_related("module", "departement"), pk=pk)
-    peut_gerer = permissions.peut_gerer_formation(request.user)
+    peut_gerer = permissions_formation.peut_gerer_formation(request.user)
     if request.method == "POST" and not peut_gerer:
         raise PermissionDenied
     inscriptions = list(session.inscriptions.select_related("agent", "structure").order_by("agent__last_name"))
     if not peut_gerer:
         # Chacun ne voit que les inscrits de ses structures (ou lui-même) : pas l'annuaire des autres équipes.
         visibles = set(
-            permissions.structures_formation(request.user)
+            permissions_formation.structures_formation(request.user)
             .filter(pk__in={i.structure_id for i in inscriptions})
             .values_list("pk", flat=True)
         )
@@ -224,7 +225,7 @@ def session(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_nouvelle(request):
-    if not permissions.peut_gerer_formation(request.user):
+    if not permissions_formation.peut_gerer_formation(request.user):
         raise PermissionDenied
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

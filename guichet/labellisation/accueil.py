@@ -4,8 +4,8 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet import permissions
 from guichet.accueil import Bloc, Chiffre
+from guichet.labellisation import permissions as permissions_labellisation
 from guichet.labellisation.models import Audit, Etape
 
 A_INSTRUIRE = [Etape.CANDIDATURE_PORTEUR, Etape.CANDIDATURE, Etape.AVIS_FAVORABLE, Etape.AVIS_DEFAVORABLE]
@@ -18,7 +18,7 @@ def _liste(etape=""):
 def blocs(user) -> list[Bloc]:
     blocs = []
     aujourd_hui = timezone.localdate()
-    audits = permissions.audits_assignes(user)
+    audits = permissions_labellisation.audits_assignes(user)
     if audits.exists():
         a_faire = audits.filter(statut=Audit.Statut.PLANIFIE)
         blocs.append(
@@ -36,16 +36,18 @@ def blocs(user) -> list[Bloc]:
                 ),
             )
         )
-    if permissions.peut_proposer_site(user) or permissions.tableau_labellisation_national(user):
-        dossiers = permissions.dossiers_visibles(user)
+    if permissions_labellisation.peut_proposer_site(user) or permissions_labellisation.tableau_labellisation_national(
+        user
+    ):
+        dossiers = permissions_labellisation.dossiers_visibles(user)
         chiffres = [
             Chiffre("sites labellisés", dossiers.filter(etape=Etape.LABELLISEE).count(), _liste(Etape.LABELLISEE)),
         ]
-        if permissions.peut_proposer_site(user):
+        if permissions_labellisation.peut_proposer_site(user):
             chiffres.append(
                 Chiffre("dossiers à instruire", dossiers.filter(etape__in=A_INSTRUIRE).count(), _liste(), alerte=True)
             )
-        if permissions.peut_donner_avis_anct(user):
+        if permissions_labellisation.peut_donner_avis_anct(user):
             chiffres.append(
                 Chiffre(
                     "avis de l'ANCT attendus",

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from guichet import permissions
+from guichet.labellisation import permissions as permissions_labellisation
 from guichet.labellisation.models import Critere, Referentiel
 
 
@@ -13,16 +13,16 @@ class CritereInline(admin.TabularInline):
     fields = ["ordre", "code", "titre", "famille", "preuve", "verification", "bloquant", "aide"]
 
     def has_add_permission(self, request, obj=None):
-        return obj is not None and obj.modifiable and permissions.peut_gerer_referentiels(request.user)
+        return obj is not None and obj.modifiable and permissions_labellisation.peut_gerer_referentiels(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return (obj is None or obj.modifiable) and permissions.peut_gerer_referentiels(request.user)
+        return (obj is None or obj.modifiable) and permissions_labellisation.peut_gerer_referentiels(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return (obj is None or obj.modifiable) and permissions.peut_gerer_referentiels(request.user)
+        return (obj is None or obj.modifiable) and permissions_labellisation.peut_gerer_referentiels(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return permissions.peut_gerer_referentiels(request.user)
+        return permissions_labellisation.peut_gerer_referentiels(request.user)
 
 
 @admin.register(Referentiel)
@@ -42,19 +42,19 @@ class ReferentielAdmin(admin.ModelAdmin):
         return obj.criteres.count()
 
     def has_module_permission(self, request):
-        return permissions.peut_gerer_referentiels(request.user)
+        return permissions_labellisation.peut_gerer_referentiels(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return permissions.peut_gerer_referentiels(request.user)
+        return permissions_labellisation.peut_gerer_referentiels(request.user)
 
     def has_add_permission(self, request):
-        return permissions.peut_gerer_referentiels(request.user)
+        return permissions_labellisation.peut_gerer_referentiels(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return (obj is None or obj.modifiable) and permissions.peut_gerer_referentiels(request.user)
+        return (obj is None or obj.modifiable) and permissions_labellisation.peut_gerer_referentiels(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return (obj is None or obj.modifiable) and permissions.peut_gerer_referentiels(request.user)
+        return (obj is None or obj.modifiable) and permissions_labellisation.peut_gerer_referentiels(request.user)
 
     @admin.action(description="Copier en brouillon (pour faire évoluer la version)")
     def copier_en_brouillon(self, request, queryset):

@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from guichet import permissions
 from guichet.chiffrement import lire_dechiffre
 from guichet.labellisation import documents, services, tableaux
+from guichet.labellisation import permissions as permissions_labellisation
 from guichet.labellisation.forms import ACTIONS, ConclureForm, PieceForm, PlanifierForm, ProposerForm
 from guichet.labellisation.models import Audit, Document, Dossier, Etape, LigneAudit, PieceAudit, ResultatAudit
+from guichet.plans_d_action import permissions as permissions_plans_d_action
 from guichet.plans_d_action import services as plans
 
 # Les contours (GeoJSON) des communes et départements ne servent à aucune de ces pages : jamais lus.
@@ -27,7 +28,7 @@ def _dossier_visible(request, pk) -> Dossier:
     dossier = get_object_or_404(
         Dossier.objects.select_related("structure__commune__departement").defer(*SANS_CONTOURS), pk=pk
     )
-    if not permissions.peut_voir_dossier(request.user, dossier):
+    if not permissions_labellisation.peut_voir_dossier(request.user, dossier):
         raise Http404
     return dossier
 
@@ -39,17 +40,17 @@ def _audit_visible(request, pk) -> Audit:
         ),
         pk=pk,
     )
-    if not permissions.peut_voir_audit(request.user, audit):
+    if not permissions_labellisation.peut_voir_audit(request.user, audit):
         raise Http404
     return audit
 
 
 @login_required
 def liste(request):
-    if not permissions.peut_voir_dossiers(request.user):
+    if not permissions_labellisation.peut_voir_dossiers(request.user):
         raise PermissionDenied
     dossiers = (
-        permissions.dossiers_visibles(request.user)
+        permissions_labellisation.dossiers_visibles(request.user)
         .select_related("structure__commune__departement")
         .defer(*SANS_CONTOURS)
     )
@@ -57,7 +58,7 @@ def liste(request):
     if etape in Etape.values:
         dossiers = dossiers.filter(etape=etape)
     audits = (
-        permissions.audits_assignes(request.user)
+        permissions_labellisation.audits_assignes(request.user)
         .select_related("dossier__structure__commune")
         .defer("dossier__structure__commune__contour")
         .order_by("statut", "date_prevue")
@@ -73,17 +74,17 @@ def liste(request):
             "etapes": Etape.choices,
             "etape": etape,
             "audits": audits,
-            "peut_proposer": permissions.peut_proposer_site(request.user),
-            "peut_voir_tableau": permissions.peut_voir_tableau_labellisation(request.user),
+            "peut_proposer": permissions_labellisation.peut_proposer_site(request.user),
+            "peut_voir_tableau": permissions_labellisation.peut_voir_tableau_labellisation(request.user),
         },
     )
 
 
 @login_required
 def proposer(request):
-    if not permissions.peut_proposer_site(request.user):
+    if not permissions_labellisation.peut_proposer_site(request.user):
         raise PermissionDenied
-    form = ProposerForm(request.POST or None, structures=permissions.structures_a_proposer(request.user))
+    form = ProposerForm(request.POST or None, structures=permissions_labellisation.structures_a_proposer(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             dossier = services.proposer(
@@ -102,12 +103,12 @@ def proposer(request):
 
 def _permis(user, dossier, action) -> bool:
     if action == "avis":
-        return permissions.peut_donner_avis_anct(user)
+        return permissions_labellisation.peut_donner_avis_anct(user)
     if action == "deposer_porteur":
-        return permissions.peut_candidater_pour_le_site(user, dossier) and not permissions.peut_instruire_dossier(
+        return permissions_labellisation.peut_candidater_pour_le_site(
             user, dossier
-        )
-    return permissions.peut_instruire_dossier(user, dossier)
+        ) and not permissions_labellisation.peut_instruire_dossier(user, dossier)
+    return permissions_labellisation.peut_instruire_dossier(user, dossier)
 
 
 def _formulaire(action, dossier, data=None):
@@ -145,7 +146,7 @@ def dossier(request, pk):
                 plan
                 for audit in dossier.audits.all()
                 for plan in plans.plans_de(audit)
-                if permissions.peut_voir_plan(request.user, plan)
+                if permissions_plans_d_action.peut_voir_plan(request.user, plan)
             ],
         },
     )
@@ -219,7 +220,7 @@ def _etat_audit(audit) -> dict:
 @login_required
 def audit(request, pk):
     audit = _audit_visible(request, pk)
-    modifiable = permissions.peut_remplir_audit(request.user, audit)
+    modifiable = permissions_labellisation.peut_remplir_audit(request.user, audit)
     lignes = list(audit.lignes.select_related("critere").prefetch_related("pieces"))
     return render(
         request,
@@ -234,14 +235,14 @@ def audit(request, pk):
             "etat": _etat_audit(audit),
             "form_conclure": ConclureForm() if modifiable else None,
             "form_piece": PieceForm() if modifiable else None,
-            "dossier_visible": permissions.peut_voir_dossier(request.user, audit.dossier),
+            "dossier_visible": permissions_labellisation.peut_voir_dossier(request.user, audit.dossier),
         },
     )
 
 
 def _ligne_modifiable(request, pk, ligne_pk) -> tuple[Audit, LigneAudit]:
     audit = _audit_visible(request, pk)
-    if not permissions.peut_remplir_audit(request.user, audit):
+    if not permissions_labellisation.peut_remplir_audit(request.user, audit):
         raise PermissionDenied
     return audit, get_object_or_404(LigneAudit.objects.select_related("critere"), pk=ligne_pk, audit=audit)
 
@@ -290,7 +291,7 @@ def joindre(request, pk, ligne):
 @require_POST
 def conclure(request, pk):
     audit = _audit_visible(request, pk)
-    if not permissions.peut_remplir_audit(request.user, audit):
+    if not permissions_labellisation.peut_remplir_audit(request.user, audit):
         raise PermissionDenied
     form = ConclureForm(request.POST)
     if not form.is_valid():
@@ -320,7 +321,7 @@ def _telechargement(contenu: bytes, type_mime: str, nom: str, en_ligne=False) ->
 @login_required
 def piece(request, pk):
     piece = get_object_or_404(PieceAudit.objects.select_related("ligne__audit__dossier"), pk=pk)
-    if not permissions.peut_voir_audit(request.user, piece.ligne.audit):
+    if not permissions_labellisation.peut_voir_audit(request.user, piece.ligne.audit):
         raise Http404
     return _telechargement(lire_dechiffre(piece.fichier), piece.type_mime, piece.nom)
 
@@ -328,7 +329,7 @@ def piece(request, pk):
 @login_required
 def document(request, pk):
     document = get_object_or_404(Document.objects.select_related("dossier"), pk=pk)
-    if not permissions.peut_telecharger_document(request.user, document):
+    if not permissions_labellisation.peut_telecharger_document(request.user, document):
         raise Http404
     return _telechargement(documents.contenu(document), "application/pdf", document.nom)
 
@@ -337,10 +338,10 @@ def document(request, pk):
 
 
 def _tableau(request):
-    if not permissions.peut_voir_tableau_labellisation(request.user):
+    if not permissions_labellisation.peut_voir_tableau_labellisation(request.user):
         raise PermissionDenied
-    departements = permissions.departements_tableau_labellisation(request.user)
-    national = permissions.tableau_labellisation_national(request.user)
+    departements = permissions_labellisation.departements_tableau_labellisation(request.user)
+    national = permissions_labellisation.tableau_labellisation_national(request.user)
     code = request.GET.get("departement", "")
     if code:
         departements = departements.filter(code=code)

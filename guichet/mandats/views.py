@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet import permissions
 from guichet.documents import pdf_depuis_gabarit
+from guichet.mandats import permissions as permissions_mandats
 from guichet.mandats import services
 from guichet.mandats.accreditation import accreditation
 from guichet.mandats.forms import MandatForm, ReferenceForm, RevocationForm
@@ -40,10 +41,12 @@ def _pdf(contenu: bytes, nom: str) -> HttpResponse:
 
 @login_required
 def liste(request):
-    if not permissions.peut_recueillir_mandat(request.user):
+    if not permissions_mandats.peut_recueillir_mandat(request.user):
         raise PermissionDenied
     mandats = (
-        permissions.mandats_visibles(request.user).select_related("structure").prefetch_related("operateurs")[:200]
+        permissions_mandats.mandats_visibles(request.user)
+        .select_related("structure")
+        .prefetch_related("operateurs")[:200]
     )
     return render(request, "mandats/liste.html", {"titre": "Mandats des usagers", "mandats": mandats})
 
@@ -51,7 +54,7 @@ def liste(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def nouveau(request):
-    if not permissions.peut_recueillir_mandat(request.user):
+    if not permissions_mandats.peut_recueillir_mandat(request.user):
         raise PermissionDenied
     form = MandatForm(
         request.POST or None, request.FILES or None, structures=permissions.structures_de_l_agent(request.user)
@@ -105,10 +108,10 @@ def nouveau(request):
 
 
 def _mandat_de_l_agent(request, reference) -> Mandat:
-    if not permissions.peut_recueillir_mandat(request.user):
+    if not permissions_mandats.peut_recueillir_mandat(request.user):
         raise PermissionDenied
     return get_object_or_404(
-        permissions.mandats_visibles(request.user).select_related("structure", "agent"), reference=reference
+        permissions_mandats.mandats_visibles(request.user).select_related("structure", "agent"), reference=reference
     )
 
 
@@ -220,7 +223,7 @@ def revoquer_usager(request):
 @login_required
 def verifier(request):
     """La vérification d'une référence par un référent d'opérateur : état et portée, jamais l'identité."""
-    if not permissions.peut_verifier_mandat(request.user):
+    if not permissions_mandats.peut_verifier_mandat(request.user):
         raise PermissionDenied
     form = ReferenceForm(request.GET or None)
     mandat = services.trouver(form.cleaned_data["reference"]) if form.is_valid() else None
@@ -237,7 +240,7 @@ def verifier(request):
 @login_required
 def carte(request):
     """La carte professionnelle du conseiller : son code public (pour son badge) et son habilitation."""
-    if not permissions.peut_recueillir_mandat(request.user):
+    if not permissions_mandats.peut_recueillir_mandat(request.user):
         raise PermissionDenied
     carte = services.carte_de(request.user)
     url = settings.GUICHET_URL.rstrip("/") + reverse("mandats:verifier_conseiller") + f"?code={carte.code}"

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from guichet import permissions
 from guichet.journal.services import journaliser
+from guichet.pages import permissions as permissions_pages
 from guichet.pages import plan
 from guichet.pages.forms import PageForm
 from guichet.pages.models import Page
@@ -21,7 +21,7 @@ def page(request, slug):
         {
             "titre": page.titre,
             "page": page,
-            "peut_modifier": permissions.peut_modifier_pages_institutionnelles(request.user),
+            "peut_modifier": permissions_pages.peut_modifier_pages_institutionnelles(request.user),
         },
     )
 
@@ -34,7 +34,7 @@ def plan_du_site(request):
 
 @login_required
 def liste(request):
-    if not permissions.peut_modifier_pages_institutionnelles(request.user):
+    if not permissions_pages.peut_modifier_pages_institutionnelles(request.user):
         raise PermissionDenied
     return render(
         request,
@@ -46,7 +46,7 @@ def liste(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def modifier(request, slug):
-    if not permissions.peut_modifier_pages_institutionnelles(request.user):
+    if not permissions_pages.peut_modifier_pages_institutionnelles(request.user):
         raise PermissionDenied
     page = get_object_or_404(Page, slug=slug)
     form = PageForm(request.POST or None, instance=page)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guichet import permissions
+from guichet.plans_d_action import permissions as permissions_plans_d_action
 from guichet.plans_d_action import services
 from guichet.plans_d_action.forms import ActionForm, PlanForm, SuiviForm
 from guichet.plans_d_action.models import Action, Origine, PlanDAction
@@ -29,14 +29,14 @@ def _erreurs_dans(form, exc: ValidationError) -> None:
 
 @login_required
 def liste(request):
-    if not permissions.peut_voir_plans(request.user):
+    if not permissions_plans_d_action.peut_voir_plans(request.user):
         raise PermissionDenied
     etat = request.GET.get("etat", "ouverts")
     if etat not in ETATS:
         etat = "ouverts"
     aujourd_hui = jour_local(timezone.now())
     plans = (
-        permissions.plans_visibles(request.user)
+        permissions_plans_d_action.plans_visibles(request.user)
         .select_related("departement", "structure", "operateur")
         .annotate(
             nb_actions=Count("actions", distinct=True),
@@ -63,7 +63,7 @@ def liste(request):
             "etat": etat,
             "etats": ETATS,
             "libelle_etat": ETATS[etat],
-            "peut_ouvrir": permissions.peut_ouvrir_plan(request.user),
+            "peut_ouvrir": permissions_plans_d_action.peut_ouvrir_plan(request.user),
         },
     )
 
@@ -72,7 +72,7 @@ def _plan_visible(request, pk) -> PlanDAction:
     plan = get_object_or_404(
         PlanDAction.objects.select_related("departement", "structure", "operateur", "ouvert_par"), pk=pk
     )
-    if not permissions.peut_voir_plan(request.user, plan):
+    if not permissions_plans_d_action.peut_voir_plan(request.user, plan):
         raise Http404
     return plan
 
@@ -85,12 +85,12 @@ def detail(request, pk, formulaires=None):
     lignes = [
         {
             "action": action,
-            "peut_repondre": permissions.peut_repondre_action(request.user, action),
+            "peut_repondre": permissions_plans_d_action.peut_repondre_action(request.user, action),
             "form": formulaires.get(action.pk) or SuiviForm(prefix=f"a{action.pk}"),
         }
         for action in actions
     ]
-    peut_ajouter = not plan.clos and permissions.peut_ouvrir_plan(request.user, plan.departement)
+    peut_ajouter = not plan.clos and permissions_plans_d_action.peut_ouvrir_plan(request.user, plan.departement)
     return render(
         request,
         "plans_d_action/detail.html",
@@ -108,9 +108,11 @@ def detail(request, pk, formulaires=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def ouvrir(request):
-    if not permissions.peut_ouvrir_plan(request.user):
+    if not permissions_plans_d_action.peut_ouvrir_plan(request.user):
         raise PermissionDenied
-    form = PlanForm(request.POST or None, departements=permissions.departements_ou_ouvrir_plan(request.user))
+    form = PlanForm(
+        request.POST or None, departements=permissions_plans_d_action.departements_ou_ouvrir_plan(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -140,7 +142,7 @@ def ouvrir(request):
 @require_POST
 def ajouter_action(request, pk):
     plan = _plan_visible(request, pk)
-    if not permissions.peut_ouvrir_plan(request.user, plan.departement):
+    if not permissions_plans_d_action.peut_ouvrir_plan(request.user, plan.departement):
         raise PermissionDenied
     form = ActionForm(request.POST, prefix="ajout")
     if form.is_valid():
@@ -162,7 +164,7 @@ def repondre(request, pk, action_pk):
     plan = _plan_visible(request, pk)
     action = get_object_or_404(Action, pk=action_pk, plan=plan)
     action.plan = plan
-    if not permissions.peut_repondre_action(request.user, action):
+    if not permissions_plans_d_action.peut_repondre_action(request.user, action):
         raise PermissionDenied
     form = SuiviForm(request.POST, prefix=f"a{action.pk}")
     if form.is_valid():

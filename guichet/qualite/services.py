@@ -129,7 +129,7 @@ def _filtre(champ_operateur, champ_departement, operateur_id, departement_id) ->
 
 
 def calculer(perimetre, debut: date, fin: date, operateur_id=None, departement_id=None, maintenant=None) -> Tableau:
-    """Le tableau de la période pour le périmètre (`permissions.perimetre_qualite`), filtré au besoin."""
+    """Le tableau de la période pour le périmètre (`permissions_qualite.perimetre_qualite`), filtré au besoin."""
     maintenant = maintenant or timezone.now()
     de, a = bornes(debut, fin)
     mesures: dict[tuple[int, int], Mesures] = {}

@@ -6,14 +6,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from guichet import permissions
 from guichet.journal.services import journaliser
 from guichet.qualite import exports, services
+from guichet.qualite import permissions as permissions_qualite
 from guichet.qualite.forms import FiltreQualiteForm
 
 
 def _preparer(request):
-    perimetre = permissions.perimetre_qualite(request.user)
+    perimetre = permissions_qualite.perimetre_qualite(request.user)
     if perimetre is None:
         raise PermissionDenied
     form = FiltreQualiteForm(request.GET or {}, perimetre=perimetre)

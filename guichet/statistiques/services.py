@@ -19,6 +19,7 @@ from guichet.activite.models import Accompagnement
 from guichet.demarches.models import Demarche
 from guichet.reseau.models import Operateur, Structure
 from guichet.statistiques import mesures
+from guichet.statistiques import permissions as permissions_statistiques
 from guichet.statistiques.carte import carte_des_departements
 from guichet.statistiques.mesures import GROUPES, NOMBRE, NOMS, NOMS_COURTS, RESOLU
 from guichet.statistiques.models import (
@@ -504,12 +505,12 @@ def tableaux_visibles(user) -> list[tuple[str, str]]:
     départements qu'il suit), ceux des opérateurs dont il est référent ou responsable, ceux de ses
     structures. Vide : il n'a accès à aucun tableau."""
     liens = []
-    if permissions.statistiques_nationales(user):
+    if permissions_statistiques.statistiques_nationales(user):
         liens.append(("France entière", reverse("statistiques:national")))
     else:
-        departements = permissions.departements_statistiques(user).order_by("code")
+        departements = permissions_statistiques.departements_statistiques(user).order_by("code")
         liens += [(str(d), reverse("statistiques:departement", args=[d.code])) for d in departements]
-    operateurs = Operateur.objects.filter(pk__in=permissions.operateurs_statistiques(user)).order_by(
+    operateurs = Operateur.objects.filter(pk__in=permissions_statistiques.operateurs_statistiques(user)).order_by(
         "-national", "ordre", "nom"
     )
     liens += [(f"{o.nom} (opérateur)", reverse("statistiques:operateur", args=[o.code])) for o in operateurs]

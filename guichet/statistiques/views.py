@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet import permissions
 from guichet.reseau.models import Operateur, Structure
 from guichet.statistiques import exports, services
+from guichet.statistiques import permissions as permissions_statistiques
 from guichet.statistiques.forms import PeriodeForm
 from guichet.statistiques.periodes import decaler_mois
 from guichet.territoires.models import Departement
@@ -26,7 +26,7 @@ FORMATS = {
 @login_required
 def tableau(request):
     """L'accueil des statistiques : les tableaux que l'utilisateur peut voir (directement le seul)."""
-    national = permissions.statistiques_nationales(request.user)
+    national = permissions_statistiques.statistiques_nationales(request.user)
     liens = services.tableaux_visibles(request.user)
     if not liens:
         raise PermissionDenied
@@ -74,7 +74,7 @@ def _afficher(request, champ, format, liens_export, retour=None):
 
 @login_required
 def national(request, format=None):
-    if not permissions.statistiques_nationales(request.user):
+    if not permissions_statistiques.statistiques_nationales(request.user):
         raise PermissionDenied
     return _afficher(
         request, services.Champ.national(), format, lambda f: reverse("statistiques:national_export", args=[f])
@@ -84,7 +84,7 @@ def national(request, format=None):
 @login_required
 def departement(request, code, format=None):
     dep = get_object_or_404(Departement, code=code)
-    if not permissions.peut_voir_statistiques_departement(request.user, dep):
+    if not permissions_statistiques.peut_voir_statistiques_departement(request.user, dep):
         raise PermissionDenied
     return _afficher(
         request,
@@ -97,7 +97,7 @@ def departement(request, code, format=None):
 @login_required
 def operateur(request, code, format=None):
     op = get_object_or_404(Operateur, code=code)
-    acces = permissions.acces_statistiques_operateur(request.user, op)
+    acces = permissions_statistiques.acces_statistiques_operateur(request.user, op)
     if acces is None:
         raise PermissionDenied
     departements = acces.departements
@@ -117,7 +117,7 @@ def operateur(request, code, format=None):
 @login_required
 def structure(request, pk, format=None):
     s = get_object_or_404(Structure.objects.select_related("commune"), pk=pk)
-    if not permissions.peut_voir_statistiques_structure(request.user, s):
+    if not permissions_statistiques.peut_voir_statistiques_structure(request.user, s):
         raise PermissionDenied
     return _afficher(
         request,
@@ -130,7 +130,7 @@ def structure(request, pk, format=None):
 @login_required
 def donnees_ouvertes(request):
     """Le fichier des données ouvertes : les 12 derniers mois entiers (ou l'année ?annee=AAAA)."""
-    if not permissions.peut_voir_statistiques(request.user):
+    if not permissions_statistiques.peut_voir_statistiques(request.user):
         raise PermissionDenied
     aujourd_hui = _aujourd_hui()
     annee = request.GET.get("annee", "")

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guichet import permissions
 from guichet.enquetes import plans
 from guichet.journal.services import journaliser
+from guichet.plans_d_action import permissions as permissions_plans_d_action
 from guichet.plans_d_action import services as plans_d_action
 from guichet.tableurs import EcrivainCsv
 from guichet.territoires.models import Departement
+from guichet.visites import permissions as permissions_visites
 from guichet.visites import services
 from guichet.visites.forms import CampagneVisitesForm, SaisieVisiteForm, VisiteForm, structures_de_la_campagne
 from guichet.visites.models import Visite
@@ -28,18 +30,20 @@ def _exiger(condition):
 @login_required
 def accueil(request):
     user = request.user
-    _exiger(permissions.peut_voir_visites(user))
+    _exiger(permissions_visites.peut_voir_visites(user))
     return render(
         request,
         "visites/accueil.html",
         {
             "titre": "Visites mystères",
-            "planifier": permissions.peut_planifier_visites(user),
-            "campagnes": permissions.campagnes_visites_suivies(user).select_related("departement", "grille"),
-            "a_faire": permissions.visites_de_l_evaluateur(user)
+            "planifier": permissions_visites.peut_planifier_visites(user),
+            "campagnes": permissions_visites.campagnes_visites_suivies(user).select_related("departement", "grille"),
+            "a_faire": permissions_visites.visites_de_l_evaluateur(user)
             .filter(campagne__close_le__isnull=True)
             .select_related("structure", "campagne"),
-            "resultats": permissions.resultats_visites_de_la_structure(user).select_related("structure", "campagne"),
+            "resultats": permissions_visites.resultats_visites_de_la_structure(user).select_related(
+                "structure", "campagne"
+            ),
         },
     )
 
@@ -48,7 +52,7 @@ def accueil(request):
 @require_http_methods(["GET", "POST"])
 def nouvelle_campagne(request):
     user = request.user
-    _exiger(permissions.peut_planifier_visites(user))
+    _exiger(permissions_visites.peut_planifier_visites(user))
     national = permissions.perimetre(user).tout_modifier
     departements = (
         Departement.objects.all()
@@ -57,7 +61,7 @@ def nouvelle_campagne(request):
     )
     form = CampagneVisitesForm(request.POST or None, departements=departements, national=national)
     if request.method == "POST" and form.is_valid():
-        _exiger(permissions.peut_planifier_visites(user, form.cleaned_data["departement"]))
+        _exiger(permissions_visites.peut_planifier_visites(user, form.cleaned_data["departement"]))
         form.instance.creee_par = user
         campagne = form.save()
         messages.success(request, "Campagne créée : désignez les visites.")
@@ -68,15 +72,15 @@ def nouvelle_campagne(request):
 
 
 def _campagne_suivie(request, pk):
-    _exiger(permissions.peut_voir_visites(request.user))
-    return get_object_or_404(permissions.campagnes_visites_suivies(request.user), pk=pk)
+    _exiger(permissions_visites.peut_voir_visites(request.user))
+    return get_object_or_404(permissions_visites.campagnes_visites_suivies(request.user), pk=pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def campagne(request, pk):
     campagne = _campagne_suivie(request, pk)
-    modifier = permissions.peut_modifier_campagne_visites(request.user, campagne) and not campagne.close
+    modifier = permissions_visites.peut_modifier_campagne_visites(request.user, campagne) and not campagne.close
     form = None
     if modifier:
         form = VisiteForm(request.POST or None, campagne=campagne, structures=structures_de_la_campagne(campagne))
@@ -86,7 +90,7 @@ def campagne(request, pk):
             return redirect("visites:campagne", campagne.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    visites = permissions.visites_suivies(request.user).filter(campagne=campagne)
+    visites = permissions_visites.visites_suivies(request.user).filter(campagne=campagne)
     return render(
         request,
         "visites/campagne.html",
@@ -97,7 +101,7 @@ def campagne(request, pk):
             "resume": services.resume(campagne, visites),
             "form": form,
             "modifier": modifier,
-            "clore": permissions.peut_modifier_campagne_visites(request.user, campagne) and not campagne.close,
+            "clore": permissions_visites.peut_modifier_campagne_visites(request.user, campagne) and not campagne.close,
         },
     )
 
@@ -106,7 +110,7 @@ def campagne(request, pk):
 @require_POST
 def cloturer(request, pk):
     campagne = _campagne_suivie(request, pk)
-    _exiger(permissions.peut_modifier_campagne_visites(request.user, campagne))
+    _exiger(permissions_visites.peut_modifier_campagne_visites(request.user, campagne))
     services.clore(campagne)
     journaliser(request.user, "cloture", campagne, {"visites": campagne.visites.count()})
     messages.success(request, "Campagne close : les structures visitées voient leurs résultats.")
@@ -117,10 +121,10 @@ def cloturer(request, pk):
 @require_http_methods(["GET", "POST"])
 def visite(request, pk):
     visite = get_object_or_404(Visite.objects.select_related("campagne__grille", "structure"), pk=pk)
-    acces = permissions.acces_visite(request.user, visite)
+    acces = permissions_visites.acces_visite(request.user, visite)
     if acces is None:
         raise Http404
-    saisir = permissions.peut_saisir_visite(request.user, visite)
+    saisir = permissions_visites.peut_saisir_visite(request.user, visite)
     form = None
     if saisir:
         form = SaisieVisiteForm(request.POST or None, visite=visite)
@@ -142,7 +146,9 @@ def visite(request, pk):
 
 def _page_visite(request, visite, acces, form=None, form_plan=None):
     departement = visite.structure.commune.departement
-    peut_ouvrir = acces == "suivi" and visite.realisee and permissions.peut_ouvrir_plan(request.user, departement)
+    peut_ouvrir = (
+        acces == "suivi" and visite.realisee and permissions_plans_d_action.peut_ouvrir_plan(request.user, departement)
+    )
     if peut_ouvrir and form_plan is None:
         form_plan = plans.PlanDepuisConstatForm(
             initial={"titre": f"Visite mystère — {visite.structure.nom}"}, prefix="plan"
@@ -170,11 +176,13 @@ def plan(request, pk):
     """Ouvre un plan d'action depuis une visite réalisée (préfecture du département, ANCT) : la structure
     visitée (son responsable) le voit et le suit."""
     visite = get_object_or_404(Visite.objects.select_related("campagne__grille", "structure__commune"), pk=pk)
-    acces = permissions.acces_visite(request.user, visite)
+    acces = permissions_visites.acces_visite(request.user, visite)
     if acces is None:
         raise Http404
     departement = visite.structure.commune.departement
-    _exiger(acces == "suivi" and visite.realisee and permissions.peut_ouvrir_plan(request.user, departement))
+    _exiger(
+        acces == "suivi" and visite.realisee and permissions_plans_d_action.peut_ouvrir_plan(request.user, departement)
+    )
     form = plans.PlanDepuisConstatForm(request.POST, prefix="plan")
     if form.is_valid():
         plan = plans.ouvrir(
@@ -197,7 +205,7 @@ def export(request, pk):
     campagne = _campagne_suivie(request, pk)
     criteres = list(campagne.grille.criteres.all())
     visites = (
-        permissions.visites_suivies(request.user)
+        permissions_visites.visites_suivies(request.user)
         .filter(campagne=campagne)
         .select_related("structure__commune__departement", "evaluateur")
         .prefetch_related("notes")

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from guichet import permissions
+from guichet.activite import permissions as permissions_activite
 from tests.activite.factories import AccompagnementFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_national_et_anonyme_ne_saisissent_pas(lieux):
     national = HabilitationFactory(role=Role.NATIONAL).utilisateur
     assert not permissions.peut_saisir(national)
     assert not permissions.peut_saisir(AnonymousUser())
-    assert not permissions.accompagnements_corrigeables(AnonymousUser()).exists()
+    assert not permissions_activite.accompagnements_corrigeables(AnonymousUser()).exists()
 
 
 def test_accompagnements_corrigeables(lieux):
@@ -48,10 +49,10 @@ def test_accompagnements_corrigeables(lieux):
     )
     AccompagnementFactory(structure=lieux.a1, agent=lieux.conseiller, le=maintenant - timedelta(days=7, minutes=1))
     d_un_collegue = AccompagnementFactory(structure=lieux.a1, agent=lieux.collegue)
-    assert list(permissions.accompagnements_corrigeables(lieux.conseiller)) == [sien]
-    assert permissions.peut_corriger_accompagnement(lieux.conseiller, sien)
-    assert not permissions.peut_corriger_accompagnement(lieux.conseiller, d_un_collegue)
-    assert not permissions.peut_corriger_accompagnement(lieux.gestionnaire, sien)
+    assert list(permissions_activite.accompagnements_corrigeables(lieux.conseiller)) == [sien]
+    assert permissions_activite.peut_corriger_accompagnement(lieux.conseiller, sien)
+    assert not permissions_activite.peut_corriger_accompagnement(lieux.conseiller, d_un_collegue)
+    assert not permissions_activite.peut_corriger_accompagnement(lieux.gestionnaire, sien)
     # L'agent qui a quitté la structure ne corrige plus ses saisies.
     lieux.conseiller.habilitations.all().delete()
-    assert not permissions.peut_corriger_accompagnement(lieux.conseiller, sien)
+    assert not permissions_activite.peut_corriger_accompagnement(lieux.conseiller, sien)

@@ -1,6 +1,7 @@
 import pytest
 
 from guichet import permissions
+from guichet.bureau import permissions as permissions_bureau
 from guichet.comptes.models import Role
 from tests.comptes.factories import HabilitationFactory, UtilisateurFactory
 
@@ -39,7 +40,7 @@ def test_agents_et_professionnels(monde):
     ],
 )
 def test_seule_l_equipe_nationale_gere_les_liens(monde, nom, attendu):
-    assert permissions.peut_gerer_liens_operateurs(getattr(monde, nom)) is attendu
+    assert permissions_bureau.peut_gerer_liens_operateurs(getattr(monde, nom)) is attendu
 
 
 def test_structures_de_l_agent_pour_le_bureau(monde):
@@ -58,7 +59,7 @@ def test_annuaire_limite_aux_departements_suivis(monde):
     HabilitationFactory(utilisateur=parti, role=Role.REFERENT, operateur=monde.cpam, departement=monde.dep_a)
 
     def emails(user):
-        return {h.utilisateur.email for h in permissions.referents_visibles(user)}
+        return {h.utilisateur.email for h in permissions_bureau.referents_visibles(user)}
 
     a = {"referent-caf-a@example.fr"}
     b = {"referent-local-b@example.fr", "responsable-b@example.fr"}

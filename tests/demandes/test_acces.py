@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet import permissions
+from guichet.demandes import permissions as permissions_demandes
 from guichet.demandes import services
 from guichet.demandes.models import PieceJointe
 from guichet.journal.models import EntreeJournal
@@ -36,10 +36,16 @@ def demande(m):
 def test_matrice_des_acces(m, demande):
     for nom in COMPLET | ANONYME | AUCUN:
         user = getattr(m, nom)
-        attendu = permissions.ACCES_COMPLET if nom in COMPLET else permissions.ACCES_ANONYME if nom in ANONYME else None
-        assert permissions.acces_demande(user, demande) == attendu, nom
-        assert (demande in permissions.demandes_accessibles(user)) == (nom in COMPLET), nom
-    assert permissions.acces_demande(m.national, None) is None
+        attendu = (
+            permissions_demandes.ACCES_COMPLET
+            if nom in COMPLET
+            else permissions_demandes.ACCES_ANONYME
+            if nom in ANONYME
+            else None
+        )
+        assert permissions_demandes.acces_demande(user, demande) == attendu, nom
+        assert (demande in permissions_demandes.demandes_accessibles(user)) == (nom in COMPLET), nom
+    assert permissions_demandes.acces_demande(m.national, None) is None
 
 
 @pytest.mark.parametrize("nom", sorted(AUCUN - {"inactif"}))
@@ -158,7 +164,9 @@ def test_sans_role_n_a_pas_de_liste(client, m):
 
 def test_actions_selon_le_cote_et_l_etat(m, demande):
     def actions(user):
-        return permissions.actions_demande(user, demande, permissions.cote_dans_demande(user, demande))
+        return permissions_demandes.actions_demande(
+            user, demande, permissions_demandes.cote_dans_demande(user, demande)
+        )
 
     assert actions(m.conseiller_a1) == {"message", "cloture"}
     assert actions(m.referent_caf_a) == {"message", "rapides", "invitation", "reroutage"}

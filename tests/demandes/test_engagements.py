@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from guichet.demandes import relances, services
 from guichet.demandes.models import Demande, EngagementDeReponse, Relance
-from guichet.permissions import PerimetreQualite
+from guichet.qualite.permissions import PerimetreQualite
 from guichet.qualite.services import calculer
 from tests.demandes.factories import LUNDI, PARIS, ouvrir
 

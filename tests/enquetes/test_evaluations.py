@@ -8,7 +8,7 @@ from django.utils import timezone
 from guichet.comptes.models import Role
 from guichet.enquetes import services
 from guichet.enquetes.models import EvaluationOperateur
-from guichet.permissions import perimetre_qualite
+from guichet.qualite.permissions import perimetre_qualite
 from tests.comptes.conftest import connecter
 from tests.comptes.factories import HabilitationFactory, UtilisateurFactory
 from tests.reseau.factories import StructureFactory

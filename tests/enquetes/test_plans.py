@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet import permissions
 from guichet.comptes.models import Role
+from guichet.plans_d_action import permissions as permissions_plans_d_action
 from guichet.plans_d_action.models import PlanDAction
 from guichet.plans_d_action.services import plans_de
 from guichet.visites import services as visites
@@ -45,7 +45,7 @@ def test_plan_depuis_le_resultat_d_une_structure(client, enquete):
     assert page.context["plans"] == [plan] and page.context["form_plan"] is None
     # Une autre structure n'en sait rien.
     connecter(client, m.conseiller_b)
-    assert not permissions.plans_visibles(m.conseiller_b).exists()
+    assert not permissions_plans_d_action.plans_visibles(m.conseiller_b).exists()
 
 
 def test_plan_depuis_la_note_d_un_operateur(client, monde):
@@ -66,8 +66,8 @@ def test_plan_depuis_la_note_d_un_operateur(client, monde):
         None,
     )
     # Le responsable départemental de la CAF le voit (et y répond, par les pages des plans d'action).
-    assert list(permissions.plans_visibles(responsable_caf)) == [plan]
-    assert permissions.peut_repondre_action(responsable_caf, plan.actions.get())
+    assert list(permissions_plans_d_action.plans_visibles(responsable_caf)) == [plan]
+    assert permissions_plans_d_action.peut_repondre_action(responsable_caf, plan.actions.get())
     connecter(client, responsable_caf)
     page = client.get(url)
     assert page.status_code == 200 and page.context["plans"] == [plan] and page.context["form_plan"] is None

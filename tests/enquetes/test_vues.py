@@ -6,7 +6,7 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
-from guichet import permissions
+from guichet.enquetes import permissions as permissions_enquetes
 from guichet.enquetes.forms import SEL_JETON
 from guichet.enquetes.models import Participation, Reponse, Valeur
 from tests.comptes.conftest import connecter
@@ -273,7 +273,7 @@ def test_lignes_du_tableau_par_territoire_lisibles_selon_les_droits(client, enqu
             if page.status_code != 200:
                 continue
             for ligne in page.context["r"].detail:
-                assert ligne["lisible"] == permissions.peut_voir_resultats_enquete(personne, ligne["niveau"])
+                assert ligne["lisible"] == permissions_enquetes.peut_voir_resultats_enquete(personne, ligne["niveau"])
     departements = {
         ligne["niveau"].objet.code: ligne["lisible"]
         for ligne in _resultats(client, m.prefecture_a, enquete.campagne, niveau="region", code=region.code)

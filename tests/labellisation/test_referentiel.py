@@ -1,6 +1,7 @@
 import pytest
 from django.db import IntegrityError
 
+from guichet.labellisation import permissions as permissions_labellisation
 from guichet.labellisation.models import (
     Critere,
     Famille,
@@ -189,12 +190,11 @@ def test_une_prefecture_n_y_a_pas_acces(client):
 
 
 def test_seule_l_equipe_nationale_gere_les_referentiels():
-    from guichet import permissions
     from tests.comptes.monde import ATTENDU, construire_monde
 
     monde = construire_monde()
     for nom in ATTENDU:
-        assert permissions.peut_gerer_referentiels(getattr(monde, nom)) is (nom == "national"), nom
+        assert permissions_labellisation.peut_gerer_referentiels(getattr(monde, nom)) is (nom == "national"), nom
 
 
 def test_une_version_publiee_ne_se_supprime_pas_dans_l_administration(client):

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from guichet import permissions
 from guichet.comptes.models import Role
 from guichet.journal.models import EntreeJournal
+from guichet.plans_d_action import permissions as permissions_plans_d_action
 from guichet.plans_d_action import services
 from guichet.plans_d_action.models import Action, Origine, PlanDAction
 from guichet.temps import jour_local
@@ -156,7 +156,7 @@ def test_qui_voit_quels_plans(monde):
     site, caf = monde["plan_site"], monde["plan_caf"]
 
     def vus(user):
-        return set(permissions.plans_visibles(user))
+        return set(permissions_plans_d_action.plans_visibles(user))
 
     assert vus(monde["national"]) == {site, caf}
     assert vus(monde["prefecture"]) == {site, caf}
@@ -165,7 +165,7 @@ def test_qui_voit_quels_plans(monde):
     assert vus(monde["prefecture_autre"]) == set()
     assert vus(monde["gestionnaire_autre"]) == set()
     assert vus(monde["conseiller"]) == set()
-    assert not permissions.peut_voir_plans(monde["conseiller"])
+    assert not permissions_plans_d_action.peut_voir_plans(monde["conseiller"])
 
 
 @pytest.mark.parametrize(

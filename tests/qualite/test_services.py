@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from guichet.permissions import PerimetreQualite
 from guichet.qualite.exports import lignes_csv
+from guichet.qualite.permissions import PerimetreQualite
 from guichet.qualite.services import calculer, centile
 from tests.qualite.conftest import MAINTENANT
 

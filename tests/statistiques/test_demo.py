@@ -32,9 +32,7 @@ def test_activite_dans_chaque_departement(settings):
     (volume,) = comptes.values()
     assert Accompagnement.objects.count() == volume > 0
     par_departement = dict(
-        Accompagnement.objects.values_list("structure__commune__departement__code")
-        .annotate(n=Count("pk"))
-        .order_by()
+        Accompagnement.objects.values_list("structure__commune__departement__code").annotate(n=Count("pk")).order_by()
     )
     # Chaque département a son activité ; celui de la démonstration a la sienne, saisie en détail ailleurs.
     assert set(par_departement) == {"02", "2A", "971"}

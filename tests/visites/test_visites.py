@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from guichet import permissions
+from guichet.visites import permissions as permissions_visites
 from guichet.visites.models import CampagneVisites, Grille, Visite
 from tests.comptes.conftest import connecter
 
@@ -170,11 +170,11 @@ def test_ni_la_prefecture_d_un_autre_departement_ni_l_operateur(client, visites)
 
 def test_permissions_des_visites(visites):
     m = visites.monde
-    assert permissions.acces_visite(m.prefecture_a, visites.visite_a1) == "suivi"
-    assert permissions.acces_visite(visites.evaluatrice, visites.visite_a1) == "evaluateur"
-    assert permissions.acces_visite(m.gestionnaire_a1, visites.visite_a1) is None
-    assert permissions.peut_saisir_visite(visites.evaluatrice, visites.visite_a1)
-    assert not permissions.peut_saisir_visite(visites.autre_auditeur, visites.visite_a1)
-    assert permissions.peut_planifier_visites(m.national, None)
-    assert not permissions.peut_planifier_visites(m.prefecture_a, m.dep_b)
-    assert not permissions.peut_planifier_visites(m.auditeur_national)
+    assert permissions_visites.acces_visite(m.prefecture_a, visites.visite_a1) == "suivi"
+    assert permissions_visites.acces_visite(visites.evaluatrice, visites.visite_a1) == "evaluateur"
+    assert permissions_visites.acces_visite(m.gestionnaire_a1, visites.visite_a1) is None
+    assert permissions_visites.peut_saisir_visite(visites.evaluatrice, visites.visite_a1)
+    assert not permissions_visites.peut_saisir_visite(visites.autre_auditeur, visites.visite_a1)
+    assert permissions_visites.peut_planifier_visites(m.national, None)
+    assert not permissions_visites.peut_planifier_visites(m.prefecture_a, m.dep_b)
+    assert not permissions_visites.peut_planifier_visites(m.auditeur_national)

@@ -5,9 +5,11 @@ qualité n'importe pas les enquêtes)."""
 from django import template
 from django.urls import reverse
 
-from guichet import permissions
+from guichet.enquetes import permissions as permissions_enquetes
 from guichet.enquetes import plans, services
 from guichet.enquetes.models import CRITERES_OPERATEUR
+from guichet.plans_d_action import permissions as permissions_plans_d_action
+from guichet.qualite import permissions as permissions_qualite
 
 register = template.Library()
 
@@ -16,7 +18,7 @@ register = template.Library()
 def avis_des_structures(context):
     request = context["request"]
     tableau, form = context.get("tableau"), context.get("form")
-    perimetre = permissions.perimetre_qualite(request.user)
+    perimetre = permissions_qualite.perimetre_qualite(request.user)
     if tableau is None or form is None or perimetre is None or not form.is_valid():
         return {"avis": None}
     d = form.cleaned_data
@@ -26,12 +28,12 @@ def avis_des_structures(context):
         tableau.fin,
         operateur_id=d["operateur"].pk if d.get("operateur") else None,
         departement_id=d["departement"].pk if d.get("departement") else None,
-        commentaires=permissions.voit_textes_libres(request.user),
+        commentaires=permissions_enquetes.voit_textes_libres(request.user),
     )
-    nombres = plans.nombre_de_plans_par_operateur(permissions.plans_visibles(request.user))
+    nombres = plans.nombre_de_plans_par_operateur(permissions_plans_d_action.plans_visibles(request.user))
     for a in avis:
         a.plans = nombres.get((a.operateur.pk, a.departement.pk), 0)
-        a.peut_ouvrir_plan = permissions.peut_ouvrir_plan(request.user, a.departement)
+        a.peut_ouvrir_plan = permissions_plans_d_action.peut_ouvrir_plan(request.user, a.departement)
         a.lien_plans = (
             reverse("enquetes:plan_operateur") + f"?operateur={a.operateur.pk}&departement={a.departement.pk}"
         )
