@@ -29,7 +29,7 @@ def test_demo_enquetes_et_visites(geographie):  # noqa: F811
     assert a_faire.filter(realisee_le__isnull=True).exists()
     # Des plans d'action : l'un depuis une visite (suivi par la structure), l'autre sur le back-office de la CAF
     # (la labellisation ouvre les siens depuis ses contrôles).
-    assert {"visite_mystere", "evaluation_operateur"} <= {p.origine for p in PlanDAction.objects.all()}
+    assert {p.origine for p in PlanDAction.objects.all()} == {"visite_mystere", "evaluation_operateur", "labellisation"}
     assert permissions_plans_d_action.plans_visibles(gestionnaire).filter(origine="visite_mystere").exists()
     # Relancer remplace sans doublon.
     avant = (Reponse.objects.count(), Visite.objects.count(), PlanDAction.objects.count())
