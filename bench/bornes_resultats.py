@@ -18,66 +18,10 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 BASE = "guichet_bench_bornes"
-URL_PAR_DEFAUT = f"postgres://guichet:guichet@127.0.0.1:5432/{BASE}"
-
-
-def configurer_environnement():
-    url = os.environ.get("DATABASE_URL", URL_PAR_DEFAUT)
-    morceaux = urlsplit(url)
-    if not morceaux.scheme.startswith("postgres") or morceaux.path.lstrip("/") != BASE:
-        sys.exit(f"Ce banc n'écrit que dans la base PostgreSQL {BASE} (DATABASE_URL={url}).")
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"  # comme en production : gabarits en cache, pas de journal SQL
-    os.environ.setdefault("SECRET_KEY", "banc-d-essai-" * 4)
-    os.environ.setdefault("GUICHET_CLES_JOURNAL", "banc:" + "banc-d-essai-" * 4)
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["SECURE_SSL_REDIRECT"] = "false"
-    os.environ["SESSION_COOKIE_SECURE"] = "false"
-    os.environ["CSRF_COOKIE_SECURE"] = "false"
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    import psycopg
-
-    with psycopg.connect(urlunsplit(morceaux._replace(path="/postgres")), autocommit=True) as connexion:
-        if not connexion.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BASE]).fetchone():
-            connexion.execute(f"CREATE DATABASE {BASE}")
-            print(f"Base {BASE} créée.")
-
-
-def reseau(nombre):
-    from guichet.reseau.models import Structure
-    from guichet.territoires.models import Commune, Departement, Region
-
-    region, _ = Region.objects.get_or_create(code="99", defaults={"nom": "Région de banc d'essai"})
-    for i in range(1, 102):
-        code = f"{i:02d}" if i < 96 else f"97{i - 95}"
-        departement, _ = Departement.objects.get_or_create(
-            code=code, defaults={"nom": f"Banc {code}", "region": region}
-        )
-        Commune.objects.get_or_create(
-            code=f"{code}B01"[:5], defaults={"nom": f"Ville {code}", "departement": departement}
-        )
-    communes = list(Commune.objects.filter(code__contains="B").order_by("code"))
-    existantes = Structure.objects.filter(matricule__startswith="FS-BANC-").count()
-    Structure.objects.bulk_create(
-        [
-            Structure(
-                matricule=f"FS-BANC-{i:05d}",
-                nom=f"France services de banc {i}",
-                commune=communes[i % len(communes)],
-                latitude=45.0,
-                longitude=2.0,
-                statut=Structure.Statut.LABELLISEE,
-            )
-            for i in range(existantes, nombre)
-        ],
-        batch_size=1000,
-    )
-    return list(Structure.objects.filter(matricule__startswith="FS-BANC-").values_list("pk", flat=True))
 
 
 def copier_avis(manque, structures):
@@ -116,29 +60,26 @@ def main():
     parser.add_argument("--requetes", type=int, default=30)
     parser.add_argument("--reconstruire", action="store_true", help="Reconstruire les agrégats même sans avis neufs.")
     args = parser.parse_args()
-    configurer_environnement()
-    from bench._commun import afficher, percentiles, preparer_django
+    from bench._commun import (
+        afficher,
+        base_postgresql_de_banc,
+        client_national,
+        percentiles,
+        preparer_django,
+        reseau_de_banc,
+    )
+
+    base = base_postgresql_de_banc(BASE)
 
     preparer_django(base_temporaire=False)
-    from django.conf import settings
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from guichet.bornes import services
     from guichet.bornes.models import Avis, SatisfactionMois
-    from guichet.comptes.models import Habilitation, Role, Utilisateur
     from guichet.reseau.models import Structure
 
-    setup_test_environment()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    print(f"PostgreSQL {connection.pg_version // 10000}, base {BASE}, {os.cpu_count()} cœurs, charge {os.getloadavg()}")
-    structures = reseau(args.structures)
+    print(f"PostgreSQL {connection.pg_version // 10000}, base {base}, {os.cpu_count()} cœurs, charge {os.getloadavg()}")
+    structures = reseau_de_banc(args.structures)
     manque = args.volume - Avis.objects.count()
     if manque > 0:
         copier_avis(manque, structures)
@@ -152,16 +93,7 @@ def main():
     agregats = SatisfactionMois.objects.count()
     print(f"Volume : {Avis.objects.count()} avis, {len(structures)} structures, {agregats} agrégats")
 
-    national, _ = Utilisateur.objects.get_or_create(email="banc-national@banc.invalid")
-    Habilitation.objects.get_or_create(utilisateur=national, role=Role.NATIONAL)
-    appareil = TOTPDevice.objects.filter(user=national).first() or TOTPDevice.objects.create(
-        user=national, name="banc", confirmed=True
-    )
-    client = Client()
-    client.force_login(national, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = appareil.persistent_id
-    session.save()
+    client = client_national()
 
     gros = Structure.objects.filter(pk__in=structures).values_list("commune__departement__code", flat=True)[0]
     pages = [

@@ -23,71 +23,12 @@ import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 BASE = "guichet_bench_enquetes"
-URL_PAR_DEFAUT = f"postgres://guichet:guichet@127.0.0.1:5432/{BASE}"
 DEBUT_CAMPAGNE = date(2026, 1, 5)
 JOURS = 60
-
-
-def configurer_environnement():
-    url = os.environ.get("DATABASE_URL", URL_PAR_DEFAUT)
-    morceaux = urlsplit(url)
-    base = morceaux.path.lstrip("/")
-    if not morceaux.scheme.startswith("postgres") or not base.startswith(BASE):
-        sys.exit(f"Ce banc n'écrit que dans une base PostgreSQL {BASE}… (DATABASE_URL={url}).")
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"  # comme en production : gabarits en cache, pas de journal SQL
-    os.environ.setdefault("SECRET_KEY", "banc-d-essai-" * 4)
-    os.environ.setdefault("GUICHET_CLES_JOURNAL", "banc:" + "banc-d-essai-" * 4)
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["SECURE_SSL_REDIRECT"] = "false"
-    os.environ["SESSION_COOKIE_SECURE"] = "false"
-    os.environ["CSRF_COOKIE_SECURE"] = "false"
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    import psycopg
-
-    with psycopg.connect(urlunsplit(morceaux._replace(path="/postgres")), autocommit=True) as connexion:
-        if not connexion.execute("SELECT 1 FROM pg_database WHERE datname = %s", [base]).fetchone():
-            connexion.execute(f'CREATE DATABASE "{base}"')
-            print(f"Base {base} créée.")
-
-
-def reseau(nombre):
-    from guichet.reseau.models import Structure
-    from guichet.territoires.models import Commune, Departement, Region
-
-    regions = [
-        Region.objects.get_or_create(code=code, defaults={"nom": f"Région de banc {code}"})[0] for code in ("98", "99")
-    ]
-    for i in range(1, 102):
-        code = f"{i:02d}" if i < 96 else f"97{i - 95}"
-        departement, _ = Departement.objects.get_or_create(
-            code=code, defaults={"nom": f"Banc {code}", "region": regions[i % 2]}
-        )
-        Commune.objects.get_or_create(
-            code=f"{code}B01"[:5], defaults={"nom": f"Ville {code}", "departement": departement}
-        )
-    communes = list(Commune.objects.filter(code__contains="B").order_by("code"))
-    existantes = Structure.objects.filter(matricule__startswith="FS-BANC-").count()
-    Structure.objects.bulk_create(
-        [
-            Structure(
-                matricule=f"FS-BANC-{i:05d}",
-                nom=f"France services de banc {i}",
-                commune=communes[i % len(communes)],
-                latitude=45.0,
-                longitude=2.0,
-                statut=Structure.Statut.LABELLISEE,
-            )
-            for i in range(existantes, nombre)
-        ],
-        batch_size=1000,
-    )
-    return list(Structure.objects.filter(matricule__startswith="FS-BANC-").order_by("pk").values_list("pk", flat=True))
 
 
 def campagne_de_banc():
@@ -149,30 +90,27 @@ def main():
     parser.add_argument("--requetes", type=int, default=30)
     parser.add_argument("--recompter", action="store_true", help="Reconstruire les comptes même sans ajout.")
     args = parser.parse_args()
-    configurer_environnement()
-    from bench._commun import afficher, percentiles, preparer_django
+    from bench._commun import (
+        afficher,
+        base_postgresql_de_banc,
+        client_national,
+        percentiles,
+        preparer_django,
+        reseau_de_banc,
+    )
+
+    base = base_postgresql_de_banc(BASE)
 
     preparer_django(base_temporaire=False)
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from guichet.comptes.models import Habilitation, Role, Utilisateur
     from guichet.enquetes import services
     from guichet.enquetes.models import Reponse, Valeur
     from guichet.reseau.models import Structure
 
-    setup_test_environment()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     print(f"PostgreSQL {connection.pg_version // 10000}, {os.cpu_count()} cœurs, charge {os.getloadavg()}")
-    structures = reseau(args.structures)
+    structures = reseau_de_banc(args.structures, regions=2)
     campagne = campagne_de_banc()
     manque = args.reponses - Reponse.objects.filter(campagne=campagne).count()
     if manque > 0:
@@ -194,16 +132,7 @@ def main():
         + (f", {services.nombre_de_comptes(campagne)} lignes de comptes" if comptes is not None else "")
     )
 
-    national, _ = Utilisateur.objects.get_or_create(email="banc-national@banc.invalid")
-    Habilitation.objects.get_or_create(utilisateur=national, role=Role.NATIONAL)
-    appareil = TOTPDevice.objects.filter(user=national).first() or TOTPDevice.objects.create(
-        user=national, name="banc", confirmed=True
-    )
-    client = Client()
-    client.force_login(national, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = appareil.persistent_id
-    session.save()
+    client = client_national()
 
     gros = (
         Structure.objects.filter(pk__in=structures)
