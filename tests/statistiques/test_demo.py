@@ -23,7 +23,12 @@ def test_activite_dans_chaque_departement(settings):
     departements = [DepartementFactory(code=code) for code in (DEPARTEMENT_DEMO, "02", "2A", "971")]
     structures = {
         d.code: [
-            StructureFactory(matricule=f"{PREFIXE}{d.code}{i}", commune=CommuneFactory(departement=d)) for i in range(2)
+            StructureFactory(
+                matricule=f"{PREFIXE}{d.code}{i}",
+                # Un code INSEE de cinq caractères, outre-mer compris (971 + 2 chiffres).
+                commune=CommuneFactory(departement=d, code=d.code + str(i + 1).zfill(5 - len(d.code))),
+            )
+            for i in range(2)
         ]
         for d in departements
     }
