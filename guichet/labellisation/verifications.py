@@ -17,7 +17,18 @@ Les vérifications :
 - agents : au moins deux conseillers ou responsables habilités sur le site (comptes actifs) dont la
   formation initiale est complète (`guichet.formation.services.agents_formes_par_structure`) ;
 - opérateurs : chaque opérateur national a au moins un référent (compte actif) dans le département ;
-- outils : au moins un accompagnement saisi dans l'outil de suivi ces 30 derniers jours.
+- outils : les deux outils du réseau sont en usage, et le critère n'est conforme que si les deux parts
+  tiennent :
+  - le suivi d'activité : au moins un accompagnement saisi ces 30 derniers jours ;
+  - les demandes au back-office possibles : au moins un compte actif du site peut en ouvrir une (une
+    habilitation de conseiller ou de responsable de la structure, la règle de
+    `guichet.permissions.structures_de_l_agent` que suit `guichet.demandes.services.ouvrir_demande`) ET au
+    moins un opérateur national a un référent actif dans le département du site pour la recevoir (la règle
+    de `guichet.demandes.destinataires.operateurs_avec_referent`, restreinte aux opérateurs nationaux de
+    l'accord-cadre). Un compte désactivé, un référent d'un autre département ne comptent pas.
+  La preuve dit chaque part (« 12 accompagnements saisis ces 30 derniers jours ; demandes au back-office
+  possibles : 3 conseillers peuvent en ouvrir, 7 opérateurs y répondent dans le département »), ou la
+  raison de l'échec.
 
 Les équipements déclarés au registre (poste en libre accès, webcam, espace confidentiel, accès des personnes à
 mobilité réduite) servent de preuve aux critères correspondants, qui restent à contrôler sur place
@@ -128,11 +139,29 @@ def constat_operateurs(nationaux: list[tuple[int, str]], joignables: set[int]) -
     )
 
 
-def constat_outils(nombre: int) -> Constat:
-    if nombre:
-        pluriel = "s" if nombre > 1 else ""
-        return Constat(Resultat.CONFORME, f"{nombre} accompagnement{pluriel} saisi{pluriel} ces 30 derniers jours.")
-    return Constat(Resultat.NON_CONFORME, "Aucun accompagnement saisi ces 30 derniers jours.")
+def constat_outils(accompagnements: int, agents: int, operateurs: int) -> Constat:
+    """`accompagnements` : saisis ces 30 derniers jours ; `agents` : comptes actifs du site qui peuvent ouvrir une
+    demande au back-office ; `operateurs` : opérateurs nationaux qui ont un référent actif dans le département."""
+    if accompagnements:
+        pluriel = "s" if accompagnements > 1 else ""
+        suivi = f"{accompagnements} accompagnement{pluriel} saisi{pluriel} ces 30 derniers jours"
+    else:
+        suivi = "Aucun accompagnement saisi ces 30 derniers jours"
+    if agents and operateurs:
+        back_office = (
+            f"demandes au back-office possibles : {agents} conseiller{'s' if agents > 1 else ''} "
+            f"{'peuvent' if agents > 1 else 'peut'} en ouvrir, {operateurs} opérateur{'s' if operateurs > 1 else ''} "
+            f"{'y répondent' if operateurs > 1 else 'y répond'} dans le département"
+        )
+    else:
+        raisons = []
+        if not agents:
+            raisons.append("aucun conseiller actif du site ne peut en ouvrir")
+        if not operateurs:
+            raisons.append("aucun opérateur national n'a de référent actif dans le département pour y répondre")
+        back_office = "demandes au back-office impossibles : " + " et ".join(raisons)
+    resultat = Resultat.CONFORME if accompagnements and agents and operateurs else Resultat.NON_CONFORME
+    return Constat(resultat, f"{suivi} ; {back_office}.")
 
 
 @dataclass
@@ -171,6 +200,8 @@ def verifier(structures, criteres, maintenant=None) -> list[Site]:
     agents, formes = {}, {}
     if Verification.AGENTS in besoins:
         formes = agents_formes_par_structure(ids)
+    if besoins & {Verification.AGENTS, Verification.OUTILS}:
+        # Les agents actifs du site : ceux que compte le critère des agents, ceux qui ouvrent les demandes.
         agents = dict(
             Habilitation.objects.actives()
             .filter(structure__in=ids, role__in=[Role.CONSEILLER, Role.GESTIONNAIRE])
@@ -180,7 +211,7 @@ def verifier(structures, criteres, maintenant=None) -> list[Site]:
         )
 
     nationaux, joignables = [], defaultdict(set)
-    if Verification.OPERATEURS in besoins:
+    if besoins & {Verification.OPERATEURS, Verification.OUTILS}:
         nationaux = list(Operateur.objects.filter(national=True).order_by("ordre", "nom").values_list("pk", "nom"))
         departements = {ligne[4] for ligne in lignes}
         for departement_id, operateur_id in (
@@ -215,7 +246,9 @@ def verifier(structures, criteres, maintenant=None) -> list[Site]:
                         par_departement[departement_id] = constat_operateurs(nationaux, joignables[departement_id])
                     constat = par_departement[departement_id]
                 case Verification.OUTILS:
-                    constat = constat_outils(accompagnements.get(pk, 0))
+                    constat = constat_outils(
+                        accompagnements.get(pk, 0), agents.get(pk, 0), len(joignables[departement_id])
+                    )
             constats[critere.code] = constat
         sites.append(Site(pk=pk, matricule=matricule, nom=nom, constats=constats))
     return sites

@@ -278,15 +278,142 @@ def test_un_referent_desactive_ne_compte_pas():
 # — outils —
 
 
+def outils_possibles(structure, agents=1, operateurs=("caf",)):
+    """Des agents actifs sur le site et des référents nationaux dans son département : le back-office est joignable."""
+    equipe(structure, agents, formes=False)
+    for code in operateurs:
+        HabilitationFactory(
+            role=Role.REFERENT, operateur=Operateur.objects.get(code=code), departement=structure.commune.departement
+        )
+
+
 def test_accompagnements_des_30_derniers_jours():
     structure = france_services_de_tulle()
+    outils_possibles(structure)
     assert constats(structure)["outils"].resultat == "non_conforme"
     AccompagnementFactory(structure=structure, le=timezone.now() - timedelta(days=31))
     assert constats(structure)["outils"].resultat == "non_conforme"
     AccompagnementFactory(structure=structure, le=timezone.now() - timedelta(days=3))
     constat = constats(structure)["outils"]
     assert constat.resultat == "conforme"
-    assert constat.preuve == "1 accompagnement saisi ces 30 derniers jours."
+    assert constat.preuve == (
+        "1 accompagnement saisi ces 30 derniers jours ; demandes au back-office possibles : "
+        "1 conseiller peut en ouvrir, 1 opérateur y répond dans le département."
+    )
+
+
+def test_outils_les_deux_parts_tiennent_conforme_et_la_preuve_dit_chacune():
+    structure = france_services_de_tulle()
+    equipe(structure, 2, formes=False)
+    equipe(structure, 1, role=Role.GESTIONNAIRE, formes=False)
+    outils_possibles(structure, agents=0, operateurs=("caf", "assurance-maladie"))
+    outils_possibles(structure, agents=0, operateurs=("caf",))  # deux référents de la CAF : un opérateur
+    for _ in range(12):
+        AccompagnementFactory(structure=structure)
+    constat = constats(structure)["outils"]
+    assert constat.resultat == "conforme"
+    assert constat.preuve == (
+        "12 accompagnements saisis ces 30 derniers jours ; demandes au back-office possibles : "
+        "3 conseillers peuvent en ouvrir, 2 opérateurs y répondent dans le département."
+    )
+
+
+def test_outils_accompagnements_sans_agent_pour_ouvrir_une_demande_non_conforme():
+    structure = france_services_de_tulle()
+    outils_possibles(structure, agents=0)
+    AccompagnementFactory(structure=structure)
+    constat = constats(structure)["outils"]
+    assert constat.resultat == "non_conforme"
+    assert constat.preuve == (
+        "1 accompagnement saisi ces 30 derniers jours ; demandes au back-office impossibles : "
+        "aucun conseiller actif du site ne peut en ouvrir."
+    )
+
+
+def test_outils_accompagnements_sans_referent_pour_recevoir_une_demande_non_conforme():
+    structure = france_services_de_tulle()
+    outils_possibles(structure, operateurs=())
+    AccompagnementFactory(structure=structure)
+    constat = constats(structure)["outils"]
+    assert constat.resultat == "non_conforme"
+    assert constat.preuve == (
+        "1 accompagnement saisi ces 30 derniers jours ; demandes au back-office impossibles : "
+        "aucun opérateur national n'a de référent actif dans le département pour y répondre."
+    )
+
+
+def test_outils_ni_agent_ni_referent_les_deux_raisons():
+    structure = france_services_de_tulle()
+    AccompagnementFactory(structure=structure)
+    constat = constats(structure)["outils"]
+    assert constat.resultat == "non_conforme"
+    assert constat.preuve.endswith(
+        "impossibles : aucun conseiller actif du site ne peut en ouvrir et aucun opérateur national "
+        "n'a de référent actif dans le département pour y répondre."
+    )
+
+
+def test_outils_demandes_possibles_sans_accompagnement_non_conforme():
+    structure = france_services_de_tulle()
+    outils_possibles(structure, agents=2, operateurs=("caf", "msa"))
+    constat = constats(structure)["outils"]
+    assert constat.resultat == "non_conforme"
+    assert constat.preuve == (
+        "Aucun accompagnement saisi ces 30 derniers jours ; demandes au back-office possibles : "
+        "2 conseillers peuvent en ouvrir, 2 opérateurs y répondent dans le département."
+    )
+
+
+def test_outils_un_agent_desactive_ne_peut_pas_ouvrir_de_demande():
+    structure = france_services_de_tulle()
+    outils_possibles(structure, agents=0)
+    AccompagnementFactory(structure=structure)
+    HabilitationFactory(role=Role.CONSEILLER, structure=structure, utilisateur=UtilisateurFactory(is_active=False))
+    constat = constats(structure)["outils"]
+    assert constat.resultat == "non_conforme"
+    assert "aucun conseiller actif du site ne peut en ouvrir" in constat.preuve
+    HabilitationFactory(role=Role.CONSEILLER, structure=structure)
+    assert constats(structure)["outils"].resultat == "conforme"
+
+
+def test_outils_l_agent_d_un_autre_site_ne_compte_pas():
+    structure = france_services_de_tulle()
+    outils_possibles(structure, agents=0)
+    AccompagnementFactory(structure=structure)
+    equipe(StructureFactory(commune=structure.commune), 2, formes=False)  # même commune, autre site
+    assert constats(structure)["outils"].resultat == "non_conforme"
+
+
+def test_outils_un_referent_d_un_autre_departement_ou_desactive_ne_compte_pas():
+    structure = france_services_de_tulle()
+    outils_possibles(structure, operateurs=())
+    AccompagnementFactory(structure=structure)
+    autre = DepartementFactory(code="87", nom="Haute-Vienne")
+    assert autre != structure.commune.departement
+    caf = Operateur.objects.get(code="caf")
+    HabilitationFactory(role=Role.REFERENT, operateur=caf, departement=autre)
+    HabilitationFactory(
+        role=Role.REFERENT,
+        operateur=caf,
+        departement=structure.commune.departement,
+        utilisateur=UtilisateurFactory(is_active=False),
+    )
+    constat = constats(structure)["outils"]
+    assert constat.resultat == "non_conforme"
+    assert "aucun opérateur national n'a de référent actif dans le département" in constat.preuve
+    HabilitationFactory(role=Role.REFERENT, operateur=caf, departement=structure.commune.departement)
+    assert constats(structure)["outils"].resultat == "conforme"
+
+
+def test_outils_un_partenaire_local_ne_suffit_pas():
+    structure = france_services_de_tulle()
+    outils_possibles(structure, operateurs=())
+    AccompagnementFactory(structure=structure)
+    local = Operateur.objects.create(
+        code="mission-locale-tulle", nom="la Mission locale", national=False, departement=structure.commune.departement
+    )
+    HabilitationFactory(role=Role.REFERENT, operateur=local, departement=structure.commune.departement)
+    assert constats(structure)["outils"].resultat == "non_conforme"
 
 
 # — par lots —
