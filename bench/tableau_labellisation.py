@@ -5,7 +5,7 @@ contrôle de conformité conclu (une ligne par critère du référentiel en vigu
 300 dossiers en cours (candidatures, audits planifiés dont une part en retard, avis attendus), un plan
 d'action par site non conforme dont une action sur trois en retard. Chaque requête est une vraie requête
 HTTP (client de test Django, session de l'équipe nationale vérifiée par second facteur) : vue, calcul et
-gabarit compris.
+gabarit compris, avec la part des sites conformes à chaque critère dans chacune des 13 régions.
 
     DATABASE_URL=postgres://…/guichet_bench_labellisation .venv/bin/python bench/tableau_labellisation.py
 
@@ -163,6 +163,7 @@ url = reverse("labellisation:tableau")
 premiere = client.get(url)
 assert premiere.status_code == 200, premiere.status_code
 assert f"chacun des {NOMBRE_SITES + EN_COURS // 2} sites" in premiere.content.decode()
+assert "Part des sites conformes à chaque critère, par région" in premiere.content.decode()
 
 durees = []
 for _ in range(REQUETES):

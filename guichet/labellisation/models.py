@@ -761,6 +761,24 @@ class ComptageCritereQuerySet(models.QuerySet):
             .order_by("critere__ordre", "critere__code", "-critere__referentiel__date", "resultat")
         )
 
+    def par_region(self, departements):
+        """[(code de la région, code, titre, bloquant, resultat, nombre)] sur ces départements (identifiants),
+        sommés par région en une requête (département → région), dans l'ordre de `par_critere`."""
+        return list(
+            self.filter(departement_id__in=departements, nombre__gt=0)
+            .values_list(
+                "departement__region__code", "critere__code", "critere__titre", "critere__bloquant", "resultat"
+            )
+            .annotate(n=models.Sum("nombre"))
+            .order_by(
+                "departement__region__code",
+                "critere__ordre",
+                "critere__code",
+                "-critere__referentiel__date",
+                "resultat",
+            )
+        )
+
     @transaction.atomic
     def recompter(self) -> dict:
         """Refait les comptes depuis les lignes d'audit : le dernier audit conclu de chaque dossier (le plus

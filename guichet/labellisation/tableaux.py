@@ -6,6 +6,10 @@ critère et la part des sites conformes à chaque critère (conformes parmi conf
 objet » n'y compte pas). Ces derniers se lisent dans les comptes tenus par département et critère à la
 conclusion de chaque audit (`ComptageCritere`), pas dans les lignes d'audit. Une poignée de requêtes quel que
 soit le nombre de sites.
+
+Le tableau national donne aussi chaque région : ses dossiers par étape et ses sites audités (sommes de ses
+départements), et la part de ses sites conformes à chaque critère, sommée en base des comptes de ses
+départements (`ComptageCritere.objects.par_region`, une requête pour toutes les régions).
 """
 
 import io
@@ -21,6 +25,8 @@ from guichet.labellisation.models import Audit, ComptageCritere, Dossier, Etape,
 from guichet.plans_d_action import services as plans
 from guichet.plans_d_action.models import Origine
 
+EN_ATTENTE = (Etape.AUDIT_REALISE, Etape.AVIS_FAVORABLE, Etape.AVIS_DEFAVORABLE)
+
 
 @dataclass
 class LigneDepartement:
@@ -30,6 +36,8 @@ class LigneDepartement:
     par_etape: dict = field(default_factory=dict)
     audits_dus: int = 0
     actions_en_retard: int = 0
+    region_code: str = ""
+    sites_audites: int = 0
 
     @property
     def total(self) -> int:
@@ -63,10 +71,33 @@ class LigneCritere:
 
 
 @dataclass
+class LigneRegion:
+    """Une région du tableau national : les sommes de ses départements, et ses constats par critère."""
+
+    code: str
+    nom: str
+    par_etape: dict
+    sites_audites: int = 0
+    criteres: dict = field(default_factory=dict)  # code du critère → LigneCritere
+
+    @property
+    def total(self) -> int:
+        return sum(self.par_etape.values())
+
+    @property
+    def en_attente(self) -> int:
+        """Audit réalisé, avis donné : l'avis de l'ANCT ou la décision du préfet sont attendus."""
+        return sum(self.par_etape[e] for e in EN_ATTENTE)
+
+    def cellules(self):
+        return [self.par_etape.get(e.value, 0) for e in Etape]
+
+
+@dataclass
 class Tableau:
     national: bool
     departements: list[LigneDepartement]
-    regions: list[tuple[str, dict]]
+    regions: list[LigneRegion]
     par_etape: dict
     audits_dus: list
     actions_en_retard: list
@@ -79,17 +110,47 @@ class Tableau:
     def etapes(self):
         return [(e.value, e.label, self.par_etape.get(e.value, 0)) for e in Etape]
 
+    @property
+    def regions_auditees(self) -> list[LigneRegion]:
+        """Les régions qui ont au moins un site audité : les colonnes du tableau des critères par région."""
+        return [r for r in self.regions if r.criteres]
+
+    @property
+    def criteres_par_region(self):
+        """[(critère national, [constats de ce critère dans chaque région auditée, ou None])], dans l'ordre des
+        critères du tableau national."""
+        regions = self.regions_auditees
+        return [(c, [r.criteres.get(c.code) for r in regions]) for c in self.criteres]
+
+
+def _compter(ligne: LigneCritere, resultat, n):
+    if resultat == ResultatAudit.CONFORME:
+        ligne.conformes += n
+    elif resultat == ResultatAudit.NON_CONFORME:
+        ligne.non_conformes += n
+    else:
+        ligne.sans_objet += n
+
 
 def calculer(departements, national=False, jour=None) -> Tableau:
     jour = jour or timezone.localdate()
     # Jamais les contours (GeoJSON) des départements et des communes : le tableau n'en montre rien.
-    departements = list(departements.select_related("region").only("code", "nom", "region__nom").order_by("code"))
+    departements = list(
+        departements.select_related("region").only("code", "nom", "region__code", "region__nom").order_by("code")
+    )
     ids = [d.pk for d in departements]
     dossiers = Dossier.objects.filter(structure__commune__departement_id__in=ids)
 
     zeros = {e.value: 0 for e in Etape}
     lignes = {
-        d.pk: LigneDepartement(d.code, d.nom, d.region.nom if d.region else "", dict(zeros)) for d in departements
+        d.pk: LigneDepartement(
+            d.code,
+            d.nom,
+            d.region.nom if d.region else "",
+            dict(zeros),
+            region_code=d.region.code if d.region else "",
+        )
+        for d in departements
     }
     par_etape = defaultdict(int)
     for departement_id, etape, n in (
@@ -127,25 +188,27 @@ def calculer(departements, national=False, jour=None) -> Tableau:
 
     criteres = {}
     for code, titre, bloquant, resultat, n in ComptageCritere.objects.par_critere(ids):
-        ligne = criteres.setdefault(code, LigneCritere(code, titre, bloquant))
-        if resultat == ResultatAudit.CONFORME:
-            ligne.conformes += n
-        elif resultat == ResultatAudit.NON_CONFORME:
-            ligne.non_conformes += n
-        else:
-            ligne.sans_objet += n
+        _compter(criteres.setdefault(code, LigneCritere(code, titre, bloquant)), resultat, n)
 
-    regions = defaultdict(lambda: dict(zeros, en_attente=0))
-    for ligne in lignes.values():
-        for etape, n in ligne.par_etape.items():
-            regions[ligne.region][etape] += n
-        regions[ligne.region]["en_attente"] += sum(
-            ligne.par_etape[e] for e in (Etape.AUDIT_REALISE, Etape.AVIS_FAVORABLE, Etape.AVIS_DEFAVORABLE)
-        )
+    # Les sites audités : le dernier audit conclu de chaque dossier est compté dans un département.
+    for departement_id, n in (
+        Audit.objects.filter(compte_dans_id__in=ids).values_list("compte_dans_id").annotate(n=Count("pk")).order_by()
+    ):
+        lignes[departement_id].sites_audites = n
+
+    regions = {}
+    if national:
+        for ligne in lignes.values():
+            region = regions.setdefault(ligne.region_code, LigneRegion(ligne.region_code, ligne.region, dict(zeros)))
+            for etape, n in ligne.par_etape.items():
+                region.par_etape[etape] += n
+            region.sites_audites += ligne.sites_audites
+        for region_code, code, titre, bloquant, resultat, n in ComptageCritere.objects.par_region(ids):
+            _compter(regions[region_code].criteres.setdefault(code, LigneCritere(code, titre, bloquant)), resultat, n)
     return Tableau(
         national=national,
         departements=[ligne for ligne in lignes.values() if ligne.total or not national],
-        regions=sorted(regions.items()),
+        regions=sorted(regions.values(), key=lambda r: (r.nom, r.code)),
         par_etape=dict(par_etape),
         audits_dus=audits_dus,
         actions_en_retard=list(
@@ -155,34 +218,61 @@ def calculer(departements, national=False, jour=None) -> Tableau:
             .order_by("echeance", "pk")[:50]
         ),
         criteres=sorted(criteres.values(), key=lambda c: (-c.non_conformes, c.code)),
-        sites_audites=Audit.objects.filter(compte_dans_id__in=ids).count(),
+        sites_audites=sum(ligne.sites_audites for ligne in lignes.values()),
         maintenant=timezone.localtime(),
         departement_ids=ids,
     )
 
 
-ENTETE = ["Département", "Nom", "Région", *[e.label for e in Etape], "Audits à réaliser", "Actions en retard"]
+ENTETE = [
+    "Département",
+    "Nom",
+    "Région",
+    *[e.label for e in Etape],
+    "Audits à réaliser",
+    "Actions en retard",
+    "Sites audités",
+]
 ENTETE_CRITERES = ["Critère", "Intitulé", "Bloquant", "Conformes", "Non conformes", "Sans objet", "Part conforme (%)"]
 
 
 def _lignes(tableau):
     yield ENTETE
     for d in tableau.departements:
-        yield [d.code, d.nom, d.region, *d.cellules(), d.audits_dus, d.actions_en_retard]
+        yield [d.code, d.nom, d.region, *d.cellules(), d.audits_dus, d.actions_en_retard, d.sites_audites]
+
+
+def _cellules_critere(c: LigneCritere) -> list:
+    part = c.part_conformes if c.part_conformes is not None else ""
+    return [c.code, c.titre, "oui" if c.bloquant else "non", c.conformes, c.non_conformes, c.sans_objet, part]
 
 
 def _lignes_criteres(tableau):
     yield ENTETE_CRITERES
     for c in tableau.criteres:
-        yield [
-            c.code,
-            c.titre,
-            "oui" if c.bloquant else "non",
-            c.conformes,
-            c.non_conformes,
-            c.sans_objet,
-            c.part_conformes if c.part_conformes is not None else "",
-        ]
+        yield _cellules_critere(c)
+
+
+ENTETE_REGIONS = ["Région", "Nom", "Dossiers", *[e.label for e in Etape], "Sites audités"]
+
+
+def _lignes_regions(tableau):
+    """Les dossiers par étape et les sites audités de chaque région (tableau national seulement)."""
+    yield ENTETE_REGIONS
+    for r in tableau.regions:
+        yield [r.code, r.nom, r.total, *r.cellules(), r.sites_audites]
+
+
+ENTETE_CRITERES_REGIONS = ["Région", "Nom", *ENTETE_CRITERES]
+
+
+def _lignes_criteres_par_region(tableau):
+    """La part des sites conformes à chaque critère, région par région (tableau national seulement)."""
+    yield ENTETE_CRITERES_REGIONS
+    for r in tableau.regions_auditees:
+        for c in tableau.criteres:
+            if c.code in r.criteres:
+                yield [r.code, r.nom, *_cellules_critere(r.criteres[c.code])]
 
 
 ENTETE_CRITERES_DEPARTEMENTS = ["Département", "Nom", *ENTETE_CRITERES]
@@ -206,29 +296,34 @@ def _lignes_criteres_par_departement(tableau):
         ligne.non_conformes += n if resultat == ResultatAudit.NON_CONFORME else 0
         ligne.sans_objet += n if resultat == ResultatAudit.SANS_OBJET else 0
     for (code_dep, nom_dep, _), c in lignes.items():
-        part = c.part_conformes if c.part_conformes is not None else ""
-        bloquant = "oui" if c.bloquant else "non"
-        yield [code_dep, nom_dep, c.code, c.titre, bloquant, c.conformes, c.non_conformes, c.sans_objet, part]
+        yield [code_dep, nom_dep, *_cellules_critere(c)]
+
+
+def _blocs(tableau):
+    """Les blocs des exports, dans l'ordre : (titre de la feuille, lignes). Les régions : tableau national seul."""
+    blocs = [
+        ("Départements", _lignes(tableau)),
+        ("Critères", _lignes_criteres(tableau)),
+        ("Critères par département", _lignes_criteres_par_departement(tableau)),
+    ]
+    if tableau.national:
+        blocs += [("Régions", _lignes_regions(tableau)), ("Critères par région", _lignes_criteres_par_region(tableau))]
+    return blocs
 
 
 def en_csv(tableau) -> bytes:
     flux = io.StringIO()
     ecrivain = tableurs.EcrivainCsv(flux, delimiter=";")
-    ecrivain.writerows(_lignes(tableau))
-    ecrivain.writerow([])
-    ecrivain.writerows(_lignes_criteres(tableau))
-    ecrivain.writerow([])
-    ecrivain.writerows(_lignes_criteres_par_departement(tableau))
+    for rang, (_, lignes) in enumerate(_blocs(tableau)):
+        if rang:
+            ecrivain.writerow([])
+        ecrivain.writerows(lignes)
     return ("\ufeff" + flux.getvalue()).encode("utf-8")
 
 
 def en_xlsx(tableau) -> bytes:
     classeur = Workbook(write_only=True)
-    for titre, lignes in (
-        ("Départements", _lignes(tableau)),
-        ("Critères", _lignes_criteres(tableau)),
-        ("Critères par département", _lignes_criteres_par_departement(tableau)),
-    ):
+    for titre, lignes in _blocs(tableau):
         feuille = classeur.create_sheet(titre)
         for valeurs in lignes:
             feuille.append(tableurs.ligne(valeurs))
