@@ -105,6 +105,9 @@ def test_du_projet_au_label(navigateur, live_server, monde):
     page_a.wait_for_url(f"**/espace/labellisation/audits/{audit.pk}/")
     assert page_a.evaluate("document.documentElement.scrollWidth") <= 820  # rien ne déborde sur la tablette
     verifier_accessibilite(page_a)
+    # La preuve du critère des outils dit ses deux parts : ni accompagnement ni demande au back-office possible.
+    preuve_outils = page_a.locator(f"#ligne-{_ligne(audit, 'outils').pk}").text_content()
+    assert "Aucun accompagnement saisi ces 30 derniers jours ; demandes au back-office impossibles" in preuve_outils
 
     webcam = _ligne(audit, "poste-webcam")
     page_a.locator(f"label[for=resultat-{webcam.pk}-non_conforme]").click()
@@ -172,6 +175,13 @@ def test_du_projet_au_label(navigateur, live_server, monde):
     page_n.get_by_role("button", name="Enregistrer l'avis de l'ANCT").last.click()
     page_n.wait_for_load_state()
     assert "Avis favorable de l'ANCT" in page_n.locator("h1 + p").text_content()
+    # Le tableau national : la région du site et la part de ses sites conformes à chaque critère.
+    page_n.goto("/espace/labellisation/tableau/")
+    regions = page_n.get_by_role(
+        "table", name="Part des sites conformes à chaque critère, en France et dans chaque région"
+    )
+    assert regions.get_by_role("columnheader", name=f"{site.commune.departement.region.nom} (1 site)").count() == 1
+    verifier_accessibilite(page_n)
     anct.close()
 
     # 4. Le préfet labellise ; le rapport et la décision sont au dossier.
