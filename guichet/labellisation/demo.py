@@ -6,6 +6,13 @@ sur trois a eu un contrôle de conformité, avec les non-conformités que la pla
 agents) et quelques autres relevées sur place. Chaque préfecture, l'auditeur et l'équipe nationale ont ainsi
 un tableau réaliste après `make run`.
 
+Le back-office hors du département de démonstration : le réseau de démonstration n'a de référents d'opérateurs
+que dans ce département (ceux des demandes de démonstration). Pour que les critères « opérateurs nationaux
+joignables » et « outils du réseau » (demandes au back-office possibles) se lisent comme sur le vrai réseau,
+un référent par opérateur national est habilité dans les autres départements du réseau, avec des manques :
+quelques départements sans aucun référent encore, et çà et là un opérateur sans référent. Ces comptes ne se
+connectent pas (pas de mot de passe) ; ils sont supprimés avec les autres comptes de démonstration.
+
 Les sites en projet ont leur propre préfixe de matricule : le réseau de démonstration reste fait de sites
 labellisés, et ce module les supprime avant lui.
 """
@@ -13,11 +20,12 @@ labellisés, et ce module les supprime avant lui.
 import random
 from datetime import timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from guichet.chiffrement import supprimer_fichier
-from guichet.comptes.models import Utilisateur
+from guichet.comptes.models import Habilitation, Role, Utilisateur
 from guichet.labellisation import services
 from guichet.labellisation.models import (
     Audit,
@@ -35,8 +43,8 @@ from guichet.labellisation.verifications import Resultat as Automatique
 from guichet.labellisation.verifications import verifier
 from guichet.plans_d_action.models import Action
 from guichet.reseau import demo as reseau_demo
-from guichet.reseau.models import Structure
-from guichet.territoires.models import Commune
+from guichet.reseau.models import Operateur, Structure
+from guichet.territoires.models import Commune, Departement
 
 PREFIXE_PROJETS = "FS-PROJET-DEMO-"
 UN_SUR_CONTROLE = 3
@@ -47,6 +55,24 @@ CONSTATS_SUR_PLACE = [
     ("signaletique", 0.2),
     ("accessibilite-pmr", 0.05),
 ]
+
+# Le back-office hors du département de démonstration : un référent par opérateur national (code, prénom, nom).
+REFERENTS_DU_RESEAU = [
+    ("france-travail", "Bruno", "Lefèvre"),
+    ("france-titres", "Agnès", "Moulin"),
+    ("assurance-maladie", "Rachid", "Belkacem"),
+    ("finances-publiques", "Isabelle", "Fontaine"),
+    ("point-justice", "Gilles", "Marchal"),
+    ("france-renov", "Chloé", "Lemaire"),
+    ("cheque-energie", "Denis", "Royer"),
+    ("assurance-retraite", "Sylvie", "Barbier"),
+    ("msa", "Hervé", "Colin"),
+    ("la-poste", "Nathalie", "Perrot"),
+    ("caf", "Mehdi", "Aubert"),
+    ("urssaf", "Catherine", "Bouvier"),
+]
+PART_SANS_BACK_OFFICE = 0.06  # des départements où aucun référent n'est encore habilité
+PART_OPERATEUR_ABSENT = 0.03  # ailleurs, un opérateur sans référent dans le département
 
 # Les sites en projet du département de démonstration : (nom, étapes à franchir).
 PARCOURS = [
@@ -96,6 +122,7 @@ def peupler(graine: int = 2026) -> dict[str, int]:
         .order_by("matricule")
     )
     auditeur, prefecture, national = _compte("auditeur"), _compte("prefecture"), _compte("national")
+    referents = _back_office_du_reseau(labellisees, hasard)
     controles = _dossiers_labellises(labellisees, referentiel, auditeur, prefecture, hasard)
     ComptageCritere.objects.recompter()  # les contrôles créés en masse, sans passer par leur conclusion
     projets = _sites_en_projet(hasard, auditeur, prefecture, national)
@@ -113,7 +140,37 @@ def peupler(graine: int = 2026) -> dict[str, int]:
         "dossiers de labellisation": Dossier.objects.count(),
         "contrôles de conformité": controles,
         "sites en projet": projets,
+        "habilitations de référents hors du département de démonstration": referents,
     }
+
+
+def _email(prenom, nom):
+    return f"{prenom}.{nom}@{reseau_demo.DOMAINE}".lower().replace("è", "e").replace("é", "e")
+
+
+def _back_office_du_reseau(structures, hasard) -> int:
+    """Les référents des opérateurs nationaux dans les départements du réseau hors celui de démonstration, avec
+    des manques réalistes ; rend le nombre d'habilitations créées."""
+    Utilisateur.objects.filter(email__in=[_email(prenom, nom) for _, prenom, nom in REFERENTS_DU_RESEAU]).delete()
+    operateurs = dict(Operateur.objects.filter(national=True).values_list("code", "pk"))
+    demo = set(Departement.objects.filter(code=reseau_demo.DEPARTEMENT_DEMO).values_list("pk", flat=True))
+    departements = sorted({s.commune.departement_id for s in structures} - demo)
+    avec_back_office = [d for d in departements if hasard.random() >= PART_SANS_BACK_OFFICE]
+    sans_mot_de_passe = make_password(None)
+    habilitations = []
+    for code, prenom, nom in REFERENTS_DU_RESEAU:
+        if code not in operateurs:
+            continue
+        referent = Utilisateur.objects.create(
+            email=_email(prenom, nom), first_name=prenom, last_name=nom, password=sans_mot_de_passe
+        )
+        habilitations += [
+            Habilitation(utilisateur=referent, role=Role.REFERENT, operateur_id=operateurs[code], departement_id=d)
+            for d in avec_back_office
+            if hasard.random() >= PART_OPERATEUR_ABSENT
+        ]
+    Habilitation.objects.bulk_create(habilitations, batch_size=2000)
+    return len(habilitations)
 
 
 def _dossiers_labellises(structures, referentiel, auditeur, prefecture, hasard) -> int:

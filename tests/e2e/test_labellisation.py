@@ -182,6 +182,11 @@ def test_du_projet_au_label(navigateur, live_server, monde):
     )
     assert regions.get_by_role("columnheader", name=f"{site.commune.departement.region.nom} (1 site)").count() == 1
     verifier_accessibilite(page_n)
+    # Sur un téléphone, les tableaux défilent en largeur : chacun se prend au clavier (axe le vérifie).
+    page_n.set_viewport_size({"width": 390, "height": 844})
+    page_n.reload()
+    assert page_n.evaluate("[...document.querySelectorAll('table')].some(t => t.scrollWidth > t.clientWidth)")
+    verifier_accessibilite(page_n)
     anct.close()
 
     # 4. Le préfet labellise ; le rapport et la décision sont au dossier.

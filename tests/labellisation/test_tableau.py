@@ -233,7 +233,7 @@ def test_la_page_nationale_montre_les_regions_en_tableau_accessible(client, deux
     assert '<th scope="col">Nouvelle-Aquitaine (2 sites)</th>' in html
     assert '<th scope="col">Auvergne-Rhône-Alpes (1 site)</th>' in html
     ligne = re.search(r'<th scope="row">Ouverture[^<]*</th>(.*?)</tr>', html, re.S).group(1)
-    assert re.findall(r"<td>([^<]*)</td>", ligne) == ["33,3 %", "0,0 %", "50,0 %"]
+    assert re.findall(r"<td>([^<]*)</td>", ligne) == ["33,3&nbsp;%", "0,0&nbsp;%", "50,0&nbsp;%"]
 
 
 def test_les_exports_nationaux_ont_le_bloc_des_regions(client, deux_regions):
