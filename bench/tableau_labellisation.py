@@ -163,7 +163,7 @@ url = reverse("labellisation:tableau")
 premiere = client.get(url)
 assert premiere.status_code == 200, premiere.status_code
 assert f"chacun des {NOMBRE_SITES + EN_COURS // 2} sites" in premiere.content.decode()
-assert "Part des sites conformes à chaque critère, par région" in premiere.content.decode()
+assert "Part des sites conformes à chaque critère, en France et dans chaque région" in premiere.content.decode()
 
 durees = []
 for _ in range(REQUETES):

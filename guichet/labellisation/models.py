@@ -762,21 +762,14 @@ class ComptageCritereQuerySet(models.QuerySet):
         )
 
     def par_region(self, departements):
-        """[(code de la région, code, titre, bloquant, resultat, nombre)] sur ces départements (identifiants),
-        sommés par région en une requête (département → région), dans l'ordre de `par_critere`."""
+        """[(identifiant de la région, identifiant du critère, resultat, nombre)] sur ces départements
+        (identifiants), sommés par région en une requête (département → région, sans autre jointure) : la somme
+        des régions donne les comptes nationaux."""
         return list(
             self.filter(departement_id__in=departements, nombre__gt=0)
-            .values_list(
-                "departement__region__code", "critere__code", "critere__titre", "critere__bloquant", "resultat"
-            )
+            .values_list("departement__region_id", "critere_id", "resultat")
             .annotate(n=models.Sum("nombre"))
-            .order_by(
-                "departement__region__code",
-                "critere__ordre",
-                "critere__code",
-                "-critere__referentiel__date",
-                "resultat",
-            )
+            .order_by()
         )
 
     @transaction.atomic

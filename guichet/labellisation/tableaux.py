@@ -21,7 +21,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from guichet import tableurs
-from guichet.labellisation.models import Audit, ComptageCritere, Dossier, Etape, ResultatAudit
+from guichet.labellisation.models import Audit, ComptageCritere, Critere, Dossier, Etape, ResultatAudit
 from guichet.plans_d_action import services as plans
 from guichet.plans_d_action.models import Origine
 
@@ -117,10 +117,13 @@ class Tableau:
 
     @property
     def criteres_par_region(self):
-        """[(critère national, [constats de ce critère dans chaque région auditée, ou None])], dans l'ordre des
-        critères du tableau national."""
+        """[(critère national, [part des sites conformes à ce critère dans chaque région auditée, ou None])], dans
+        l'ordre des critères du tableau national."""
         regions = self.regions_auditees
-        return [(c, [r.criteres.get(c.code) for r in regions]) for c in self.criteres]
+        return [
+            (c, [r.criteres[c.code].part_conformes if c.code in r.criteres else None for r in regions])
+            for c in self.criteres
+        ]
 
 
 def _compter(ligne: LigneCritere, resultat, n):
@@ -186,9 +189,23 @@ def calculer(departements, national=False, jour=None) -> Tableau:
     for departement_id, n in en_retard.values_list("plan__departement_id").annotate(n=Count("pk")).order_by():
         lignes[departement_id].actions_en_retard = n
 
-    criteres = {}
-    for code, titre, bloquant, resultat, n in ComptageCritere.objects.par_critere(ids):
-        _compter(criteres.setdefault(code, LigneCritere(code, titre, bloquant)), resultat, n)
+    # Les comptes par critère ; en national, lus par région (leur somme donne la France), puis les intitulés des
+    # critères comptés (la version la plus récente d'abord pour un même code).
+    criteres, par_region, infos = {}, [], {}
+    if national:
+        par_region = ComptageCritere.objects.par_region(ids)
+        for pk, code, titre, bloquant in (
+            Critere.objects.filter(pk__in={critere_id for _, critere_id, _, _ in par_region})
+            .order_by("ordre", "code", "-referentiel__date")
+            .values_list("pk", "code", "titre", "bloquant")
+        ):
+            infos[pk] = (code, titre, bloquant)
+            criteres.setdefault(code, LigneCritere(code, titre, bloquant))
+        for _, critere_id, resultat, n in par_region:
+            _compter(criteres[infos[critere_id][0]], resultat, n)
+    else:
+        for code, titre, bloquant, resultat, n in ComptageCritere.objects.par_critere(ids):
+            _compter(criteres.setdefault(code, LigneCritere(code, titre, bloquant)), resultat, n)
 
     # Les sites audités : le dernier audit conclu de chaque dossier est compté dans un département.
     for departement_id, n in (
@@ -203,8 +220,13 @@ def calculer(departements, national=False, jour=None) -> Tableau:
             for etape, n in ligne.par_etape.items():
                 region.par_etape[etape] += n
             region.sites_audites += ligne.sites_audites
-        for region_code, code, titre, bloquant, resultat, n in ComptageCritere.objects.par_region(ids):
-            _compter(regions[region_code].criteres.setdefault(code, LigneCritere(code, titre, bloquant)), resultat, n)
+        code_de_region = {d.region_id: d.region.code if d.region else "" for d in departements}
+        for region_id, critere_id, resultat, n in par_region:
+            code = infos[critere_id][0]
+            critere = criteres[code]
+            region = regions[code_de_region[region_id]]
+            ligne = region.criteres.setdefault(code, LigneCritere(code, critere.titre, critere.bloquant))
+            _compter(ligne, resultat, n)
     return Tableau(
         national=national,
         departements=[ligne for ligne in lignes.values() if ligne.total or not national],
