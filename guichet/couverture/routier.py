@@ -641,16 +641,11 @@ class Routier:
             if len(frontiere) and len(ouvertes):
                 ouvertes = ouvertes[gain[ouvertes] > borne]
             if len(frontiere) and len(ouvertes):
-                lat_f, lon_f = self.graphe.lat[frontiere], self.graphe.lon[frontiere]
-                lat_o, lon_o = self.graphe.lat[noeuds_o[ouvertes]], self.graphe.lon[noeuds_o[ouvertes]]
-                d_f = dist[frontiere]
-                au_mieux = np.array(
-                    [
-                        np.min(d_f + np.maximum(distance_km(lat_f, lon_f, la, lo) - 0.01, 0.0) * MINUTES_PAR_KM)
-                        for la, lo in zip(lat_o, lon_o, strict=True)
-                    ]
-                )
-                ouvertes = ouvertes[au_mieux < gain[ouvertes]]
+                # Au mieux : le plus petit temps de la frontière, plus la distance au plus proche de ses nœuds.
+                arbre = cKDTree(sur_la_sphere(self.graphe.lat[frontiere], self.graphe.lon[frontiere]))
+                corde, _ = arbre.query(sur_la_sphere(prep["lat"][ouvertes], prep["lon"][ouvertes]), k=1)
+                km_o = np.maximum(corde_en_km(corde) - prep["ecart_km"][ouvertes] - 0.01, 0.0)
+                ouvertes = ouvertes[float(dist[frontiere].min()) + km_o * MINUTES_PAR_KM < gain[ouvertes]]
             if not len(frontiere) or not len(ouvertes):
                 break
             borne = min(borne_max, 2 * borne)
