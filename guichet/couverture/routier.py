@@ -291,6 +291,11 @@ class Graphe:
         self.indices = inverse.indices.astype(np.int32)
         self.poids = inverse.data.astype(np.float64)
         self.inverse = csr_matrix((self.poids, self.indices, self.indptr), shape=(n, n))
+        # L'arc sortant le plus long de chaque nœud (sens inverse) : borne la couronne d'une recherche bornée.
+        self.arc_max = np.zeros(n)
+        pleins = np.flatnonzero(np.diff(self.indptr) > 0)
+        if len(pleins):
+            self.arc_max[pleins] = np.maximum.reduceat(self.poids, self.indptr[pleins])
         self.arbre = cKDTree(sur_la_sphere(self.lat, self.lon))
 
     def accrocher(self, lat, lon):
@@ -626,10 +631,12 @@ class Routier:
             dist = csgraph.dijkstra(inverse, directed=True, indices=noeud, limit=borne - attente) + attente
             if borne >= borne_max:
                 break
-            atteints = np.flatnonzero(np.isfinite(dist))
-            # Les nœuds atteints de R (ou inconnus de l'état) qui ont un arc vers un nœud non atteint.
+            # Les nœuds atteints de R (ou inconnus de l'état) qui ont un arc vers un nœud non atteint : seuls ceux
+            # dont l'arc le plus long sort de la borne peuvent en avoir un (une fine couronne, pas toute la boule).
             # (À 1e-9 près : un nœud à égalité ne fait rien gagner au-delà de lui.)
-            dans_r = atteints[dist[atteints] < etat.temps(atteints) - 1e-9]
+            couronne = np.flatnonzero(dist + self.graphe.arc_max > borne)
+            couronne = couronne[np.isfinite(dist[couronne])]
+            dans_r = couronne[dist[couronne] < etat.temps(couronne) - 1e-9]
             debuts = inverse.indptr[dans_r]
             comptes = (inverse.indptr[dans_r + 1] - debuts).astype(np.int64)
             position = np.repeat(debuts - np.cumsum(comptes) + comptes, comptes) + np.arange(int(comptes.sum()))
