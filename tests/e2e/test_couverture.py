@@ -86,4 +86,9 @@ def test_la_prefecture_simule_un_arret_et_les_chiffres_changent(page):
     page.go_back()
     page.wait_for_function("() => document.querySelectorAll('#bilan-scenario li').length === 2")
     assert page.evaluate("window.memePage === true")
+    # « Revenir à la situation actuelle » : plus de scénario, toujours sans recharger.
+    page.get_by_role("link", name="Revenir à la situation actuelle").click()
+    page.wait_for_function("() => !document.getElementById('bilan-scenario')")
+    assert page.evaluate("window.memePage === true") and "ajout" not in page.url
+    assert page.locator("[data-chiffre='population-20']").first.inner_text() == avant
     assert not ecarts_csp, ecarts_csp

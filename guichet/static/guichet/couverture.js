@@ -147,6 +147,17 @@
     });
   });
 
+  // « Revenir à la situation actuelle » : le même chemin, sans recharger.
+  var resultats = document.getElementById("resultats-scenario");
+  if (resultats && window.fetch && window.history.pushState) {
+    resultats.addEventListener("click", function (e) {
+      var lien = e.target.closest ? e.target.closest("a[data-scenario-lien]") : null;
+      if (!lien) { return; }
+      e.preventDefault();
+      demander(new URL(lien.href).searchParams, true, function () { window.location.assign(lien.href); });
+    });
+  }
+
   if (carte) {
     carte.on("click", function (e) {
       var formulaire = document.getElementById("form-ajout");
