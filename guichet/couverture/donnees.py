@@ -124,51 +124,90 @@ def _heure(t) -> str:
 
 
 def lire_destinations(fixes_seulement=False) -> Destinations:
-    """Les lieux ouverts au public du registre (structures labellisées) : sites, arrêts, permanences."""
-    structures = Structure.objects.ouvertes_au_public().select_related("commune__departement")
+    """Les lieux ouverts au public du registre (structures labellisées) : sites, arrêts, permanences.
+
+    Des tuples (`values_list`), pas des objets : des milliers de lignes lues à chaque changement du registre."""
+    structures = Structure.objects.ouvertes_au_public()
     avec_passages = set(
         Passage.objects.filter(structure__in=structures).values_list("structure_id", flat=True).distinct()
     )
     liste = []
-    for s in structures.order_by("matricule"):
-        fixe = s.forme == Structure.Forme.FIXE
-        if fixe or (not fixes_seulement and s.pk not in avec_passages):
+    for pk, matricule, nom, forme, lat, lon, departement, commune in structures.order_by("matricule").values_list(
+        "pk", "matricule", "nom", "forme", "latitude", "longitude", "commune__departement__code", "commune__nom"
+    ):
+        fixe = forme == Structure.Forme.FIXE
+        if fixe or (not fixes_seulement and pk not in avec_passages):
             liste.append(
                 Destination(
-                    cle=f"S:{s.matricule}",
-                    matricule=s.matricule,
-                    nom=s.nom,
+                    cle=f"S:{matricule}",
+                    matricule=matricule,
+                    nom=nom,
                     type=STRUCTURE,
-                    lat=s.latitude,
-                    lon=s.longitude,
-                    departement=s.commune.departement.code,
-                    commune=s.commune.nom,
+                    lat=lat,
+                    lon=lon,
+                    departement=departement,
+                    commune=commune,
                 )
             )
     if not fixes_seulement:
         passages = (
             Passage.objects.filter(structure__in=structures.exclude(forme=Structure.Forme.FIXE))
-            .select_related("structure", "commune__departement")
             .order_by("structure__matricule", "commune__code", "lieu", "jour", "debut")
+            .values_list(
+                "pk",
+                "structure_id",
+                "structure__matricule",
+                "structure__nom",
+                "structure__forme",
+                "commune_id",
+                "commune__nom",
+                "commune__departement__code",
+                "commune__latitude",
+                "commune__longitude",
+                "lieu",
+                "latitude",
+                "longitude",
+                "jour",
+                "debut",
+                "fin",
+            )
         )
+        jours = dict(Passage._meta.get_field("jour").flatchoices)
         groupes: dict[tuple, Destination] = {}
-        for p in passages:
-            lat = p.latitude if p.latitude is not None else p.commune.latitude
-            lon = p.longitude if p.longitude is not None else p.commune.longitude
+        for (
+            pk,
+            structure_id,
+            matricule,
+            nom,
+            forme,
+            commune_id,
+            commune,
+            departement,
+            commune_lat,
+            commune_lon,
+            lieu,
+            lat,
+            lon,
+            jour,
+            debut,
+            fin,
+        ) in passages:
+            lat = lat if lat is not None else commune_lat
+            lon = lon if lon is not None else commune_lon
             if lat is None or lon is None:
                 continue
-            cle = (p.structure_id, p.commune_id, p.lieu, round(lat, 5), round(lon, 5))
+            cle = (structure_id, commune_id, lieu, round(lat, 5), round(lon, 5))
             if cle not in groupes:
                 groupes[cle] = Destination(
-                    cle=f"P:{p.pk}",
-                    matricule=p.structure.matricule,
-                    nom=f"{p.structure.nom} — {p.commune.nom}, {p.lieu}",
-                    type=ARRET if p.structure.forme == Structure.Forme.ITINERANTE else PERMANENCE,
+                    cle=f"P:{pk}",
+                    matricule=matricule,
+                    nom=f"{nom} — {commune}, {lieu}",
+                    type=ARRET if forme == Structure.Forme.ITINERANTE else PERMANENCE,
                     lat=lat,
                     lon=lon,
-                    departement=p.commune.departement.code,
-                    commune=p.commune.nom,
+                    departement=departement,
+                    commune=commune,
                 )
                 liste.append(groupes[cle])
-            groupes[cle].horaires.append(f"{p.get_jour_display()} {_heure(p.debut)}–{_heure(p.fin)}")
+            groupes[cle].horaires.append(f"{jours.get(jour, jour)} {_heure(debut)}–{_heure(fin)}")
     return Destinations.depuis(liste)

@@ -15,6 +15,7 @@ version en vigueur sont faits : c'est un état calculé (`guichet.formation.serv
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -99,7 +100,16 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(debut__gte=jour or timezone.localdate())
 
     def avec_inscrits(self):
-        return self.annotate(inscrits=models.Count("inscriptions"))
+        # Une sous-requête par session rendue, pas un GROUP BY de toutes les inscriptions avant le LIMIT : la liste
+        # des sessions passées compte des dizaines de milliers d'inscriptions.
+        compte = (
+            Inscription.objects.filter(session=models.OuterRef("pk"))
+            .order_by()
+            .values("session")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(inscrits=Coalesce(models.Subquery(compte), 0))
 
 
 class Session(models.Model):

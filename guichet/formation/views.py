@@ -156,11 +156,14 @@ def departement(request, code):
 @login_required
 def sessions(request):
     _exiger_formation(request.user)
-    a_venir = Session.objects.a_venir().avec_inscrits().select_related("module", "departement")
+    a_venir = (
+        Session.objects.a_venir().avec_inscrits().select_related("module", "departement").defer("departement__contour")
+    )
     passees = (
         Session.objects.exclude(pk__in=a_venir.values("pk"))
         .avec_inscrits()
         .select_related("module", "departement")
+        .defer("departement__contour")
         .order_by("-debut")
     )
     return render(

@@ -94,6 +94,25 @@ def test_agents_formes_par_structure_compte_les_comptes_actifs_de_l_equipe():
 # — inscriptions —
 
 
+def test_agents_formes_meme_reponse_pour_une_longue_liste(monkeypatch):
+    """Au-delà du seuil, la liste n'est plus passée à la base : tous les formés, puis l'intersection. Les deux
+    chemins donnent la même réponse, et un formé hors de la liste n'y entre pas."""
+    structure = StructureFactory()
+    formes = [agent_de(structure) for _ in range(3)]
+    for agent in formes:
+        former(agent, structure)
+    demi = agent_de(structure)
+    former(demi, structure, sauf=["socle-accueil"])
+    hors_liste = agent_de(structure)
+    former(hors_liste, structure)
+    demandes = [*formes, demi, agent_de(structure)]
+    attendu = {a.pk for a in formes}
+    assert services.agents_formes(demandes) == attendu
+    monkeypatch.setattr(services, "LISTE_D_AGENTS_MAXIMUM", 2)
+    assert services.agents_formes(demandes) == attendu
+    assert services.agents_formes([a.pk for a in demandes]) == attendu
+
+
 def test_inscription_refusee_avec_un_message_clair():
     structure = StructureFactory()
     agent = agent_de(structure)
