@@ -37,7 +37,9 @@ def accueil(request):
     if not departements:
         raise PermissionDenied
     if len(departements) == 1:
-        return redirect("couverture:departement", departements[0].code)
+        # Le moteur et la variante demandés suivent (« …/couverture/?moteur=routier »).
+        adresse = reverse("couverture:departement", args=[departements[0].code])
+        return redirect(f"{adresse}?{request.GET.urlencode()}" if request.GET else adresse)
     return render(
         request, "couverture/accueil.html", {"titre": "Couverture du territoire", "departements": departements}
     )

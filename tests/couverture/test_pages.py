@@ -288,3 +288,27 @@ def test_scenario_en_json_anonyme_et_erreurs(client, prefecture_19):
         "Retrait « S:INCONNU » : lieu inconnu.",
     ]
     assert "Retrait « S:INCONNU » : lieu inconnu." in r.json()["fragments"]["resultats"]
+
+
+def test_reseau_routier_d_une_autre_region_le_dit_et_rend_l_estimation(client, m, reseau_de_la_correze):
+    """Un extrait importé qui ne couvre pas le département (ici la Corrèze, pour l'Ain) : ses communes seraient toutes
+    « à plus de 60 minutes » ; la page le dit et montre l'estimation."""
+    from tests.territoires.factories import CommuneFactory, DepartementFactory
+
+    ain = DepartementFactory(code="01", nom="Ain")
+    CommuneFactory(
+        code="01053", nom="Bourg-en-Bresse", departement=ain, population=41_000, latitude=46.2052, longitude=5.2255
+    )
+    connecter(client, _personne(role=Role.NATIONAL))
+    r = client.get(reverse("couverture:departement", args=["01"]), {"moteur": "routier"})
+    assert r.status_code == 200
+    assert "Le réseau routier importé ne couvre pas ce territoire : sur 1 communes, 1 sont" in r.content.decode()
+    assert r.context["moteur"].nom == "estimation"
+    # La Corrèze, couverte par l'extrait, garde le moteur routier.
+    assert client.get(PAGE_19, {"moteur": "routier"}).context["moteur"].nom == "routier"
+
+
+def test_accueil_de_la_prefecture_garde_le_moteur_demande(client, prefecture_19):
+    connecter(client, prefecture_19)
+    r = client.get(reverse("couverture:accueil"), {"moteur": "routier"})
+    assert r.status_code == 302 and r["Location"] == f"{PAGE_19}?moteur=routier"
