@@ -14,6 +14,8 @@ couverture de départ (gardée ensuite en mémoire du processus).
 Usage :
   python bench/couverture_routier_region.py --departements 19    # écrit le dossier (son chemin est affiché)
   python bench/couverture_clic.py --dossier /tmp/guichet-banc-region-… [--clics 20] [--retraits 10] [--port 8613]
+
+BANC_CAPTURES=DOSSIER : une capture de la page après chaque ajout, pour voir où les clics sont tombés.
 """
 
 import argparse
