@@ -194,7 +194,7 @@ def scenario(request, code):
     ecarts = contexte["ecarts"]
     fragments = {
         nom: render_to_string(f"couverture/_{nom}.html", contexte, request=request)
-        for nom in ("resultats", "communes_qui_changent", "zones_blanches", "scenario_cache")
+        for nom in ("resultats", "communes_qui_changent", "zones_blanches", "scenario_cache", "options_lieux", "lieux")
     }
     return JsonResponse(
         {

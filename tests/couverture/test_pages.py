@@ -43,7 +43,7 @@ def test_prefecture_voit_sa_carte_et_ses_chiffres(client, prefecture_19):
     assert r.status_code == 200
     texte = r.content.decode()
     assert "Moteur : <strong>estimation" in texte
-    assert "2 lieux dans le département, 3 comptés dans le calcul" in texte  # Tulle, l'arrêt à Meymac ; Limoges
+    assert '<span id="nombre-lieux">2</span> lieux dans le département, 3 comptés dans le calcul' in texte  # Tulle, l'arrêt à Meymac ; Limoges
     assert "Brive-la-Gaillarde (19031)" in texte  # zone blanche la plus peuplée
     assert "mercredi 9 h–12 h, vendredi 14 h–16 h 30" in texte  # horaires de l'arrêt du bus
     carte = r.context["carte"]
@@ -267,6 +267,20 @@ def test_scenario_en_json_memes_chiffres_que_la_page(client, prefecture_19):
     sans = client.get(SCENARIO_19).json()
     assert sans["scenario"] is False and sans["ecarts"] is None and sans["communes_qui_changent"] == []
     assert sans["adresse"] == PAGE_19
+
+
+def test_scenario_en_json_un_lieu_retire_quitte_les_listes_et_le_tableau(client, prefecture_19):
+    """Après un retrait sans recharger la page, le lieu n'est plus proposé au retrait ni au déplacement, ni dans
+    le tableau des lieux ; la situation actuelle l'y remet."""
+    connecter(client, prefecture_19)
+    sans = client.get(SCENARIO_19).json()
+    assert 'value="S:FS-19-TULLE"' in sans["fragments"]["options_lieux"]
+    assert "Tulle" in sans["fragments"]["lieux"]
+    apres = client.get(SCENARIO_19, {"retrait": "S:FS-19-TULLE"}).json()
+    assert apres["scenario"] is True
+    assert 'value="S:FS-19-TULLE"' not in apres["fragments"]["options_lieux"]
+    assert "Tulle" not in apres["fragments"]["lieux"]
+    assert len(apres["lieux"]) == len(sans["lieux"]) - 1
 
 
 def test_scenario_en_json_refuse_hors_de_son_departement(client, prefecture_19):

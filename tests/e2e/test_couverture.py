@@ -77,6 +77,10 @@ def test_la_prefecture_simule_un_arret_et_les_chiffres_changent(page):
     page.wait_for_function("() => document.querySelectorAll('#bilan-scenario li').length === 3")
     perdue = page.locator("[data-chiffre='perdue']").inner_text()
     assert perdue != "−0"
+    # Le site retiré n'est plus proposé au retrait ni au déplacement, ni dans le tableau des lieux.
+    for liste in ("#retrait-lieu", "#deplacement-lieu"):
+        assert page.locator(f"{liste} option[value='S:FS-19-TULLE']").count() == 0
+    assert "Tulle" not in page.locator("#lieux-bloc").inner_text()
     adresse = page.url
     page.goto(adresse)
     assert page.evaluate("window.memePage === undefined")

@@ -106,6 +106,11 @@
     remplacer("communes-qui-changent-bloc", r.fragments.communes_qui_changent);
     remplacer("zones-blanches-bloc", r.fragments.zones_blanches);
     document.querySelectorAll(".guichet-scenario-cache").forEach(function (bloc) { bloc.innerHTML = r.fragments.scenario_cache; });
+    // Les lieux à retirer ou déplacer, et leur tableau : un lieu retiré n'y est plus, un lieu ajouté y entre.
+    document.querySelectorAll(".guichet-options-lieux").forEach(function (liste) { liste.innerHTML = r.fragments.options_lieux; });
+    remplacer("lieux-bloc", r.fragments.lieux);
+    var nombre = document.getElementById("nombre-lieux");
+    if (nombre) { nombre.textContent = String(r.lieux.length); }
     minutes = r.minutes;
     colorer();
     dessinerLieux(r.lieux);
