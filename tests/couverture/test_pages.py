@@ -43,7 +43,8 @@ def test_prefecture_voit_sa_carte_et_ses_chiffres(client, prefecture_19):
     assert r.status_code == 200
     texte = r.content.decode()
     assert "Moteur : <strong>estimation" in texte
-    assert '<span id="nombre-lieux">2</span> lieux dans le département, 3 comptés dans le calcul' in texte  # Tulle, l'arrêt à Meymac ; Limoges
+    # Tulle, l'arrêt à Meymac ; Limoges
+    assert '<span id="nombre-lieux">2</span> lieux dans le département, 3 comptés dans le calcul' in texte
     assert "Brive-la-Gaillarde (19031)" in texte  # zone blanche la plus peuplée
     assert "mercredi 9 h–12 h, vendredi 14 h–16 h 30" in texte  # horaires de l'arrêt du bus
     carte = r.context["carte"]
