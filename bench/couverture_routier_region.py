@@ -367,6 +367,7 @@ for u, v in autoroutes:
 
 # — écriture du .pbf : les tronçons découpés tous les `pas` m, en voies de 20 nœuds au plus —
 dossier = Path(tempfile.mkdtemp(prefix="guichet-banc-region-"))
+print(f"Dossier de l'extrait (gardé ; bench/couverture_clic.py --dossier le relit) : {dossier}")
 pbf = dossier / "region.osm.pbf"
 pas_km = args.pas / 1000.0
 debut = time.perf_counter()

@@ -140,6 +140,7 @@ def appliquer(c: Couverture, changement: Changement) -> Couverture:
     for i, lat, lon in changement.deplacements:
         ancien = liste[int(i)]
         ajouts.append((lat, lon, f"{ancien.nom} (déplacé)", ancien.matricule))
+    etat = c.etat  # les temps des nœuds de route (routier) : refaits par un retrait, bornent les ajouts
     if retraits:
         actives[retraits] = False
         touchees = np.isin(indice, retraits)
@@ -147,10 +148,13 @@ def appliquer(c: Couverture, changement: Changement) -> Couverture:
         if touchees.any() and c.etat is not None:
             par_cellule = moteur.retirer(c.etat, c.prep, c.destinations, retraits, actives)
         if par_cellule is not None:
-            touchees, m, k = par_cellule
+            touchees, m, k, etat = par_cellule
             minutes[touchees] = m
             indice[touchees] = k
+        elif etat is not None and not touchees.any():
+            etat = etat.sans(retraits)  # les nœuds des lieux retirés : temps actuel inconnu
         elif touchees.any():
+            etat = None  # l'état ne dit plus les temps actuels : l'ajout ira jusqu'à sa borne
             candidats = np.flatnonzero(actives)
             borne = moteur.limite
             if borne is None:
@@ -188,11 +192,15 @@ def appliquer(c: Couverture, changement: Changement) -> Couverture:
     for ajout in ajouts:
         lat, lon, libelle = ajout[0], ajout[1], ajout[2]
         matricule = ajout[3] if len(ajout) > 3 else "HYPOTHÈSE"
-        # Seules comptent les origines que le nouveau lieu rapproche : la recherche s'arrête au temps actuel le
-        # plus long (ou à la borne du moteur s'il reste des origines sans lieu).
-        plus_long = float(np.max(minutes)) if len(minutes) else 0.0
-        limite = moteur.limite if moteur.limite is None else min(moteur.limite, plus_long)
-        t = moteur.depuis(c.prep, lat, lon, limite=limite)
+        if hasattr(moteur, "ajouter"):
+            # Le routier : une recherche bornée à la cellule du nouveau lieu (voir `Routier.parcours_d_ajout`).
+            t = moteur.ajouter(etat, c.prep, lat, lon, minutes)
+        else:
+            # Seules comptent les origines que le nouveau lieu rapproche : la recherche s'arrête au temps actuel
+            # le plus long (ou à la borne du moteur s'il reste des origines sans lieu).
+            plus_long = float(np.max(minutes)) if len(minutes) else 0.0
+            limite = moteur.limite if moteur.limite is None else min(moteur.limite, plus_long)
+            t = moteur.depuis(c.prep, lat, lon, limite=limite)
         nouveau = len(liste)
         liste.append(
             Destination(

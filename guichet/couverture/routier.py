@@ -39,6 +39,8 @@ LIMITE_MINUTES = 60.0
 VITESSE_MARCHE_KMH = 4.0
 VITESSE_MAX_KMH = 150.0  # la plus grande vitesse admise : sert à borner les recherches à vol d'oiseau
 NOM_FICHIER = "reseau_routier.npz"
+MINUTES_PAR_KM = 60.0 / VITESSE_MAX_KMH  # au plus vite
+MARGE_EMPRISE_KM = 30.0  # l'état des nœuds gardé autour des origines, pour borner les ajouts
 PEU_DE_SOURCES = 32  # au-delà, une seule recherche à sources multiples (nœuds virtuels) est plus rapide
 
 # Vitesses moyennes par classe de route (km/h), sans `maxspeed`.
@@ -289,6 +291,11 @@ class Graphe:
         self.indices = inverse.indices.astype(np.int32)
         self.poids = inverse.data.astype(np.float64)
         self.inverse = csr_matrix((self.poids, self.indices, self.indptr), shape=(n, n))
+        # L'arc sortant le plus long de chaque nœud (sens inverse) : borne la couronne d'une recherche bornée.
+        self.arc_max = np.zeros(n)
+        pleins = np.flatnonzero(np.diff(self.indptr) > 0)
+        if len(pleins):
+            self.arc_max[pleins] = np.maximum.reduceat(self.poids, self.indptr[pleins])
         self.arbre = cKDTree(sur_la_sphere(self.lat, self.lon))
 
     def accrocher(self, lat, lon):
@@ -317,7 +324,9 @@ class EtatDuReseau:
     lieux: np.ndarray  # les lieux dont la cellule est gardée entière (le plus proche d'au moins une origine)
 
     @classmethod
-    def garder(cls, graphe, dist, source, lieux_utiles) -> "EtatDuReseau":
+    def garder(cls, graphe, dist, source, lieux_utiles, emprise=None) -> "EtatDuReseau":
+        """`emprise` : (lat min, lat max, lon min, lon max) où garder aussi tous les nœuds atteints, quel que soit
+        leur lieu : l'ajout d'un lieu s'arrête aux nœuds dont il sait le temps actuel."""
         # En temps linéaire (pas de tri) : un graphe de région a des millions de nœuds.
         source = np.where(np.isfinite(dist), source, -1)
         utile = np.zeros(int(max(source.max(initial=-1), np.max(lieux_utiles, initial=-1))) + 2, dtype=bool)
@@ -329,8 +338,42 @@ class EtatDuReseau:
         garde = np.zeros(len(dist), dtype=bool)
         garde[cellules] = True
         garde[graphe.avant.indices[position]] = True
+        if emprise is not None:
+            lat_min, lat_max, lon_min, lon_max = emprise
+            garde |= (
+                (graphe.lat >= lat_min)
+                & (graphe.lat <= lat_max)
+                & (graphe.lon >= lon_min)
+                & (graphe.lon <= lon_max)
+                & np.isfinite(dist)
+            )
         noeuds = np.flatnonzero(garde).astype(np.int64)
         return cls(noeuds, dist[noeuds].astype(np.float64), source[noeuds].astype(np.int64), np.asarray(lieux_utiles))
+
+    def apres_retrait(self, positions, dist, source) -> "EtatDuReseau":
+        """L'état après un retrait : les nœuds de la cellule refaite (`positions` dans l'état) prennent leurs
+        nouveaux temps ; une copie (l'état de départ sert à toutes les requêtes), des tableaux de l'état seulement."""
+        nouveau_dist, nouvelle_source = self.dist.copy(), self.source.copy()
+        nouveau_dist[positions], nouvelle_source[positions] = dist, source
+        return EtatDuReseau(self.noeuds, nouveau_dist, nouvelle_source, self.lieux)
+
+    def sans(self, lieux) -> "EtatDuReseau":
+        """Une copie où les nœuds qui tenaient leur temps des `lieux` (retirés, cellule non refaite) deviennent
+        inconnus : l'ajout d'un lieu ne s'y arrêtera pas."""
+        perdus = np.isin(self.source, np.asarray(lieux, dtype=np.int64))
+        if not perdus.any():
+            return self
+        return EtatDuReseau(
+            self.noeuds, np.where(perdus, np.inf, self.dist), np.where(perdus, -1, self.source), self.lieux
+        )
+
+    def temps(self, noeuds) -> np.ndarray:
+        """Le temps actuel de chaque nœud à son lieu le plus proche ; infini pour un nœud que l'état ne garde pas
+        (inconnu : on ne s'y arrête jamais)."""
+        position = np.searchsorted(self.noeuds, noeuds)
+        connu = position < len(self.noeuds)
+        connu[connu] = self.noeuds[position[connu]] == noeuds[connu]
+        return np.where(connu, self.dist[np.minimum(position, len(self.noeuds) - 1)], np.inf)
 
 
 def charger_graphe(chemin=None) -> Graphe:
@@ -361,7 +404,8 @@ class Routier:
 
     def preparer_origines(self, origines):
         noeuds, km = self.graphe.accrocher(origines.lat, origines.lon)
-        return {"noeuds": noeuds, "ecart_km": km, "marche": minutes_de_marche(km)}
+        lat, lon = np.asarray(origines.lat, dtype=float), np.asarray(origines.lon, dtype=float)
+        return {"noeuds": noeuds, "ecart_km": km, "marche": minutes_de_marche(km), "lat": lat, "lon": lon}
 
     def _depuis_sources(self, lats, lons, limite):
         """Dijkstra depuis plusieurs lieux à la fois : (minutes, source) pour chaque nœud de route."""
@@ -382,7 +426,17 @@ class Routier:
             return minutes, indice, None
         dist, source = self._depuis_sources(destinations.lat, destinations.lon, self.limite)
         minutes, indice = self._aux_origines(dist, source, noeuds, marche, self.limite)
-        return minutes, indice, EtatDuReseau.garder(self.graphe, dist, source, np.unique(indice[indice >= 0]))
+        # L'emprise des origines élargie d'environ 30 km : où la cellule d'un lieu ajouté peut s'étendre.
+        marge_lat = MARGE_EMPRISE_KM / 111.2
+        marge_lon = marge_lat / max(np.cos(np.radians(np.max(np.abs(prep["lat"])))), 0.1)
+        emprise = (
+            prep["lat"].min() - marge_lat,
+            prep["lat"].max() + marge_lat,
+            prep["lon"].min() - marge_lon,
+            prep["lon"].max() + marge_lon,
+        )
+        lieux_utiles = np.unique(indice[indice >= 0])
+        return minutes, indice, EtatDuReseau.garder(self.graphe, dist, source, lieux_utiles, emprise)
 
     def _aux_origines(self, dist, source, noeuds, marche, limite):
         minutes = dist[noeuds] + marche
@@ -393,8 +447,9 @@ class Routier:
 
     def retirer(self, etat, prep, destinations, retires, restants):
         """Les origines après le retrait des lieux `retires` (indices dans `destinations`) : (masque des origines
-        touchées, leurs minutes, leurs indices) ; None si l'état ne suffit pas (un lieu retiré qui n'était le plus
-        proche d'aucune origine borde la cellule à refaire : sa propre cellule n'est pas gardée). `restants` :
+        touchées, leurs minutes, leurs indices, l'état des nœuds après le retrait) ; None si l'état ne suffit pas
+        (un lieu retiré qui n'était le plus proche d'aucune origine borde la cellule à refaire : sa propre cellule
+        n'est pas gardée). `restants` :
         masque des lieux encore comptés.
 
         Seuls changent les nœuds de la cellule des lieux retirés (ceux dont ils étaient le plus proche). Un plus
@@ -408,7 +463,7 @@ class Routier:
         cellule_locale = np.flatnonzero(np.isin(etat.source, retires[np.isin(retires, etat.lieux)]))
         touchees = np.zeros(len(prep["noeuds"]), dtype=bool)
         if not len(cellule_locale):
-            return touchees, np.array([]), np.array([], dtype=np.int64)
+            return touchees, np.array([]), np.array([], dtype=np.int64), etat.sans(retires)
         cellule = etat.noeuds[cellule_locale]
         m = len(cellule)
         # Arcs d'entrée (sens des lieux vers les communes) : les arcs sortants de la route, nœud de la cellule → u.
@@ -439,7 +494,9 @@ class Routier:
         touchees = (o_local < m) & (cellule[np.minimum(o_local, m - 1)] == noeuds_o)
         if not len(graine_noeud):
             n_t = int(touchees.sum())
-            return touchees, np.full(n_t, np.inf), np.full(n_t, -1, dtype=np.int64)
+            vide = np.full(m, np.inf)
+            etat_apres = etat.apres_retrait(cellule_locale, vide, np.full(m, -1, dtype=np.int64))
+            return touchees, np.full(n_t, np.inf), np.full(n_t, -1, dtype=np.int64), etat_apres.sans(autres)
         # La cellule seule (arcs internes, sens lieu → commune : u → w), plus un nœud virtuel par graine.
         k = len(graine_noeud)
         src = np.concatenate((u_local[dans], m + np.arange(k)))
@@ -457,7 +514,7 @@ class Routier:
         dist = dist[:m]
         lieu = np.where(np.isfinite(dist), graine_lieu[np.maximum(origine[:m] - m, 0)], -1)
         minutes, indice = self._aux_origines(dist, lieu, o_local[touchees], prep["marche"][touchees], self.limite)
-        return touchees, minutes, indice
+        return touchees, minutes, indice, etat.apres_retrait(cellule_locale, dist, lieu).sans(autres)
 
     def plus_proche(self, prep, destinations, masque=None, limite=None):
         limite = self.limite if limite is None else min(limite, self.limite)
@@ -530,6 +587,79 @@ class Routier:
         dist = csgraph.dijkstra(self.graphe.inverse, directed=True, indices=int(noeud[0]), limit=limite - attente)
         minutes = dist[prep["noeuds"]] + attente + prep["marche"]
         return np.where(minutes <= limite, minutes, np.inf)
+
+    def ajouter(self, etat, prep, lat, lon, minutes):
+        """Les minutes de chaque origine vers un lieu ajouté en (lat, lon), là seulement où il fait mieux que
+        `minutes` (les temps actuels) : ailleurs, infini. Voir `parcours_d_ajout`."""
+        return self.parcours_d_ajout(etat, prep, lat, lon, minutes)[0]
+
+    def parcours_d_ajout(self, etat, prep, lat, lon, minutes, premiere_borne=4.0):
+        """Une recherche bornée depuis le seul lieu ajouté : (minutes des origines qu'il rapproche, infini
+        ailleurs ; nombre de nœuds de route atteints par la dernière recherche).
+
+        Bornes, toutes exactes :
+        - une origine ne gagne que si le nouveau temps passe sous le sien (et sous la borne du moteur) ; à vol
+          d'oiseau, à la plus grande vitesse admise, il ne peut être moindre que la distance divisée par cette
+          vitesse : les origines qui ne peuvent gagner sont écartées, et la recherche ne va jamais au-delà du plus
+          grand temps qu'une des autres pourrait gagner ;
+        - la région R des nœuds que le nouveau lieu rapproche (temps du nouveau lieu < temps actuel, connu par
+          l'état des nœuds du calcul de départ) contient le plus court chemin du nouveau lieu vers chacun de ses
+          nœuds (un nœud hors de R sur ce chemin donnerait au nœud d'arrivée un temps actuel déjà aussi bon). Une
+          recherche bornée à L contient donc toute R dès qu'aucun nœud atteint de R (ou de temps actuel inconnu)
+          n'a d'arc vers un nœud non atteint : la borne part de `premiere_borne` et double tant que ce n'est pas
+          le cas. R est la cellule du nouveau lieu : bien plus petite que la boule de la borne du moteur.
+
+        Un état périmé dont les temps sont plus longs que les vrais (après un autre ajout) reste exact : on
+        s'arrête moins. Après un retrait, il faut l'état refait par `retirer` (ou aucun : None)."""
+        noeuds_o, marche = prep["noeuds"], prep["marche"]
+        noeud, km = self.graphe.accrocher([lat], [lon])
+        noeud, attente = int(noeud[0]), float(minutes_de_marche(km)[0])
+        resultat = np.full(len(noeuds_o), np.inf)
+        # Le temps de route (attente comprise) sous lequel chaque origine gagnerait.
+        gain = np.minimum(np.where(np.isfinite(minutes), minutes, np.inf), self.limite) - marche
+        # Au plus vite : la route entre les deux nœuds d'accroche, à vol d'oiseau moins les deux écarts.
+        # (10 m de marge : les positions des nœuds sont rangées en float32.)
+        ecarts = float(km[0]) + prep["ecart_km"] + 0.01
+        route_km = np.maximum(distance_km(prep["lat"], prep["lon"], lat, lon) - ecarts, 0.0)
+        candidates = gain > attente + route_km / VITESSE_MAX_KMH * 60.0
+        if not candidates.any():
+            return resultat, 0
+        borne_max = float(gain[candidates].max())
+        borne = borne_max if etat is None else min(borne_max, attente + premiere_borne)
+        inverse = self.graphe.inverse
+        while True:
+            dist = csgraph.dijkstra(inverse, directed=True, indices=noeud, limit=borne - attente) + attente
+            if borne >= borne_max:
+                break
+            # Les nœuds atteints de R (ou inconnus de l'état) qui ont un arc vers un nœud non atteint : seuls ceux
+            # dont l'arc le plus long sort de la borne peuvent en avoir un (une fine couronne, pas toute la boule).
+            # (À 1e-9 près : un nœud à égalité ne fait rien gagner au-delà de lui.)
+            couronne = np.flatnonzero(dist + self.graphe.arc_max > borne)
+            couronne = couronne[np.isfinite(dist[couronne])]
+            dans_r = couronne[dist[couronne] < etat.temps(couronne) - 1e-9]
+            debuts = inverse.indptr[dans_r]
+            comptes = (inverse.indptr[dans_r + 1] - debuts).astype(np.int64)
+            position = np.repeat(debuts - np.cumsum(comptes) + comptes, comptes) + np.arange(int(comptes.sum()))
+            vers_dehors = ~np.isfinite(dist[inverse.indices[position]])
+            frontiere = np.unique(np.repeat(dans_r, comptes)[vers_dehors])
+            # Une origine non atteinte ne gagne que par un chemin qui passe une frontière de R : au mieux le temps
+            # de ce nœud plus la suite à vol d'oiseau à la plus grande vitesse admise.
+            ouvertes = np.flatnonzero(candidates & ~np.isfinite(dist[noeuds_o]))
+            if len(frontiere) and len(ouvertes):
+                ouvertes = ouvertes[gain[ouvertes] > borne]
+            if len(frontiere) and len(ouvertes):
+                # Au mieux : le plus petit temps de la frontière, plus la distance au plus proche de ses nœuds.
+                arbre = cKDTree(sur_la_sphere(self.graphe.lat[frontiere], self.graphe.lon[frontiere]))
+                corde, _ = arbre.query(sur_la_sphere(prep["lat"][ouvertes], prep["lon"][ouvertes]), k=1)
+                km_o = np.maximum(corde_en_km(corde) - prep["ecart_km"][ouvertes] - 0.01, 0.0)
+                ouvertes = ouvertes[float(dist[frontiere].min()) + km_o * MINUTES_PAR_KM < gain[ouvertes]]
+            if not len(frontiere) or not len(ouvertes):
+                break
+            borne = min(borne_max, 2 * borne)
+        t = dist[noeuds_o] + marche
+        gagne = candidates & (t < minutes) & (t <= self.limite)
+        resultat[gagne] = t[gagne]
+        return resultat, int(np.isfinite(dist).sum())
 
     def rayon_km(self, minutes) -> float:
         return minutes / 60.0 * VITESSE_MAX_KMH

@@ -71,11 +71,27 @@ def couverture_memorisee(departement: str | None, nom_moteur="estimation", fixes
     cle = (departement, nom_moteur, fixes_seulement, id(getattr(m, "graphe", None)), version_du_registre())
     if cle in _MEMOIRE:
         _MEMOIRE.move_to_end(cle)
-        return _MEMOIRE[cle]
+        return verifier_emprise(_MEMOIRE[cle])
     c = couverture(departement, nom_moteur, fixes_seulement=fixes_seulement, m=m, garder_etat=True)
     _MEMOIRE[cle] = c
     while len(_MEMOIRE) > TAILLE_MEMOIRE:
         _MEMOIRE.popitem(last=False)
+    return verifier_emprise(c)
+
+
+ECART_HORS_RESEAU_KM = 5.0
+
+
+def verifier_emprise(c):
+    """`GrapheIndisponible` si le réseau routier importé ne couvre pas ces communes (la plupart à plus de 5 km de
+    toute route importée : un extrait d'une autre région) ; leurs temps ne voudraient rien dire."""
+    ecarts = c.ecart_km
+    loin = int((ecarts > ECART_HORS_RESEAU_KM).sum())
+    if len(ecarts) and loin * 2 > len(ecarts):
+        raise GrapheIndisponible(
+            f"Le réseau routier importé ne couvre pas ce territoire : sur {len(ecarts)} communes, {loin} sont à plus "
+            f"de {ECART_HORS_RESEAU_KM:.0f} km de toute route importée (importez l'extrait OpenStreetMap de sa région)."
+        )
     return c
 
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("france/", views.nationale, name="nationale"),
     path("<str:code>/", views.departement, name="departement"),
     path("<str:code>/export.<str:format>", views.export, name="export"),
+    path("<str:code>/scenario.json", views.scenario, name="scenario"),
 ]

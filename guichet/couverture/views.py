@@ -1,15 +1,19 @@
 """Les pages de la couverture : nationale (équipe nationale), départementale (préfecture), exports, scénarios.
 
 Rien n'est enregistré par ces pages : un scénario (ajouts, retraits, déplacements) vit dans l'adresse de la
-page (paramètres GET), recalculé à chaque affichage."""
+page (paramètres GET), recalculé à chaque affichage. Sans JavaScript, chaque changement recharge la page ; avec,
+la page demande le même scénario à `scenario` (JSON) et ne remplace que ses chiffres, ses tableaux et sa carte.
+La couverture de départ du département (état des nœuds de route compris) reste en mémoire du processus."""
 
 import io
 import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 from guichet.couverture import calcul, services
 from guichet.couverture import permissions as permissions_couverture
@@ -21,6 +25,8 @@ from guichet.tableurs import EcrivainCsv
 from guichet.territoires.models import Commune, Departement
 
 LIGNES_ZONES_BLANCHES = 100
+LIGNES_COMMUNES_QUI_CHANGENT = 200
+CHIFFRES_JSON = ("population_totale", "population_sous_seuil", "part_sous_seuil")
 
 
 @login_required
@@ -31,7 +37,9 @@ def accueil(request):
     if not departements:
         raise PermissionDenied
     if len(departements) == 1:
-        return redirect("couverture:departement", departements[0].code)
+        # Le moteur et la variante demandés suivent (« …/couverture/?moteur=routier »).
+        adresse = reverse("couverture:departement", args=[departements[0].code])
+        return redirect(f"{adresse}?{request.GET.urlencode()}" if request.GET else adresse)
     return render(
         request, "couverture/accueil.html", {"titre": "Couverture du territoire", "departements": departements}
     )
@@ -96,24 +104,57 @@ def _entier(texte, defaut, mini, maxi):
         return defaut
 
 
-@login_required
-def departement(request, code):
-    departement = _departement_permis(request, code)
+def _scenario(request, departement) -> dict:
+    """Ce que la page et sa réponse JSON montrent : la couverture de départ (gardée en mémoire du processus, état
+    des nœuds de route compris) et, s'il y a un scénario dans l'adresse, ses écarts ; rien n'est enregistré."""
     c, fixes, erreur_moteur = _couverture(request, departement)
     changement, erreurs, descriptions = services.lire_changement(request.GET, c)
     scenario = bool(descriptions)
     apres = calcul.appliquer(c, changement) if scenario else c
-    ecarts = calcul.ecarts(c, apres) if scenario else None
     avant_s = calcul.synthese(c)
     apres_s = calcul.synthese(apres) if scenario else avant_s
-    implantation = None
-    if "implanter" in request.GET:
-        implantation = services.implanter(apres, _entier(request.GET.get("implanter"), 3, 1, 10))
     lieux = [
         d.en_dict() | {"indice": i}
         for i, d in enumerate(apres.destinations.liste)
         if (d.departement == departement.code or not d.departement) and apres.actives[i]
     ]
+    return {
+        "departement": departement,
+        "couverture": c,
+        "apres_couverture": apres,
+        "moteur": apres.moteur,
+        "erreur_moteur": erreur_moteur,
+        "fixes": fixes,
+        "avant": avant_s,
+        "apres": apres_s,
+        "lignes_avant": calcul.lignes_de_synthese(avant_s),
+        "lignes_apres": calcul.lignes_de_synthese(apres_s),
+        "scenario": scenario,
+        "ecarts": calcul.ecarts(c, apres) if scenario else None,
+        "erreurs": erreurs,
+        "descriptions": descriptions,
+        "zones_blanches": calcul.zones_blanches(apres, calcul.SEUIL_PROMESSE, LIGNES_ZONES_BLANCHES),
+        "nombre_zones_blanches": int((~(apres.minutes <= calcul.SEUIL_PROMESSE)).sum()),
+        "lieux": lieux,
+        "minutes": {
+            str(code): calcul.minutes_arrondies(m) for code, m in zip(apres.origines.codes, apres.minutes, strict=True)
+        },
+        "parametres_export": request.GET.urlencode(),
+    }
+
+
+def _lieux_de_la_carte(lieux) -> list[dict]:
+    return [{k: lieu[k] for k in ("nom", "type", "type_libelle", "lat", "lon", "horaires")} for lieu in lieux]
+
+
+@login_required
+def departement(request, code):
+    departement = _departement_permis(request, code)
+    contexte = _scenario(request, departement)
+    c, apres = contexte["couverture"], contexte["apres_couverture"]
+    implantation = None
+    if "implanter" in request.GET:
+        implantation = services.implanter(apres, _entier(request.GET.get("implanter"), 3, 1, 10))
     communes = sorted(
         ({"code": str(code), "nom": str(nom)} for code, nom in zip(c.origines.codes, c.origines.noms, strict=True)),
         key=lambda x: x["nom"],
@@ -121,42 +162,60 @@ def departement(request, code):
     carte = {
         **reglages(),
         "departement": departement.code,
-        "minutes": {
-            str(code): calcul.minutes_arrondies(m) for code, m in zip(apres.origines.codes, apres.minutes, strict=True)
-        },
-        "lieux": [{k: lieu[k] for k in ("nom", "type", "type_libelle", "lat", "lon", "horaires")} for lieu in lieux],
+        "minutes": contexte["minutes"],
+        "lieux": _lieux_de_la_carte(contexte["lieux"]),
+        "scenario_json": reverse("couverture:scenario", args=[departement.code]),
     }
     if len(c.origines):
         carte["centre"] = [float(c.origines.lat.mean()), float(c.origines.lon.mean())]
-    parametres = request.GET.copy()
     return render(
         request,
         "couverture/departement.html",
-        {
+        contexte
+        | {
             "titre": f"Couverture du territoire : {departement.nom}",
-            "departement": departement,
-            "moteur": apres.moteur,
             "moteurs_disponibles": [m for m in services.MOTEURS if m == "estimation" or services.routier_disponible()],
-            "erreur_moteur": erreur_moteur,
-            "fixes": fixes,
-            "avant": avant_s,
-            "apres": apres_s,
-            "lignes_avant": calcul.lignes_de_synthese(avant_s),
-            "lignes_apres": calcul.lignes_de_synthese(apres_s),
-            "scenario": scenario,
-            "ecarts": ecarts,
-            "erreurs": erreurs,
-            "descriptions": descriptions,
-            "zones_blanches": calcul.zones_blanches(apres, calcul.SEUIL_PROMESSE, LIGNES_ZONES_BLANCHES),
-            "nombre_zones_blanches": int((~(apres.minutes <= calcul.SEUIL_PROMESSE)).sum()),
-            "lieux": lieux,
             "communes": communes,
             "carte": carte,
             "implantation": implantation,
             "libelles_types": LIBELLES_TYPES,
-            "parametres_export": parametres.urlencode(),
             "moteur_choisi": request.GET.get("moteur", "estimation"),
         },
+    )
+
+
+@login_required
+def scenario(request, code):
+    """Le scénario de l'adresse, en JSON, pour que la page se mette à jour sans se recharger : les chiffres, les
+    communes qui changent, les minutes de chaque commune (la carte), les zones blanches ; et les morceaux de la page
+    qu'ils remplacent, rendus par les mêmes gabarits que la page. Mêmes droits que la page."""
+    departement = _departement_permis(request, code)
+    contexte = _scenario(request, departement)
+    ecarts = contexte["ecarts"]
+    fragments = {
+        nom: render_to_string(f"couverture/_{nom}.html", contexte, request=request)
+        for nom in ("resultats", "communes_qui_changent", "zones_blanches", "scenario_cache", "options_lieux", "lieux")
+    }
+    return JsonResponse(
+        {
+            "moteur": contexte["moteur"].nom,
+            "moteur_libelle": contexte["moteur"].libelle,
+            "scenario": contexte["scenario"],
+            "erreurs": contexte["erreurs"],
+            "descriptions": [d["texte"] for d in contexte["descriptions"]],
+            "avant": {k: contexte["avant"][k] for k in CHIFFRES_JSON},
+            "apres": {k: contexte["apres"][k] for k in CHIFFRES_JSON},
+            "ecarts": None if ecarts is None else {k: v for k, v in ecarts.items() if k != "communes"},
+            "communes_qui_changent": [] if ecarts is None else ecarts["communes"][:LIGNES_COMMUNES_QUI_CHANGENT],
+            "nombre_communes_qui_changent": 0 if ecarts is None else len(ecarts["communes"]),
+            "minutes": contexte["minutes"],
+            "zones_blanches": contexte["zones_blanches"],
+            "nombre_zones_blanches": contexte["nombre_zones_blanches"],
+            "lieux": _lieux_de_la_carte(contexte["lieux"]),
+            "adresse": reverse("couverture:departement", args=[departement.code])
+            + (f"?{contexte['parametres_export']}" if contexte["parametres_export"] else ""),
+            "fragments": fragments,
+        }
     )
 
 

@@ -43,7 +43,8 @@ def test_prefecture_voit_sa_carte_et_ses_chiffres(client, prefecture_19):
     assert r.status_code == 200
     texte = r.content.decode()
     assert "Moteur : <strong>estimation" in texte
-    assert "2 lieux dans le département, 3 comptés dans le calcul" in texte  # Tulle, l'arrêt à Meymac ; Limoges
+    # Tulle, l'arrêt à Meymac ; Limoges
+    assert '<span id="nombre-lieux">2</span> lieux dans le département, 3 comptés dans le calcul' in texte
     assert "Brive-la-Gaillarde (19031)" in texte  # zone blanche la plus peuplée
     assert "mercredi 9 h–12 h, vendredi 14 h–16 h 30" in texte  # horaires de l'arrêt du bus
     carte = r.context["carte"]
@@ -237,3 +238,92 @@ def test_page_au_moteur_routier_le_dit_et_son_retrait_egale_un_calcul_complet(
     }
     geo = json.loads(client.get(reverse("couverture:export", args=["19", "geojson"]), {"moteur": "routier"}).content)
     assert geo["moteur"] == "routier" and {f["properties"]["moteur"] for f in geo["features"]} == {"routier"}
+
+
+SCENARIO_19 = reverse("couverture:scenario", args=["19"])
+
+
+def test_scenario_en_json_memes_chiffres_que_la_page(client, prefecture_19):
+    """La page se met à jour sans se recharger : le JSON du scénario porte les chiffres, les communes qui
+    changent, les minutes de chaque commune, les zones blanches et l'adresse partageable de la page."""
+    connecter(client, prefecture_19)
+    page = client.get(PAGE_19, {"ajout": "commune:19031"}).context
+    r = client.get(SCENARIO_19, {"ajout": "commune:19031"})
+    assert r.status_code == 200 and r["Content-Type"] == "application/json"
+    donnees = r.json()
+    assert donnees["moteur"] == "estimation" and donnees["scenario"] is True
+    assert donnees["ecarts"]["population_gagnee"] == 46_000 == page["ecarts"]["population_gagnee"]
+    assert donnees["apres"]["population_sous_seuil"] == page["apres"]["population_sous_seuil"]
+    assert donnees["minutes"] == page["carte"]["minutes"] and donnees["minutes"]["19031"] == 0.0
+    assert [c["code"] for c in donnees["communes_qui_changent"]][0] == "19031"
+    assert "19031" not in {z["code"] for z in donnees["zones_blanches"]}
+    assert donnees["nombre_zones_blanches"] == page["nombre_zones_blanches"]
+    assert "hypothese" in {lieu["type"] for lieu in donnees["lieux"]}
+    assert donnees["adresse"] == f"{PAGE_19}?ajout=commune%3A19031"
+    # Les morceaux de la page, rendus par ses gabarits : les chiffres et les champs cachés du scénario.
+    assert 'data-chiffre="gagnee">+46000' in donnees["fragments"]["resultats"]
+    assert 'name="ajout" value="commune:19031"' in donnees["fragments"]["scenario_cache"]
+    assert "Brive-la-Gaillarde (19031)" in donnees["fragments"]["communes_qui_changent"]
+    # Sans scénario : la situation actuelle.
+    sans = client.get(SCENARIO_19).json()
+    assert sans["scenario"] is False and sans["ecarts"] is None and sans["communes_qui_changent"] == []
+    assert sans["adresse"] == PAGE_19
+
+
+def test_scenario_en_json_un_lieu_retire_quitte_les_listes_et_le_tableau(client, prefecture_19):
+    """Après un retrait sans recharger la page, le lieu n'est plus proposé au retrait ni au déplacement, ni dans
+    le tableau des lieux ; la situation actuelle l'y remet."""
+    connecter(client, prefecture_19)
+    sans = client.get(SCENARIO_19).json()
+    assert 'value="S:FS-19-TULLE"' in sans["fragments"]["options_lieux"]
+    assert "Tulle" in sans["fragments"]["lieux"]
+    apres = client.get(SCENARIO_19, {"retrait": "S:FS-19-TULLE"}).json()
+    assert apres["scenario"] is True
+    assert 'value="S:FS-19-TULLE"' not in apres["fragments"]["options_lieux"]
+    assert "Tulle" not in apres["fragments"]["lieux"]
+    assert len(apres["lieux"]) == len(sans["lieux"]) - 1
+
+
+def test_scenario_en_json_refuse_hors_de_son_departement(client, prefecture_19):
+    connecter(client, prefecture_19)
+    assert client.get(reverse("couverture:scenario", args=["87"]), {"ajout": "commune:87085"}).status_code == 403
+    assert client.get(reverse("couverture:scenario", args=["2Z"])).status_code == 404
+    agent = HabilitationFactory(conseiller=True).utilisateur
+    connecter(client, agent)
+    assert client.get(SCENARIO_19).status_code == 403
+
+
+def test_scenario_en_json_anonyme_et_erreurs(client, prefecture_19):
+    assert client.get(SCENARIO_19).status_code == 302
+    connecter(client, prefecture_19)
+    r = client.get(SCENARIO_19, {"ajout": "91,3", "retrait": "S:INCONNU"})
+    assert r.status_code == 200
+    assert r.json()["erreurs"] == [
+        "Ajout « 91,3 » : commune du département ou point « latitude,longitude » attendu.",
+        "Retrait « S:INCONNU » : lieu inconnu.",
+    ]
+    assert "Retrait « S:INCONNU » : lieu inconnu." in r.json()["fragments"]["resultats"]
+
+
+def test_reseau_routier_d_une_autre_region_le_dit_et_rend_l_estimation(client, m, reseau_de_la_correze):
+    """Un extrait importé qui ne couvre pas le département (ici la Corrèze, pour l'Ain) : ses communes seraient toutes
+    « à plus de 60 minutes » ; la page le dit et montre l'estimation."""
+    from tests.territoires.factories import CommuneFactory, DepartementFactory
+
+    ain = DepartementFactory(code="01", nom="Ain")
+    CommuneFactory(
+        code="01053", nom="Bourg-en-Bresse", departement=ain, population=41_000, latitude=46.2052, longitude=5.2255
+    )
+    connecter(client, _personne(role=Role.NATIONAL))
+    r = client.get(reverse("couverture:departement", args=["01"]), {"moteur": "routier"})
+    assert r.status_code == 200
+    assert "Le réseau routier importé ne couvre pas ce territoire : sur 1 communes, 1 sont" in r.content.decode()
+    assert r.context["moteur"].nom == "estimation"
+    # La Corrèze, couverte par l'extrait, garde le moteur routier.
+    assert client.get(PAGE_19, {"moteur": "routier"}).context["moteur"].nom == "routier"
+
+
+def test_accueil_de_la_prefecture_garde_le_moteur_demande(client, prefecture_19):
+    connecter(client, prefecture_19)
+    r = client.get(reverse("couverture:accueil"), {"moteur": "routier"})
+    assert r.status_code == 302 and r["Location"] == f"{PAGE_19}?moteur=routier"

@@ -195,3 +195,51 @@ def test_routier_retrait_apres_deplacement_egal_au_calcul_complet(monde_du_secon
         calcul.Changement(retraits=[41], ajouts=[(45.21, 1.71, "h")]),
     ):
         _verifier(monde_du_second, changement, routier_a_sens_uniques)
+
+
+def test_routier_ajout_borne_a_sa_cellule_egal_au_calcul_complet(monde_du_second, routier_a_sens_uniques):
+    """L'ajout d'un lieu ne cherche que sa cellule : la recherche s'arrête bien avant la borne du moteur là où
+    d'autres lieux sont proches, et le résultat est celui d'un calcul complet, partout sur la grille (au milieu
+    des lieux, sur un lieu existant, dans un coin lointain, loin de toute route)."""
+    c, moteur = monde_du_second, routier_a_sens_uniques
+    hasard = np.random.default_rng(23)
+    points = list(zip(hasard.uniform(45.0, 45.39, 25), hasard.uniform(1.5, 1.99, 25), strict=True))
+    points += [(float(c.destinations.lat[0]), float(c.destinations.lon[0])), (45.39, 1.5), (45.0, 1.99), (45.2, 2.03)]
+    boule = np.isfinite(csgraph_depuis(moteur, 45.2, 1.75, moteur.limite)).sum()
+    bornees = 0
+    for lat, lon in points:
+        _verifier(c, calcul.Changement(ajouts=[(lat, lon, "h")]), moteur)
+        _, atteints = moteur.parcours_d_ajout(c.etat, c.prep, lat, lon, c.minutes)
+        bornees += atteints < boule / 4
+    assert bornees > len(points) / 2  # la cellule, pas la boule des 60 minutes
+
+
+def test_routier_ajout_apres_retrait_voisin_egal_au_calcul_complet(monde_du_second, routier_a_sens_uniques):
+    """Retirer un lieu puis en ajouter un près de lui : l'ajout doit lire les temps refaits par le retrait (ceux
+    de départ, plus courts dans la cellule retirée, l'arrêteraient trop tôt)."""
+    c = monde_du_second
+    for j in np.unique(c.indice[c.indice >= 0])[:12]:
+        for ecart in (0.003, 0.03):
+            lat, lon = float(c.destinations.lat[j]) + ecart, float(c.destinations.lon[j]) + ecart
+            _verifier(c, calcul.Changement(retraits=[int(j)], ajouts=[(lat, lon, "h")]), routier_a_sens_uniques)
+
+
+def csgraph_depuis(moteur, lat, lon, limite):
+    from scipy.sparse import csgraph
+
+    noeud, _ = moteur.graphe.accrocher([lat], [lon])
+    return csgraph.dijkstra(moteur.graphe.inverse, directed=True, indices=int(noeud[0]), limit=limite)
+
+
+def test_routier_ajout_loin_des_lieux_double_sa_borne_jusqu_aux_communes(routier_a_sens_uniques):
+    """Un seul lieu dans un coin : le lieu ajouté à l'autre bout rapproche presque toute la grille, sa recherche
+    double sa borne plusieurs fois ; les communes lointaines qu'il fait gagner sont toutes trouvées."""
+    hasard = np.random.default_rng(29)
+    lat, lon = hasard.uniform(45.0, 45.39, 120), hasard.uniform(1.5, 1.99, 120)
+    origines = _origines(lat, lon, hasard.integers(10, 900, 120))
+    c = calcul.calculer(origines, _lieux([(45.0, 1.5), (45.01, 1.51)]), routier_a_sens_uniques)
+    assert c.etat is not None
+    for point in [(45.39, 1.99), (45.3, 1.8), (45.2, 1.95), (45.05, 1.55)]:
+        apres, e = _verifier(c, calcul.Changement(ajouts=[(*point, "h")]), routier_a_sens_uniques)
+        assert (apres.minutes <= c.minutes).all()
+    assert e["communes"]

@@ -1,8 +1,6 @@
 """Les tableaux de bord de l'activité dans Chromium : graphiques DSFR chargés sans écart à la CSP,
 tableaux accessibles (axe), choix de la période, export."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
@@ -25,13 +23,16 @@ def responsable():
     voisine = StructureFactory(nom="France services de Nantua", commune=CommuneFactory(departement=ain))
     user = UtilisateurFactory(email="responsable@example.fr")
     HabilitationFactory(utilisateur=user, role=Role.GESTIONNAIRE, structure=structure)
-    maintenant = timezone.now() - timedelta(minutes=5)
+    # Toutes dans la journée locale et avant maintenant, à toute heure (à minuit cinq comme à midi) : le tableau
+    # compte la journée, la semaine et le mois en cours.
+    debut_du_jour = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    pas = (timezone.now() - debut_du_jour) / 20
     for i, (code, resultat) in enumerate(
         [("caf", "resolu"), ("caf", "resolu"), ("france-titres", "resolu"), ("france-titres", "oriente")] * 3
     ):
         AccompagnementFactory(
             structure=structure if i % 4 else voisine,
-            le=maintenant - timedelta(minutes=i),
+            le=debut_du_jour + pas * (i + 1),
             operateur=Operateur.objects.get(code=code),
             resultat=resultat,
             canal="telephone" if i % 3 == 0 else "accueil",

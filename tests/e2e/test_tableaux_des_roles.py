@@ -15,6 +15,7 @@ from guichet.comptes.models import Role
 from guichet.reseau.models import Operateur
 from guichet.statistiques import agregation
 from guichet.territoires import fond_de_carte
+from tests.activite.factories import AccompagnementFactory
 from tests.comptes.factories import MOT_DE_PASSE, HabilitationFactory, TOTPDeviceFactory, UtilisateurFactory
 from tests.e2e.conftest import verifier_accessibilite
 from tests.reseau.factories import StructureFactory
@@ -42,6 +43,12 @@ def monde(settings):
     operateurs = list(Operateur.objects.filter(code__in=["caf", "france-titres", "assurance-maladie", "msa"]))
     debut = timezone.localtime() - timedelta(days=40)
     accompagnements_au_hasard([bourg, belley, bus], debut, 40, 300, operateurs=operateurs)
+    # Et quelques-uns aujourd'hui, avant maintenant : la période par défaut (le mois en cours) a de l'activité à
+    # toute heure, même le 1er à minuit cinq.
+    debut_du_jour = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    pas = (timezone.now() - debut_du_jour) / 10
+    for i, structure in enumerate([bourg, belley, bus] * 3):
+        AccompagnementFactory(structure=structure, le=debut_du_jour + pas * (i + 1), operateur=operateurs[i % 4])
     agregation.actualiser()
 
     def personne(nom, totp_=False, **habilitation):
