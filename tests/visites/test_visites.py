@@ -1,6 +1,7 @@
 """Les visites mystères : la grille, la planification, la saisie de l'évaluateur désigné, et ce que voit la
 structure (rien avant la clôture, jamais la date prévue)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -80,9 +81,9 @@ def test_la_structure_ne_voit_rien_avant_la_cloture_ni_jamais_la_date(client, vi
     assert page.status_code == 200 and "« Je déménage »" in html and "Vu : accueil" in html
     jour = timezone.localdate()
     for forme in (visites.prevue, jour):
-        assert (
-            forme.strftime("%d/%m/%Y") not in html and f"{forme.day} " not in html.split("<h1>", 1)[1].split("</p>")[0]
-        )
+        entete = html.split("<h1>", 1)[1].split("</p>")[0]
+        # Le jour seul, pas un chiffre d'un autre nombre : le 1er du mois, « du 11 novembre » ne le contient pas.
+        assert forme.strftime("%d/%m/%Y") not in html and not re.search(rf"(?<!\d){forme.day} ", entete)
     # a2 n'a pas été saisie : même close, rien à voir ; une autre structure non plus.
     assert client.get(reverse("visites:visite", args=[visites.visite_a2.pk])).status_code == 404
     connecter(client, m.conseiller_b)
