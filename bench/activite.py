@@ -3,8 +3,8 @@ agrégation nationale dans DuckDB (export Parquet des mêmes lignes) comme réf�
 
     nice -n 10 .venv/bin/python bench/activite.py --volume 10000000
 
-PostgreSQL seulement, dans la base guichet_bench (créée au besoin, jamais une autre) :
-DATABASE_URL peut changer l'hôte ou le compte, pas le nom de la base. La géographie est importée
+PostgreSQL seulement, dans une base dont le nom commence par guichet_bench (créée au besoin, jamais une
+autre) : DATABASE_URL peut changer l'hôte, le compte et la fin du nom. La géographie est importée
 si elle manque ; les structures sont complétées jusqu'à --structures par des structures de banc
 d'essai ; seuls les accompagnements manquants pour atteindre --volume sont générés (relancer le
 banc ne double pas la base). Cibles : tableau national < 300 ms, tableau d'une structure < 100 ms
@@ -18,40 +18,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 BASE = "guichet_bench"
-URL_PAR_DEFAUT = f"postgres://guichet:guichet@127.0.0.1:5432/{BASE}"
-
-
-def configurer_environnement():
-    url = os.environ.get("DATABASE_URL", URL_PAR_DEFAUT)
-    morceaux = urlsplit(url)
-    if not morceaux.scheme.startswith("postgres") or morceaux.path.lstrip("/") != BASE:
-        sys.exit(f"Ce banc n'écrit que dans la base PostgreSQL {BASE} (DATABASE_URL={url}).")
-    os.environ["DATABASE_URL"] = url
-    # Comme en production : gabarits en cache, pas de journal des requêtes SQL.
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "banc-d-essai-" * 4)
-    os.environ.setdefault("GUICHET_CLES_JOURNAL", "banc:" + "banc-d-essai-" * 4)
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["SECURE_SSL_REDIRECT"] = "false"
-    os.environ["SESSION_COOKIE_SECURE"] = "false"
-    os.environ["CSRF_COOKIE_SECURE"] = "false"
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    return url, morceaux
-
-
-def creer_base(url, morceaux):
-    import psycopg
-
-    admin = urlunsplit(morceaux._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connexion:
-        if not connexion.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BASE]).fetchone():
-            connexion.execute(f"CREATE DATABASE {BASE}")
-            print(f"Base {BASE} créée.")
 
 
 def chrono(titre):
@@ -190,9 +160,10 @@ def main():
     parser.add_argument("--sans-duckdb", action="store_true", help="Sauter la comparaison avec DuckDB.")
     args = parser.parse_args()
 
-    url, morceaux = configurer_environnement()
-    creer_base(url, morceaux)
-    from bench._commun import preparer_django
+    from bench._commun import base_postgresql_de_banc, preparer_django
+    from bench._commun import client_national as client_de_l_equipe_nationale
+
+    base = base_postgresql_de_banc(BASE)
 
     with chrono("Migrations"):
         preparer_django(base_temporaire=False)
@@ -216,7 +187,7 @@ def main():
     from guichet.statistiques.periodes import Periode
     from guichet.territoires.models import Commune
 
-    print(f"PostgreSQL {connection.pg_version // 10000}, base {BASE}, {os.cpu_count()} cœurs")
+    print(f"PostgreSQL {connection.pg_version // 10000}, base {base}, {os.cpu_count()} cœurs")
     if not Commune.objects.exists():
         with chrono("Import de la géographie"):
             call_command("import_territoires", "--sans-progression", "--wet-run")
@@ -268,14 +239,14 @@ def main():
     print(f"  {bilan.texte()}")
 
     # Tableaux de bord
-    national, _ = Utilisateur.objects.get_or_create(email="banc-national@banc.invalid", defaults={"is_staff": True})
     # La structure la plus active : le cas le plus lourd pour son tableau.
     plus_active = Accompagnement.objects.values("structure").annotate(n=Count("pk")).order_by("-n").first()
     structure = Structure.objects.select_related("commune__departement").get(pk=plus_active["structure"])
     conseiller, _ = Utilisateur.objects.get_or_create(email="banc-conseiller@banc.invalid")
     Habilitation.objects.get_or_create(utilisateur=conseiller, role=Role.CONSEILLER, structure=structure)
-    client_national, client_structure = Client(), Client()
-    client_national.force_login(national, backend="django.contrib.auth.backends.ModelBackend")
+    # L'équipe nationale a un second facteur : le client commun du banc le valide.
+    client_national = client_de_l_equipe_nationale()
+    client_structure = Client()
     client_structure.force_login(conseiller, backend="django.contrib.auth.backends.ModelBackend")
     a = args.annee
     annee = f"?periode=annee&annee={a}"
