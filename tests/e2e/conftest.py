@@ -95,3 +95,21 @@ def verifier_accessibilite(page):
         f"{v['impact']} {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in graves
     )
     return resultat
+
+
+def connecter(page, user, appareil=None, suite=None):
+    """Se connecter comme un usager : le formulaire (adresse, mot de passe des comptes de test), puis, pour un
+    rôle à second facteur, le code TOTP de `appareil`. `suite` : la page demandée après la connexion."""
+    from django_otp.oath import totp
+
+    from tests.comptes.factories import MOT_DE_PASSE
+
+    page.goto("/comptes/connexion/" + (f"?next={suite}" if suite else ""))
+    page.get_by_label("Adresse e-mail").fill(user.email)
+    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    page.get_by_role("button", name="Se connecter").click()
+    if appareil is not None:
+        page.wait_for_url("**/double-facteur/**")
+        page.get_by_label("Code à 6 chiffres").fill(f"{totp(appareil.bin_key):06d}")
+        page.get_by_role("button", name="Valider").click()
+    page.wait_for_load_state()

@@ -5,13 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
 
 from guichet.comptes.models import Role
 from guichet.enquetes.models import Reponse, Valeur
 from guichet.visites.models import CampagneVisites, Grille, Visite
-from tests.comptes.factories import MOT_DE_PASSE, HabilitationFactory, TOTPDeviceFactory, UtilisateurFactory
-from tests.e2e.conftest import verifier_accessibilite
+from tests.comptes.factories import HabilitationFactory, TOTPDeviceFactory, UtilisateurFactory
+from tests.e2e.conftest import connecter, verifier_accessibilite
 from tests.enquetes.conftest import repondre
 from tests.enquetes.factories import CampagneFactory, questionnaire_type
 from tests.reseau.factories import StructureFactory
@@ -35,18 +34,6 @@ def monde():
     campagne = CampagneFactory(titre="Votre avis 2026", introduction="Trois questions, deux minutes.")
     questionnaire_type(campagne)
     return ain, structure, campagne
-
-
-def _connecter(page, user, appareil=None, suite="/"):
-    page.goto(f"/comptes/connexion/?next={suite}")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
-    if appareil is not None:
-        page.wait_for_url("**/double-facteur/**")
-        page.get_by_label("Code à 6 chiffres").fill(f"{totp(appareil.bin_key):06d}")
-        page.get_by_role("button", name="Valider").click()
-    page.wait_for_load_state()
 
 
 def test_un_usager_repond_par_le_lien_public(page, monde):
@@ -84,7 +71,7 @@ def test_un_evaluateur_saisit_sa_visite(page, monde):
         fin=jour + timedelta(days=5),
     )
     visite = Visite.objects.create(campagne=campagne, structure=structure, evaluateur=evaluateur, prevue_le=jour)
-    _connecter(page, evaluateur, appareil, suite="/espace/visites-mysteres/")
+    connecter(page, evaluateur, appareil, suite="/espace/visites-mysteres/")
     page.wait_for_url("**/espace/visites-mysteres/")
     verifier_accessibilite(page)
     page.get_by_role("link", name="France services de Belley").click()
@@ -111,7 +98,7 @@ def test_pages_des_enquetes_accessibles(page, monde):
     national = UtilisateurFactory(email="national@example.fr")
     HabilitationFactory(utilisateur=national, role=Role.NATIONAL)
     appareil = TOTPDeviceFactory(user=national)
-    _connecter(page, national, appareil, suite="/espace/enquetes/")
+    connecter(page, national, appareil, suite="/espace/enquetes/")
     for chemin in (
         "/espace/enquetes/",
         "/espace/enquetes/nouvelle/",
@@ -129,7 +116,7 @@ def test_pages_des_enquetes_accessibles(page, monde):
     gestionnaire = UtilisateurFactory(email="responsable@example.fr")
     HabilitationFactory(utilisateur=gestionnaire, role=Role.GESTIONNAIRE, structure=structure)
     page.context.clear_cookies()
-    _connecter(page, gestionnaire, suite="/espace/enquetes/operateurs/")
+    connecter(page, gestionnaire, suite="/espace/enquetes/operateurs/")
     page.wait_for_url("**/espace/enquetes/operateurs/")
     verifier_accessibilite(page)
     page.get_by_role("group", name="Les Allocations familiales").get_by_label("Joignabilité").select_option("2")

@@ -9,13 +9,12 @@ import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
-from django_otp.oath import totp
 
 from guichet.comptes.models import Role
 from guichet.labellisation.models import Audit, Dossier, Etape, LigneAudit, PieceAudit, Referentiel
 from guichet.reseau.models import Structure
-from tests.comptes.factories import MOT_DE_PASSE, HabilitationFactory, TOTPDeviceFactory, UtilisateurFactory
-from tests.e2e.conftest import verifier_accessibilite
+from tests.comptes.factories import HabilitationFactory, TOTPDeviceFactory, UtilisateurFactory
+from tests.e2e.conftest import connecter, verifier_accessibilite
 from tests.reseau.factories import france_services_de_tulle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -59,18 +58,6 @@ def _contexte(navigateur, live_server, **options):
     return contexte, page, ecarts
 
 
-def _connecter(page, compte):
-    user, appareil = compte
-    page.goto("/comptes/connexion/")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/double-facteur/**")
-    page.get_by_label("Code à 6 chiffres").fill(f"{totp(appareil.bin_key):06d}")
-    page.get_by_role("button", name="Valider").click()
-    page.wait_for_load_state()
-
-
 def _ligne(audit, code) -> LigneAudit:
     return LigneAudit.objects.get(audit=audit, critere__code=code)
 
@@ -80,7 +67,7 @@ def test_du_projet_au_label(navigateur, live_server, monde):
 
     # 1. La préfecture propose le site et planifie l'audit.
     contexte, page, ecarts = _contexte(navigateur, live_server)
-    _connecter(page, monde["prefecture"])
+    connecter(page, *monde["prefecture"])
     page.goto("/espace/labellisation/")
     page.get_by_role("link", name="Proposer un site").click()
     page.get_by_label("Site proposé").select_option(label="France services de Tulle (Tulle)")
@@ -99,7 +86,7 @@ def test_du_projet_au_label(navigateur, live_server, monde):
 
     # 2. L'auditrice remplit l'audit sur une tablette.
     tablette, page_a, ecarts_a = _contexte(navigateur, live_server, viewport={"width": 820, "height": 1180})
-    _connecter(page_a, monde["auditeur"])
+    connecter(page_a, *monde["auditeur"])
     page_a.goto("/espace/labellisation/")
     page_a.get_by_role("link", name="France services de Tulle").first.click()
     page_a.wait_for_url(f"**/espace/labellisation/audits/{audit.pk}/")
@@ -169,7 +156,7 @@ def test_du_projet_au_label(navigateur, live_server, monde):
 
     # 3. L'ANCT donne un avis favorable.
     anct, page_n, _ = _contexte(navigateur, live_server)
-    _connecter(page_n, monde["national"])
+    connecter(page_n, *monde["national"])
     page_n.goto(url_dossier)
     page_n.locator("label[for=id_avis_0]").click()
     page_n.get_by_role("button", name="Enregistrer l'avis de l'ANCT").last.click()

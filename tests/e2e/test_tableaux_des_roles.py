@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from guichet.comptes.models import Role
@@ -16,8 +15,8 @@ from guichet.reseau.models import Operateur
 from guichet.statistiques import agregation
 from guichet.territoires import fond_de_carte
 from tests.activite.factories import AccompagnementFactory
-from tests.comptes.factories import MOT_DE_PASSE, HabilitationFactory, TOTPDeviceFactory, UtilisateurFactory
-from tests.e2e.conftest import verifier_accessibilite
+from tests.comptes.factories import HabilitationFactory, TOTPDeviceFactory, UtilisateurFactory
+from tests.e2e.conftest import connecter, verifier_accessibilite
 from tests.reseau.factories import StructureFactory
 from tests.statistiques.factories import accompagnements_au_hasard
 from tests.territoires.factories import CommuneFactory, DepartementFactory
@@ -66,19 +65,6 @@ def monde(settings):
     }
 
 
-def connecter(page, qui):
-    user, appareil = qui
-    page.goto("/comptes/connexion/")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    page.get_by_role("button", name="Se connecter").click()
-    if appareil is not None:
-        page.wait_for_url("**/double-facteur/**")
-        page.get_by_label("Code à 6 chiffres").fill(f"{totp(appareil.bin_key):06d}")
-        page.get_by_role("button", name="Valider").click()
-    page.wait_for_load_state()
-
-
 def entierement_visible(page, selecteur, qui):
     """Les éléments `selecteur` (le bloc des chiffres clés) sont tous entiers dans les 800 premiers pixels."""
     expect(page.locator(selecteur).first).to_be_visible()
@@ -121,7 +107,7 @@ def parcourir(contexte, qui, role, accueil, chiffres, tableau, tuiles):
     """Une journée d'un rôle : sa page d'accueil, puis son tableau de bord de l'activité."""
     page = contexte.new_page()
     page.set_default_timeout(10_000)
-    connecter(page, qui)
+    connecter(page, *qui)
 
     page.goto(accueil)
     entierement_visible(page, chiffres, role)
