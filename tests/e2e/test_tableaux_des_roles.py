@@ -125,7 +125,10 @@ def parcourir(contexte, qui, role, accueil, chiffres, tableau, tuiles):
     for i in range(onglets.count()):
         onglets.nth(i).click()
         expect(onglets.nth(i)).to_have_attribute("aria-selected", "true")
-        barres = page.locator(".fr-tabs__panel--selected .guichet-barres > li")
+        # Le panneau de cet onglet, une fois affiché : un libellé pas encore rendu se lirait vide.
+        panneau = page.locator("#" + onglets.nth(i).get_attribute("aria-controls"))
+        expect(panneau).to_be_visible()
+        barres = panneau.locator(".guichet-barres > li")
         vues += barres.count()
         for j in range(barres.count()):
             assert barres.nth(j).locator(".guichet-barres__libelle").inner_text().strip(), (role, i, j)
